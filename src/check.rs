@@ -1,0 +1,305 @@
+//! Checks one response: parse its text, validate it against the schema, run the body rules, place each finding.
+
+use serde_json::Value;
+
+use crate::caller::Caller;
+use crate::finding::{Finding, Position};
+use crate::locate::{locate, LineIndex};
+use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE};
+use crate::schema;
+use crate::selection::Selection;
+
+/// Everything that decides what a check reports.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub caller: Caller,
+    pub selection: Selection,
+    /// Milliseconds since the epoch, read once per run.
+    pub now_ms: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            caller: Caller::default(),
+            selection: Selection::default(),
+            now_ms: now_ms(),
+        }
+    }
+}
+
+/// The current time in milliseconds since the epoch (0 if the clock is before 1970).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Checks one parsed response body; findings carry pointers but no positions.
+///
+/// ```
+/// use dtlint::{check_value, Settings};
+///
+/// let body = serde_json::json!({
+///     "errcode": 0, "errmsg": "ok", "request_id": "16lzmj9nqoklx",
+///     "result": {"userid": "10000000000000001", "unionid": "vQR2XiEiE", "name": "张三", "boss": "true"}
+/// });
+/// let findings = check_value(&body, &Settings::default());
+/// assert_eq!(findings.len(), 1);
+/// assert_eq!(findings[0].rule.name, "quoted-boolean");
+/// assert_eq!(findings[0].pointer, "/result/boss");
+/// ```
+pub fn check_value(body: &Value, settings: &Settings) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(foreign) = foreign_body(body) {
+        findings.push(foreign);
+    } else {
+        let validated = schema::validate(body);
+        findings = validated.findings;
+        let ctx = Ctx {
+            body: &validated.repaired,
+            caller: &settings.caller,
+            now_ms: settings.now_ms,
+        };
+        let mut from_rules = Vec::new();
+        let mut ran: Vec<usize> = Vec::new();
+        for rule in ALL {
+            let Some(check) = rule.check else { continue };
+            if !settings.selection.is_enabled(rule)
+                || (rule.needs_app_type && settings.caller.app_type.is_none())
+            {
+                continue;
+            }
+            // Several rules share one check function (it emits all of them); run it once.
+            let id = check as usize;
+            if ran.contains(&id) {
+                continue;
+            }
+            ran.push(id);
+            check(&ctx, &mut from_rules);
+        }
+        for mut finding in from_rules {
+            finding.pointer = validated.map.to_original(&finding.pointer);
+            findings.push(finding);
+        }
+    }
+    findings.retain(|f| settings.selection.is_enabled(f.rule));
+    for finding in &mut findings {
+        finding.severity = settings.selection.severity(finding.rule);
+    }
+    findings.sort_by(|a, b| {
+        (a.rule.code, &a.pointer, &a.message).cmp(&(b.rule.code, &b.pointer, &b.message))
+    });
+    findings.dedup_by(|a, b| {
+        a.rule.code == b.rule.code && a.pointer == b.pointer && a.message == b.message
+    });
+    findings
+}
+
+/// Bodies that are answers of something else: DingTalk's throttling JSON and its newer API family.
+fn foreign_body(body: &Value) -> Option<Finding> {
+    let object = body.as_object()?;
+    if object.contains_key("errcode") {
+        return None;
+    }
+    let message = if object.contains_key("status") && object.contains_key("wait") {
+        "the body is DingTalk's throttling answer ({\"status\":...,\"wait\":...}), not a response of this API"
+    } else if object.contains_key("code") && object.contains_key("message") {
+        "the body has `code` and `message`: it comes from DingTalk's newer API family, not from topapi/v2/user/get"
+    } else {
+        return None;
+    };
+    Some(
+        Finding::new(&NOT_A_USER_GET_RESPONSE, "", message).with_help(
+            "retry later for throttling; check the URL the client called for a newer-API body",
+        ),
+    )
+}
+
+/// The outcome of checking one response's text.
+#[derive(Debug, Default)]
+pub struct TextCheck {
+    pub findings: Vec<Finding>,
+    /// Whether the text held a JSON value that was checked as a response.
+    pub parsed: bool,
+}
+
+/// Checks one response given as text; every finding gets its line and column in `text`.
+pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
+    let body_text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - body_text.len();
+    let trimmed = body_text.trim_start();
+    if trimmed.is_empty() {
+        let finding = Finding::new(
+            &EMPTY_INPUT,
+            "",
+            "the input is empty: no JSON value to check",
+        );
+        return TextCheck {
+            findings: placed(vec![finding], text, |_| Some((0, 0))),
+            parsed: false,
+        };
+    }
+    if trimmed.starts_with('<') {
+        let offset = text.len() - trimmed.len();
+        let finding = Finding::new(
+            &NOT_A_USER_GET_RESPONSE,
+            "",
+            "the body is an HTML page, not JSON (DingTalk answers throttled calls with such a page)",
+        )
+        .with_help("retry later, or check that the capture saved the API's body and not a login or error page");
+        return TextCheck {
+            findings: placed(vec![finding], text, |_| Some((offset, 1))),
+            parsed: false,
+        };
+    }
+    match serde_json::from_str::<Value>(body_text) {
+        Err(error) => {
+            let offset = bom + offset_of(body_text, error.line(), error.column());
+            let message = parse_message(&error);
+            let finding = Finding::new(&INVALID_JSON, "", message)
+                .with_help("the capture may be truncated or re-encoded; compare with the raw body");
+            TextCheck {
+                findings: placed(vec![finding], text, |_| Some((offset, 0))),
+                parsed: false,
+            }
+        }
+        Ok(body) => {
+            let findings = check_value(&body, settings);
+            TextCheck {
+                findings: placed(findings, text, |f| span_for(text, &f.pointer)),
+                parsed: true,
+            }
+        }
+    }
+}
+
+/// The span of the value at a pointer or, for a missing member, the first byte of its nearest existing parent.
+pub fn span_for(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    if let Some(span) = locate(text, pointer) {
+        return Some((span.start, span.end - span.start));
+    }
+    let mut pointer = pointer;
+    loop {
+        let cut = pointer.rfind('/')?;
+        pointer = &pointer[..cut];
+        if let Some(span) = locate(text, pointer) {
+            return Some((span.start, 1));
+        }
+    }
+}
+
+/// Gives every finding its position, computing line starts once per text.
+pub fn placed(
+    mut findings: Vec<Finding>,
+    text: &str,
+    mut span: impl FnMut(&Finding) -> Option<(usize, usize)>,
+) -> Vec<Finding> {
+    if findings.is_empty() {
+        return findings;
+    }
+    let index = LineIndex::new(text);
+    for finding in &mut findings {
+        if let Some((offset, len)) = span(finding) {
+            let (line, column) = index.line_col(text, offset);
+            finding.position = Some(Position {
+                offset,
+                len,
+                line,
+                column,
+            });
+        }
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+/// Byte offset of serde_json's 1-based line and column (column counted in bytes).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (index, piece) in text.split_inclusive('\n').enumerate() {
+        if index + 1 == line {
+            return (offset + column.saturating_sub(1)).min(text.len());
+        }
+        offset += piece.len();
+    }
+    text.len()
+}
+
+/// serde_json's message without its own " at line L column C", which the finding carries as fields.
+fn parse_message(error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    let text = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |cut| &full[..cut]);
+    let kind = match error.classify() {
+        serde_json::error::Category::Eof => "the JSON ends too early",
+        _ => "the input is not valid JSON",
+    };
+    if text.contains("recursion limit") {
+        return format!(
+            "{kind}: nesting deeper than 128 levels (no response of this API nests beyond 4)"
+        );
+    }
+    format!("{kind}: {text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_carry_position() {
+        let check = check_text("{\n  \"errcode\": 0,\n  oops\n}", &Settings::default());
+        let f = &check.findings[0];
+        assert_eq!(f.rule.code, "DT001");
+        assert_eq!((f.line(), f.column()), (Some(3), Some(3)));
+        assert!(!check.parsed);
+    }
+
+    #[test]
+    fn bom_is_accepted_and_positions_stay_right() {
+        let text = "\u{feff}{\"errcode\":0,\"errmsg\":\"ok\",\"request_id\":\"r\",\"result\":{\"userid\":\"1\",\"unionid\":\"u\",\"name\":\"n\",\"boss\":\"true\"}}";
+        let check = check_text(text, &Settings::default());
+        assert_eq!(check.findings.len(), 1);
+        let f = &check.findings[0];
+        let position = f.position.expect("placed");
+        assert_eq!(
+            &text[position.offset..position.offset + position.len],
+            "\"true\""
+        );
+    }
+
+    #[test]
+    fn empty_and_html_inputs() {
+        assert_eq!(
+            check_text("  \n", &Settings::default()).findings[0]
+                .rule
+                .code,
+            "DT004"
+        );
+        assert_eq!(
+            check_text("<html></html>", &Settings::default()).findings[0]
+                .rule
+                .code,
+            "DT005"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_a_parse_finding() {
+        let text = "[".repeat(100_000);
+        let check = check_text(&text, &Settings::default());
+        assert_eq!(check.findings[0].rule.code, "DT001");
+        assert!(check.findings[0].message.contains("nesting"));
+    }
+
+    #[test]
+    fn throttle_body_is_recognised() {
+        let body =
+            serde_json::json!({"status":1111,"wait":5,"source":"x5","punish":"deny","uuid":"x"});
+        let findings = check_value(&body, &Settings::default());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule.code, "DT005");
+    }
+}

@@ -1,0 +1,155 @@
+//! The command line, declared with clap's derive; nothing here reads or writes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::caller::{AppType, Permission};
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dtlint",
+    version,
+    about = "Validate and lint captured DingTalk topapi/v2/user/get responses",
+    long_about = "Validate and lint captured responses of DingTalk's POST /topapi/v2/user/get against a schema built from its documentation, and check which fields the calling app may receive."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check response files, folders or standard input.
+    Check(Box<CheckArgs>),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show one rule's documentation.
+    Explain {
+        /// A rule code (DT201) or name (quoted-boolean).
+        rule: String,
+    },
+    /// Show which fields each kind of caller may receive, from the schema's annotations.
+    Fields(FieldsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Warnings fail the run as errors do.
+    Warnings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Who calls the API and which rules run; shared by the commands that check.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SettingsArgs {
+    /// The calling app's type.
+    #[arg(long, value_enum)]
+    pub app_type: Option<AppType>,
+    /// A Contacts permission the app holds (repeatable).
+    #[arg(long, value_enum)]
+    pub permission: Vec<Permission>,
+    /// The caller's own organization (corp id), for Enterprise Account rules.
+    #[arg(long, value_name = "CORP_ID")]
+    pub corp_id: Option<String>,
+    /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Ignore any dtlint.toml.
+    #[arg(long, conflicts_with = "profile")]
+    pub no_profile: bool,
+    /// Run only these rules: codes, code prefixes, names or categories (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Run these rules in addition to the selected ones.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Change a rule's severity, e.g. DT107=info (repeatable).
+    #[arg(long, value_name = "RULE=LEVEL")]
+    pub severity: Vec<String>,
+    /// Make warnings fail the run.
+    #[arg(long, value_enum)]
+    pub deny: Vec<Deny>,
+}
+
+impl SettingsArgs {
+    pub fn deny_warnings(&self) -> bool {
+        self.deny.contains(&Deny::Warnings)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files, folders (walked for .json files) or - for standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour human output (NO_COLOR is honoured with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Walk into hidden folders and read hidden files.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Largest input read, in bytes (suffixes K, M, G).
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    pub max_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct FieldsArgs {
+    /// Show only the column of this app type.
+    #[arg(long, value_enum)]
+    pub app_type: Option<AppType>,
+    /// With --app-type internal: the permissions held.
+    #[arg(long, value_enum)]
+    pub permission: Vec<Permission>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// Parses `256M`, `10K`, `1G` or plain bytes.
+///
+/// # Errors
+/// Text that is not a whole number with an optional K, M or G suffix.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, factor) = match text.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&text[..text.len() - 1], 1 << 10),
+        Some('M') => (&text[..text.len() - 1], 1 << 20),
+        Some('G') => (&text[..text.len() - 1], 1 << 30),
+        _ => (text, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{text}` is not a size such as 256M, 10K or 4096"))
+}

@@ -1,0 +1,249 @@
+//! Reads the annotated response schema into the field facts the rule engine and `dtlint fields` share.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::caller::{AppType, Caller, Permission};
+
+/// The annotated response schema, embedded so the binary never reads or fetches it at run time.
+pub const RESPONSE_SCHEMA: &str = include_str!("../schemas/user-get.response.schema.json");
+/// The request schema, embedded for the same reason.
+pub const REQUEST_SCHEMA: &str = include_str!("../schemas/user-get.request.schema.json");
+
+/// Which accounts the page says carry a field (`x-account`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountScope {
+    /// Returned only when the user is an Enterprise Account.
+    Enterprise,
+    /// Returned only for DingTalk-built Enterprise Accounts of the caller's own organization.
+    OwnDingtalk,
+}
+
+impl AccountScope {
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::Enterprise => "returned only for Enterprise Accounts",
+            Self::OwnDingtalk => {
+                "returned only for DingTalk-built Enterprise Accounts of the caller's own organization"
+            }
+        }
+    }
+}
+
+/// How a personal value is masked in reports (`x-personal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Personal {
+    Phone,
+    Email,
+    Text,
+}
+
+/// One member of `result` with what the page says about who receives it.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub pointer: String,
+    pub json_type: String,
+    pub description: String,
+    pub withheld_from: Vec<AppType>,
+    pub permission: Option<Permission>,
+    pub account: Option<AccountScope>,
+    pub only_when_set: Option<String>,
+    pub personal: Option<Personal>,
+    /// `Some(source)` for fields the page does not list but that are known from elsewhere.
+    pub undocumented: Option<String>,
+}
+
+/// Whether a caller may receive a field, and the page's condition if not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    Allowed,
+    /// Never sent to this app type.
+    Withheld(AppType),
+    /// Sent to internal apps only with this permission.
+    NeedsPermission(Permission),
+    /// Not known without an app type.
+    Unknown,
+}
+
+impl Field {
+    /// What the page says this caller may receive, ignoring account conditions.
+    pub fn access(&self, caller: &Caller) -> Access {
+        let Some(app_type) = caller.app_type else {
+            return if self.withheld_from.is_empty() && self.permission.is_none() {
+                Access::Allowed
+            } else {
+                Access::Unknown
+            };
+        };
+        if self.withheld_from.contains(&app_type) {
+            return Access::Withheld(app_type);
+        }
+        match (app_type, self.permission) {
+            (AppType::Internal, Some(permission)) if !caller.has(permission) => {
+                Access::NeedsPermission(permission)
+            }
+            _ => Access::Allowed,
+        }
+    }
+
+    pub fn documented(&self) -> bool {
+        self.undocumented.is_none()
+    }
+}
+
+/// The parsed response schema.
+pub fn response_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| serde_json::from_str(RESPONSE_SCHEMA).unwrap_or(Value::Null))
+}
+
+/// The members of `result`, in the schema's (the page's) order.
+pub fn result_fields() -> &'static [Field] {
+    static FIELDS: OnceLock<Vec<Field>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let Some(properties) = response_schema()
+            .pointer("/properties/result/properties")
+            .and_then(Value::as_object)
+        else {
+            return Vec::new();
+        };
+        properties
+            .iter()
+            .map(|(name, node)| field_from(name, node))
+            .collect()
+    })
+}
+
+/// Looks a member of `result` up by name.
+pub fn result_field(name: &str) -> Option<&'static Field> {
+    result_fields().iter().find(|f| f.name == name)
+}
+
+fn field_from(name: &str, node: &Value) -> Field {
+    let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_owned);
+    Field {
+        name: name.to_owned(),
+        pointer: format!("/result/{name}"),
+        json_type: text("type").unwrap_or_else(|| "any".to_owned()),
+        description: text("description").unwrap_or_default(),
+        withheld_from: node
+            .get("x-withheld-from")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(|t| match t {
+                        "third-party" => Some(AppType::ThirdParty),
+                        "internal" => Some(AppType::Internal),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        permission: text("x-permission").and_then(|p| Permission::parse(&p)),
+        account: text("x-account").and_then(|a| match a.as_str() {
+            "enterprise" => Some(AccountScope::Enterprise),
+            "own-dingtalk" => Some(AccountScope::OwnDingtalk),
+            _ => None,
+        }),
+        only_when_set: text("x-only-when-set"),
+        personal: text("x-personal").and_then(|p| match p.as_str() {
+            "phone" => Some(Personal::Phone),
+            "email" => Some(Personal::Email),
+            "text" => Some(Personal::Text),
+            _ => None,
+        }),
+        undocumented: text("x-undocumented"),
+    }
+}
+
+/// The schema node that describes the value at an instance pointer, following `properties` and `items`.
+pub fn schema_node_at(pointer: &str) -> Option<&'static Value> {
+    let mut node = response_schema();
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if let Some(child) = node.get("properties").and_then(|p| p.get(&token)) {
+            node = child;
+        } else if token.bytes().all(|b| b.is_ascii_digit()) && node.get("items").is_some() {
+            node = node.get("items")?;
+        } else {
+            return None;
+        }
+    }
+    Some(node)
+}
+
+/// The personal-data kind of the value at an instance pointer, if it must be masked.
+pub fn personal_at(pointer: &str) -> Option<Personal> {
+    schema_node_at(pointer)?
+        .get("x-personal")
+        .and_then(Value::as_str)
+        .and_then(|p| match p {
+            "phone" => Some(Personal::Phone),
+            "email" => Some(Personal::Email),
+            "text" => Some(Personal::Text),
+            _ => None,
+        })
+}
+
+/// Presence as real traffic means it: `""`, `{}`, `[]` and `null` carry no value.
+pub fn has_value(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        Value::Bool(_) | Value::Number(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_annotations_are_read() {
+        let mobile = result_field("mobile").expect("mobile is documented");
+        assert_eq!(mobile.withheld_from, vec![AppType::ThirdParty]);
+        assert_eq!(mobile.permission, Some(Permission::Mobile));
+        assert_eq!(mobile.personal, Some(Personal::Phone));
+        let login = result_field("login_id").expect("login_id is documented");
+        assert_eq!(login.account, Some(AccountScope::OwnDingtalk));
+        assert!(result_field("create_time").is_some_and(|f| !f.documented()));
+    }
+
+    #[test]
+    fn access_follows_app_type_and_permissions() {
+        let email = result_field("email").expect("email");
+        let mut caller = Caller {
+            app_type: Some(AppType::Internal),
+            ..Caller::default()
+        };
+        assert_eq!(
+            email.access(&caller),
+            Access::NeedsPermission(Permission::EmailProfile)
+        );
+        caller.permissions.insert(Permission::EmailProfile);
+        assert_eq!(email.access(&caller), Access::Allowed);
+        caller.app_type = Some(AppType::ThirdParty);
+        assert_eq!(email.access(&caller), Access::Withheld(AppType::ThirdParty));
+        caller.app_type = None;
+        assert_eq!(email.access(&caller), Access::Unknown);
+    }
+
+    #[test]
+    fn schema_node_follows_items() {
+        let node = schema_node_at("/result/role_list/3/id").expect("role id");
+        assert_eq!(node["type"], "integer");
+        assert!(schema_node_at("/result/nope").is_none());
+    }
+
+    #[test]
+    fn presence_treats_empty_values_as_absent() {
+        assert!(!has_value(&serde_json::json!("")));
+        assert!(!has_value(&serde_json::json!({})));
+        assert!(has_value(&serde_json::json!(false)));
+    }
+}

@@ -1,0 +1,216 @@
+//! The one findings model every check produces and every reporter reads.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::Rule;
+
+/// How bad a finding is; the order is from least to most severe so `max()` gives the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "info" => Some(Self::Info),
+            "warning" | "warn" => Some(Self::Warning),
+            "error" => Some(Self::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The fixed vocabulary of finding categories (reports and selections use these names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Parse,
+    Schema,
+    DocQuirk,
+    Exposure,
+    Account,
+    Consistency,
+    Envelope,
+    Request,
+}
+
+impl Category {
+    pub const ALL: [Self; 8] = [
+        Self::Parse,
+        Self::Schema,
+        Self::DocQuirk,
+        Self::Exposure,
+        Self::Account,
+        Self::Consistency,
+        Self::Envelope,
+        Self::Request,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Parse => "parse",
+            Self::Schema => "schema",
+            Self::DocQuirk => "doc-quirk",
+            Self::Exposure => "exposure",
+            Self::Account => "account",
+            Self::Consistency => "consistency",
+            Self::Envelope => "envelope",
+            Self::Request => "request",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where in the input text a finding points, once a reporter needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    /// Byte offset of the first byte of the offending value in the input text.
+    pub offset: usize,
+    /// Byte length of the value (0 when only a point is known).
+    pub len: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One problem found in one response (or in an input that could not be read as one).
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    /// Path of the input as given on the command line (or `-` for stdin).
+    pub source: String,
+    /// Index of the response inside a multi-response input; `None` for a plain JSON file.
+    pub entry: Option<u64>,
+    /// RFC 6901 pointer into the response body as received.
+    pub pointer: String,
+    pub position: Option<Position>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(
+        rule: &'static Rule,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule,
+            severity: rule.severity,
+            source: String::new(),
+            entry: None,
+            pointer: pointer.into(),
+            position: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn at(mut self, position: Position) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    pub fn line(&self) -> Option<usize> {
+        self.position.map(|p| p.line)
+    }
+
+    pub fn column(&self) -> Option<usize> {
+        self.position.map(|p| p.column)
+    }
+
+    /// The order reports use: by source, entry, place in the text, then rule code.
+    pub fn sort_key(&self) -> (&str, Option<u64>, usize, &str, &str) {
+        (
+            &self.source,
+            self.entry,
+            self.position.map_or(usize::MAX, |p| p.offset),
+            self.rule.code,
+            &self.pointer,
+        )
+    }
+}
+
+/// Converts a JSON pointer into the dotted path used in messages (`/result/role_list/0/id` → `result.role_list[0].id`).
+pub fn display_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(&token);
+            out.push(']');
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    if out.is_empty() {
+        out.push_str("(body)");
+    }
+    out
+}
+
+/// Escapes one pointer token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_path_turns_indexes_into_brackets() {
+        assert_eq!(
+            display_path("/result/role_list/0/id"),
+            "result.role_list[0].id"
+        );
+        assert_eq!(display_path(""), "(body)");
+        assert_eq!(display_path("/a~1b"), "a/b");
+    }
+
+    #[test]
+    fn severity_orders_from_info_to_error() {
+        assert!(Severity::Error > Severity::Warning);
+        assert!(Severity::Warning > Severity::Info);
+    }
+}

@@ -1,0 +1,48 @@
+//! Turns the command line's paths into inputs and checks each one, in parallel, in a stable order.
+
+mod file;
+mod walk;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+pub use file::{check_bytes, Limits};
+pub use walk::{collect, Collected, Target, WalkOptions};
+
+use crate::check::Settings;
+use crate::finding::Finding;
+
+/// The outcome of one input (a file or stdin).
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The input's name as reports show it.
+    pub source: String,
+    /// The input's text, kept only when a finding needs a snippet.
+    pub text: Option<Arc<str>>,
+    pub findings: Vec<Finding>,
+    /// How many responses the input held and were checked.
+    pub responses: u64,
+    /// The input could not be read at all (exit code 2).
+    pub unreadable: bool,
+}
+
+impl Checked {
+    /// Sets the source of every finding, once, where the input is named.
+    #[must_use]
+    pub fn named(mut self, source: &str) -> Self {
+        source.clone_into(&mut self.source);
+        for finding in &mut self.findings {
+            source.clone_into(&mut finding.source);
+        }
+        self
+    }
+}
+
+/// Checks every target in parallel; results come back in the targets' (sorted) order.
+pub fn check_all(targets: &[Target], settings: &Settings, limits: &Limits) -> Vec<Checked> {
+    targets
+        .par_iter()
+        .map(|target| target.check(settings, limits))
+        .collect()
+}

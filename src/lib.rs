@@ -1,0 +1,148 @@
+//! dtlint: validates captured DingTalk `topapi/v2/user/get` responses against the documented schema and lints them for compliance.
+//!
+//! The one place that wires inputs, checks and reporters together. Rust clients can run the
+//! same checks in their own tests with [`check_value`] and [`check_text`].
+
+pub mod caller;
+pub mod check;
+pub mod cli;
+pub mod errcodes;
+pub mod fields;
+pub mod finding;
+pub mod input;
+pub mod locate;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod selection;
+pub mod settings;
+
+use std::io::{self, IsTerminal, Write};
+
+pub use caller::{AppType, Caller, Permission};
+pub use check::{check_text, check_value, Settings};
+pub use finding::{Category, Finding, Severity};
+
+use cli::{CheckArgs, Cli, ColorChoice, Command};
+use input::{Limits, WalkOptions};
+use report::{Run, Style};
+
+/// How a run ended, as the process exit code says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No finding at error severity.
+    Clean = 0,
+    /// At least one finding at error severity (or warning, with `--deny warnings`).
+    Findings = 1,
+    /// A usage error, or an input that could not be read at all.
+    Error = 2,
+}
+
+/// Runs one command line, writing its report to `out`.
+///
+/// # Errors
+/// Usage errors (a bad profile, an unknown rule) as miette reports, and failures to write.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    match cli.command {
+        Command::Check(args) => check_command(&args, out),
+        Command::Rules(args) => {
+            report::write_rules(args.format, out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Explain { rule } => {
+            let found = rules::find(&rule).ok_or_else(|| {
+                RunError::Usage(miette::miette!(
+                    help = "`dtlint rules` lists every code and name",
+                    "no rule is called `{rule}`"
+                ))
+            })?;
+            report::write_explanation(found, out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Fields(args) => {
+            let filter = args.app_type.map(|app_type| Caller {
+                app_type: Some(app_type),
+                permissions: args.permission.iter().copied().collect(),
+                corp_id: None,
+            });
+            report::write_fields(filter.as_ref(), args.format, out)?;
+            Ok(ExitStatus::Clean)
+        }
+    }
+}
+
+/// Why a run could not produce its report.
+#[derive(Debug)]
+pub enum RunError {
+    Usage(miette::Report),
+    Io(io::Error),
+}
+
+impl From<io::Error> for RunError {
+    fn from(error: io::Error) -> Self {
+        Self::Io(error)
+    }
+}
+
+fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    let resolved = settings::resolve(&args.settings).map_err(RunError::Usage)?;
+    let collected = input::collect(
+        &args.paths,
+        &WalkOptions {
+            hidden: args.hidden,
+        },
+    );
+    let limits = Limits {
+        max_size: args.max_size,
+    };
+    let inputs = input::check_all(&collected.targets, &resolved.settings, &limits);
+    let mut run = Run {
+        inputs,
+        skipped: collected.skipped,
+        notes: Vec::new(),
+    };
+    if resolved.settings.caller.app_type.is_none() {
+        let waiting: Vec<_> = rules::ALL
+            .iter()
+            .filter(|r| r.needs_app_type && resolved.settings.selection.is_enabled(r))
+            .map(|r| r.code)
+            .collect();
+        if !waiting.is_empty() {
+            run.notes.push(format!(
+                "no app type given: {} did not run (pass --app-type internal|third-party or set app-type in dtlint.toml)",
+                waiting.join(", ")
+            ));
+        }
+    }
+    let style = Style {
+        color: use_color(args.color),
+        width: None,
+    };
+    report::write(&run, args.format, style, out)?;
+    Ok(exit_status(&run, resolved.deny_warnings))
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}
+
+/// The exit status of a finished run.
+pub fn exit_status(run: &Run, deny_warnings: bool) -> ExitStatus {
+    if run.had_unreadable() {
+        return ExitStatus::Error;
+    }
+    let failing = run.findings().any(|f| {
+        f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
+    });
+    if failing {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }
+}

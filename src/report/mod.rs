@@ -1,0 +1,99 @@
+//! The results of one run and the reporters that print them, one per output format.
+
+mod catalogue;
+mod fields;
+mod human;
+mod json;
+mod ndjson;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+pub use catalogue::{rules_markdown, write_explanation, write_rules};
+pub use fields::{matrix_markdown, write as write_fields};
+pub use human::Human;
+pub use json::{finding_json, FindingJson};
+
+use crate::finding::{Finding, Severity};
+use crate::input::Checked;
+
+/// Everything one `dtlint check` found.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub inputs: Vec<Checked>,
+    /// Files met in folders that were not read.
+    pub skipped: u64,
+    /// Run-level remarks, such as rules that could not run.
+    pub notes: Vec<String>,
+}
+
+/// Counts for the summary line and the JSON report.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub inputs: u64,
+    pub responses: u64,
+    pub skipped: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+}
+
+impl Run {
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.inputs.iter().flat_map(|i| i.findings.iter())
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            inputs: self.inputs.len() as u64,
+            responses: self.inputs.iter().map(|i| i.responses).sum(),
+            skipped: self.skipped,
+            ..Summary::default()
+        };
+        for finding in self.findings() {
+            match finding.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+
+    /// Whether any input could not be read at all.
+    pub fn had_unreadable(&self) -> bool {
+        self.inputs.iter().any(|i| i.unreadable)
+    }
+}
+
+/// The output formats of `dtlint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics with source snippets, for people.
+    Human,
+    /// One JSON document with findings and a summary.
+    Json,
+    /// One JSON finding per line.
+    Ndjson,
+}
+
+/// Options that change how findings are shown, not what is found.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// Width for wrapping human output; `None` lets miette ask the terminal.
+    pub width: Option<usize>,
+}
+
+/// Writes a run in the chosen format.
+///
+/// # Errors
+/// When the writer fails (a closed pipe is handled by the caller).
+pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => Human::new(style).write(run, out),
+        Format::Json => json::write(run, out),
+        Format::Ndjson => ndjson::write(run, out),
+    }
+}

@@ -1,0 +1,201 @@
+//! DT501-DT506: a body that disagrees with itself or with the page's units.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::{
+    Ctx, DEPT_NOT_IN_DEPT_LIST, DUPLICATE_DEPT_ID, EXTENSION_NOT_STRING_OBJECT,
+    HIRED_DATE_IN_FUTURE, HIRED_DATE_IN_SECONDS, INTEGER_ABOVE_2_53,
+};
+use crate::finding::Finding;
+
+/// Lists whose items name a department by `dept_id`.
+const DEPT_LISTS: [&str; 2] = ["dept_order_list", "leader_in_dept"];
+
+/// 2^53: above it not every integer is a double.
+const MAX_SAFE: u64 = 1 << 53;
+
+/// Milliseconds in one (non-leap) year.
+const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
+
+fn dept_ids(ctx: &Ctx<'_>) -> Option<Vec<i64>> {
+    let list = ctx.result()?.get("dept_id_list")?.as_array()?;
+    Some(list.iter().filter_map(Value::as_i64).collect())
+}
+
+/// The items of one dept list with their index, skipping items without an integer `dept_id`.
+fn dept_items<'a>(ctx: &Ctx<'a>, list: &str) -> Vec<(usize, i64)> {
+    ctx.result()
+        .and_then(|r| r.get(list))
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| Some((i, item.get("dept_id")?.as_i64()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn dept_not_in_list(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(known) = dept_ids(ctx) else {
+        return;
+    };
+    for list in DEPT_LISTS {
+        for (index, dept) in dept_items(ctx, list) {
+            if !known.contains(&dept) {
+                out.push(
+                    Finding::new(
+                        &DEPT_NOT_IN_DEPT_LIST,
+                        format!("/result/{list}/{index}/dept_id"),
+                        format!("department {dept} in `result.{list}` is not in `result.dept_id_list`"),
+                    )
+                    .with_help("both lists describe the departments the user belongs to; they should name the same ones"),
+                );
+            }
+        }
+    }
+}
+
+pub fn duplicate_dept(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let mut report = |pointer: String, list: &str, dept: i64| {
+        out.push(Finding::new(
+            &DUPLICATE_DEPT_ID,
+            pointer,
+            format!("department {dept} occurs more than once in `result.{list}`"),
+        ));
+    };
+    if let Some(ids) = dept_ids(ctx) {
+        let mut seen = BTreeSet::new();
+        for (index, dept) in ids.into_iter().enumerate() {
+            if !seen.insert(dept) {
+                report(
+                    format!("/result/dept_id_list/{index}"),
+                    "dept_id_list",
+                    dept,
+                );
+            }
+        }
+    }
+    for list in DEPT_LISTS {
+        let mut seen = BTreeSet::new();
+        for (index, dept) in dept_items(ctx, list) {
+            if !seen.insert(dept) {
+                report(format!("/result/{list}/{index}/dept_id"), list, dept);
+            }
+        }
+    }
+}
+
+pub fn extension_shape(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(text) = ctx
+        .result()
+        .and_then(|r| r.get("extension"))
+        .and_then(Value::as_str)
+    else {
+        return;
+    };
+    if text.is_empty() {
+        return;
+    }
+    let problem = match serde_json::from_str::<Value>(text) {
+        Err(_) => "is not JSON".to_owned(),
+        Ok(Value::Object(map)) => match map.iter().find(|(_, v)| !v.is_string()) {
+            Some((key, _)) => format!("has a non-string value for the attribute `{key}`"),
+            None => return,
+        },
+        Ok(_) => "is JSON but not an object".to_owned(),
+    };
+    out.push(
+        Finding::new(
+            &EXTENSION_NOT_STRING_OBJECT,
+            "/result/extension",
+            format!("`result.extension` {problem}; the page shows a JSON object of string values"),
+        )
+        .with_help("serialise the custom attributes as a JSON object such as {\"Hobby\":\"Travel\",\"Age\":\"24\"}"),
+    );
+}
+
+fn hired_date(ctx: &Ctx<'_>) -> Option<i64> {
+    ctx.result()?.get("hired_date")?.as_i64()
+}
+
+pub fn hired_date_seconds(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(value) = hired_date(ctx) else {
+        return;
+    };
+    // As milliseconds anything below a year is January 1970; as seconds a year or more is a real date.
+    let plausible_seconds = (YEAR_MS / 1000..=ctx.now_ms / 1000 + YEAR_MS / 1000).contains(&value);
+    if value < YEAR_MS && plausible_seconds {
+        out.push(
+            Finding::new(
+                &HIRED_DATE_IN_SECONDS,
+                "/result/hired_date",
+                format!("`result.hired_date` is {value}: in milliseconds that is in 1970, so it looks like seconds; the page says milliseconds"),
+            )
+            .with_help("multiply by 1000 where the value is produced"),
+        );
+    }
+}
+
+pub fn hired_date_future(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(value) = hired_date(ctx) else {
+        return;
+    };
+    if value > ctx.now_ms.saturating_add(YEAR_MS) {
+        out.push(
+            Finding::new(
+                &HIRED_DATE_IN_FUTURE,
+                "/result/hired_date",
+                format!("`result.hired_date` is {value}, more than a year after now"),
+            )
+            .with_help("check the unit: the page says milliseconds since the Unix epoch"),
+        );
+    }
+}
+
+pub fn unsafe_integers(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    // An explicit stack: bodies are shallow, but the walk must not recurse on hostile input.
+    let mut stack = vec![(String::new(), ctx.body)];
+    let mut found = Vec::new();
+    while let Some((pointer, value)) = stack.pop() {
+        match value {
+            Value::Number(n) => {
+                let big = n
+                    .as_u64()
+                    .map(|u| u > MAX_SAFE)
+                    .or_else(|| n.as_i64().map(|i| i.unsigned_abs() > MAX_SAFE));
+                if big == Some(true) {
+                    found.push((pointer, n.to_string()));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((format!("{pointer}/{i}"), item));
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map.iter().rev() {
+                    stack.push((
+                        format!("{pointer}/{}", crate::finding::escape_token(key)),
+                        item,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (pointer, number) in found {
+        let path = crate::finding::display_path(&pointer);
+        out.push(
+            Finding::new(
+                &INTEGER_ABOVE_2_53,
+                pointer,
+                format!("`{path}` is {number}, above 2^53: JavaScript's JSON.parse rounds it"),
+            )
+            .with_help("parse with a big-integer aware reader (e.g. json-bigint) or treat the id as a string"),
+        );
+    }
+}

@@ -1,0 +1,26 @@
+//! DT108: members that this page omits but other sources document (`x-undocumented`).
+
+use super::{Ctx, KNOWN_UNDOCUMENTED_FIELD};
+use crate::fields::result_fields;
+use crate::finding::Finding;
+
+pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(result) = ctx.result() else {
+        return;
+    };
+    for field in result_fields() {
+        let Some(source) = &field.undocumented else {
+            continue;
+        };
+        if result.contains_key(&field.name) {
+            out.push(Finding::new(
+                &KNOWN_UNDOCUMENTED_FIELD,
+                &field.pointer,
+                format!(
+                    "`result.{}` is not on the reference page but is known: {source}",
+                    field.name
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The rule registry: every rule's code, name, category, default severity and docs, and the context checks read.
+
+mod account;
+mod consistency;
+mod envelope;
+mod exposure;
+mod fields_known;
+
+pub mod catalogue;
+
+use serde_json::{Map, Value};
+
+use crate::caller::Caller;
+use crate::finding::{Category, Finding, Severity};
+
+pub use catalogue::*;
+
+/// A check over one response body (already repaired of documentation quirks).
+pub type BodyCheck = fn(&Ctx<'_>, &mut Vec<Finding>);
+
+/// A rule: data plus, for rules that read a parsed body, the function that checks it.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code; never reused.
+    pub code: &'static str,
+    /// Kebab-case name of the pattern flagged.
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// Whether the rule runs without being selected.
+    pub enabled: bool,
+    /// Whether the rule needs `--app-type` to run.
+    pub needs_app_type: bool,
+    /// One line, as `dtlint rules` shows it.
+    pub summary: &'static str,
+    /// Markdown: What it does / Why is this bad? / Example.
+    pub explanation: &'static str,
+    /// `None` for rules emitted by the reader or the schema validator.
+    pub check: Option<BodyCheck>,
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for Rule {}
+
+/// Looks a rule up by code or name.
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// What a body check may read.
+pub struct Ctx<'a> {
+    pub body: &'a Value,
+    pub caller: &'a Caller,
+    /// Milliseconds since the epoch at the start of the run, read once so a run is consistent.
+    pub now_ms: i64,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn result(&self) -> Option<&'a Map<String, Value>> {
+        self.body.get("result").and_then(Value::as_object)
+    }
+
+    pub fn errcode(&self) -> Option<i64> {
+        self.body.get("errcode").and_then(Value::as_i64)
+    }
+
+    /// Whether `result.exclusive_account` is `true`.
+    pub fn is_enterprise_account(&self) -> bool {
+        self.result()
+            .and_then(|r| r.get("exclusive_account"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// Whether the user is a DingTalk-built Enterprise Account of the caller's organization,
+    /// as far as the caller's known corp id lets us tell.
+    pub fn is_own_dingtalk_account(&self) -> bool {
+        let Some(result) = self.result() else {
+            return false;
+        };
+        let dingtalk = self.is_enterprise_account()
+            && result.get("exclusive_account_type").and_then(Value::as_str) == Some("dingtalk");
+        let own = match &self.caller.corp_id {
+            Some(corp) => {
+                result
+                    .get("exclusive_account_corp_id")
+                    .and_then(Value::as_str)
+                    == Some(corp.as_str())
+            }
+            None => true,
+        };
+        dingtalk && own
+    }
+}

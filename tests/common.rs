@@ -1,0 +1,46 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The reference page, beside the repository as CI lays it out.
+pub fn reference(name: &str) -> String {
+    let path = root().join("../shared/reference").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// Runs the built binary in `dir` with no profile lookup surprises; returns (exit code, stdout, stderr).
+pub fn dtlint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
+    use std::io::Write;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dtlint"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("dtlint starts");
+    if let Some(mut pipe) = child.stdin.take() {
+        if let Some(bytes) = stdin {
+            // The child may stop reading early; that is its business.
+            let _ = pipe.write_all(bytes);
+        }
+    }
+    let output = child.wait_with_output().expect("dtlint finishes");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A JSON report as a value.
+pub fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("report is JSON ({e}):\n{stdout}"))
+}

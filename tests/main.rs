@@ -1,0 +1,7 @@
+//! The one integration test binary: schema against the reference page, samples, rule fixtures and the CLI.
+
+mod cli;
+mod common;
+mod rule_fixtures;
+mod samples;
+mod schema_table;

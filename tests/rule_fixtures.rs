@@ -1,0 +1,126 @@
+//! Every rule fires on its fixture and stays quiet on the fixed copy; each fixture has a reviewed snapshot beside it.
+
+use std::path::{Path, PathBuf};
+
+use dtlint::cli::SettingsArgs;
+use dtlint::input::{check_bytes, Limits};
+use dtlint::rules::ALL;
+
+use crate::common::root;
+
+/// Rules about reading files rather than bodies (the CLI tests cover them), and DT110, the
+/// safety net that no constraint of the current schema can reach.
+const TESTED_BY_CLI: [&str; 4] = ["DT002", "DT003", "DT006", "DT110"];
+
+fn fixture_dir(code: &str, name: &str) -> PathBuf {
+    root()
+        .join("tests/fixtures/rules")
+        .join(format!("{code}-{name}"))
+}
+
+fn settings_for(dir: &Path) -> dtlint::Settings {
+    let profile = dir.join("profile.toml");
+    let args = SettingsArgs {
+        profile: profile.is_file().then_some(profile),
+        no_profile: !dir.join("profile.toml").is_file(),
+        ..SettingsArgs::default()
+    };
+    match dtlint::settings::resolve(&args) {
+        Ok(resolved) => resolved.settings,
+        Err(report) => panic!("profile of {}: {report:?}", dir.display()),
+    }
+}
+
+fn findings(dir: &Path, file: &str) -> Vec<serde_json::Value> {
+    let bytes =
+        std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{}/{file}: {e}", dir.display()));
+    let checked = check_bytes(&bytes, &settings_for(dir), &Limits::default()).named(file);
+    checked
+        .findings
+        .iter()
+        .map(|f| serde_json::to_value(dtlint::report::finding_json(f)).expect("serialisable"))
+        .collect()
+}
+
+#[test]
+fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
+    for rule in ALL {
+        if TESTED_BY_CLI.contains(&rule.code) {
+            continue;
+        }
+        let dir = fixture_dir(rule.code, rule.name);
+        assert!(
+            dir.is_dir(),
+            "{} {} has no fixture folder {}",
+            rule.code,
+            rule.name,
+            dir.display()
+        );
+        let invalid = findings(&dir, "invalid.json");
+        assert!(
+            invalid.iter().any(|f| f["rule"] == rule.code),
+            "{} does not fire on its invalid.json: {invalid:#?}",
+            rule.code
+        );
+        let valid = findings(&dir, "valid.json");
+        assert!(
+            !valid.iter().any(|f| f["rule"] == rule.code),
+            "{} fires on its valid.json: {valid:#?}",
+            rule.code
+        );
+        insta::with_settings!({ snapshot_path => dir.clone(), prepend_module_to_snapshot => false }, {
+            insta::assert_json_snapshot!("invalid", invalid);
+        });
+    }
+}
+
+#[test]
+fn every_rule_is_documented_and_named_well() {
+    let mut codes: Vec<&str> = ALL.iter().map(|r| r.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), ALL.len(), "codes are unique");
+    let mut names: Vec<&str> = ALL.iter().map(|r| r.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), ALL.len(), "names are unique");
+    for rule in ALL {
+        assert!(
+            rule.code.starts_with("DT") && rule.code.len() == 5,
+            "{}",
+            rule.code
+        );
+        assert!(
+            rule.name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{} is kebab-case",
+            rule.name
+        );
+        for section in ["## What it does", "## Why is this bad?", "## Example"] {
+            assert!(
+                rule.explanation.contains(section),
+                "{} lacks {section}",
+                rule.code
+            );
+        }
+        assert!(
+            !rule.summary.ends_with('.'),
+            "{}: summaries have no trailing period",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn readme_rule_table_equals_the_registry() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    assert!(
+        readme.contains(&dtlint::report::rules_markdown()),
+        "README's rule table is stale: paste `dtlint rules --format markdown`"
+    );
+    assert!(
+        readme.contains(&dtlint::report::matrix_markdown()),
+        "README's field matrix is stale: paste `dtlint fields --format markdown`"
+    );
+}
