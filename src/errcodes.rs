@@ -29,8 +29,9 @@ const SEEN_LIVE: [(i64, &str); 4] = [
 ];
 
 /// Codes that real traffic explains better than the global list.
-const KNOWN: [(i64, &str); 3] = [
+const KNOWN: [(i64, &str); 4] = [
     (0, "success"),
+    (88, "authentication failed; the cause is in sub_code"),
     (
         60121,
         "user not found: the userid is unknown or belongs to an external contact",

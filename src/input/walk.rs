@@ -128,7 +128,9 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
             }),
         }
     }
-    collected.targets.sort();
+    collected
+        .targets
+        .sort_by(|a, b| a.display().cmp(b.display()));
     collected.targets.dedup();
     collected
 }

@@ -45,6 +45,7 @@ impl Human {
                     rendered = format!("{}\n", diagnostic.headline());
                 }
                 out.write_all(rendered.as_bytes())?;
+                writeln!(out)?;
             }
         }
         for note in &run.notes {
