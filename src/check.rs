@@ -3,8 +3,11 @@
 use serde_json::Value;
 
 use crate::caller::Caller;
+use crate::excerpt::{Base, Excerpt};
+use crate::fields::{result_fields, Personal};
 use crate::finding::{Finding, Position};
 use crate::locate::{locate, LineIndex};
+use crate::redact;
 use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE};
 use crate::schema;
 use crate::selection::Selection;
@@ -16,6 +19,8 @@ pub struct Settings {
     pub selection: Selection,
     /// Milliseconds since the epoch, read once per run.
     pub now_ms: i64,
+    /// Show personal values in snippets instead of masking them (tokens stay redacted).
+    pub show_values: bool,
 }
 
 impl Default for Settings {
@@ -24,6 +29,7 @@ impl Default for Settings {
             caller: Caller::default(),
             selection: Selection::default(),
             now_ms: now_ms(),
+            show_values: false,
         }
     }
 }
@@ -126,6 +132,11 @@ pub struct TextCheck {
 
 /// Checks one response given as text; every finding gets its line and column in `text`.
 pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
+    check_text_at(text, Base::START, settings)
+}
+
+/// Checks one response whose text starts at `base` inside a larger input (an NDJSON line).
+pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
     let body_text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - body_text.len();
     let trimmed = body_text.trim_start();
@@ -136,7 +147,7 @@ pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
             "the input is empty: no JSON value to check",
         );
         return TextCheck {
-            findings: placed(vec![finding], text, |_| Some((0, 0))),
+            findings: placed(vec![finding], text, text, base, |_| Some((0, 0))),
             parsed: false,
         };
     }
@@ -149,7 +160,7 @@ pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
         )
         .with_help("retry later, or check that the capture saved the API's body and not a login or error page");
         return TextCheck {
-            findings: placed(vec![finding], text, |_| Some((offset, 1))),
+            findings: placed(vec![finding], text, text, base, |_| Some((offset, 1))),
             parsed: false,
         };
     }
@@ -160,18 +171,47 @@ pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
             let finding = Finding::new(&INVALID_JSON, "", message)
                 .with_help("the capture may be truncated or re-encoded; compare with the raw body");
             TextCheck {
-                findings: placed(vec![finding], text, |_| Some((offset, 0))),
+                findings: placed(vec![finding], text, text, base, |_| Some((offset, 0))),
                 parsed: false,
             }
         }
         Ok(body) => {
             let findings = check_value(&body, settings);
+            if findings.is_empty() {
+                return TextCheck {
+                    findings,
+                    parsed: true,
+                };
+            }
+            let mut shown = text.to_owned();
+            if !settings.show_values {
+                for (pointer, kind) in personal_values(&body) {
+                    if let Some(span) = locate(text, &pointer) {
+                        redact::mask(&mut shown, span.start + 1..span.end - 1, kind);
+                    }
+                }
+            }
             TextCheck {
-                findings: placed(findings, text, |f| span_for(text, &f.pointer)),
+                findings: placed(findings, text, &shown, base, |f| span_for(text, &f.pointer)),
                 parsed: true,
             }
         }
     }
+}
+
+/// Pointers of the personal values a body carries as non-empty strings, with how to mask each.
+pub fn personal_values(body: &Value) -> Vec<(String, Personal)> {
+    let Some(result) = body.get("result").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    result_fields()
+        .iter()
+        .filter_map(|field| {
+            let kind = field.personal?;
+            let value = result.get(&field.name)?.as_str()?;
+            (!value.is_empty()).then(|| (field.pointer.clone(), kind))
+        })
+        .collect()
 }
 
 /// The span of the value at a pointer or, for a missing member, the first byte of its nearest existing parent.
@@ -189,10 +229,13 @@ pub fn span_for(text: &str, pointer: &str) -> Option<(usize, usize)> {
     }
 }
 
-/// Gives every finding its position, computing line starts once per text.
+/// Gives every finding its position and excerpt. `text` is where spans are measured, `shown` the
+/// same text redacted (same length) that excerpts are cut from; both start at `base` in the input.
 pub fn placed(
     mut findings: Vec<Finding>,
     text: &str,
+    shown: &str,
+    base: Base,
     mut span: impl FnMut(&Finding) -> Option<(usize, usize)>,
 ) -> Vec<Finding> {
     if findings.is_empty() {
@@ -202,12 +245,25 @@ pub fn placed(
     for finding in &mut findings {
         if let Some((offset, len)) = span(finding) {
             let (line, column) = index.line_col(text, offset);
+            let line = base.line + line - 1;
+            let column = if line == base.line {
+                base.column + column - 1
+            } else {
+                column
+            };
             finding.position = Some(Position {
-                offset,
+                offset: base.offset + offset,
                 len,
                 line,
                 column,
             });
+            finding.excerpt = Some(Box::new(Excerpt::cut(
+                shown,
+                base,
+                (offset, len),
+                line,
+                column,
+            )));
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -80,6 +80,9 @@ pub struct SettingsArgs {
     /// Make warnings fail the run.
     #[arg(long, value_enum)]
     pub deny: Vec<Deny>,
+    /// Show personal values (mobile, email, ...) in snippets instead of masking them; tokens stay redacted.
+    #[arg(long)]
+    pub show_values: bool,
 }
 
 impl SettingsArgs {

@@ -115,6 +115,8 @@ pub struct Finding {
     pub position: Option<Position>,
     pub message: String,
     pub help: Option<String>,
+    /// The redacted lines around the finding, for snippets.
+    pub excerpt: Option<Box<crate::excerpt::Excerpt>>,
 }
 
 impl Finding {
@@ -132,6 +134,7 @@ impl Finding {
             position: None,
             message: message.into(),
             help: None,
+            excerpt: None,
         }
     }
 

@@ -172,6 +172,7 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, Report> {
             caller,
             selection,
             now_ms: now_ms(),
+            show_values: args.show_values,
         },
         deny_warnings: args.deny_warnings() || profile.rules.deny_warnings,
         profile: path,

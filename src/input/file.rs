@@ -1,9 +1,8 @@
 //! Reads one JSON response from bytes: size limit, encoding, then the response check.
 
-use std::sync::Arc;
-
 use super::Checked;
 use crate::check::{check_text, placed, Settings};
+use crate::excerpt::Base;
 use crate::finding::Finding;
 use crate::rules::{INPUT_TOO_LARGE, INVALID_UTF8};
 
@@ -42,9 +41,7 @@ pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checke
         Err(error) => return not_utf8(bytes, error.valid_up_to()),
     };
     let check = check_text(text, settings);
-    let keep = !check.findings.is_empty();
     Checked {
-        text: keep.then(|| Arc::from(text)),
         findings: check.findings,
         responses: u64::from(check.parsed),
         ..Checked::default()
@@ -64,7 +61,9 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Checked {
     let finding = Finding::new(&INVALID_UTF8, "", message)
         .with_help("save the body as UTF-8 bytes exactly as received");
     Checked {
-        findings: placed(vec![finding], prefix, |_| Some((valid_up_to, 0))),
+        findings: placed(vec![finding], prefix, prefix, Base::START, |_| {
+            Some((valid_up_to, 0))
+        }),
         ..Checked::default()
     }
 }

@@ -3,8 +3,6 @@
 mod file;
 mod walk;
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 
 pub use file::{check_bytes, Limits};
@@ -18,8 +16,6 @@ use crate::finding::Finding;
 pub struct Checked {
     /// The input's name as reports show it.
     pub source: String,
-    /// The input's text, kept only when a finding needs a snippet.
-    pub text: Option<Arc<str>>,
     pub findings: Vec<Finding>,
     /// How many responses the input held and were checked.
     pub responses: u64,
@@ -34,6 +30,9 @@ impl Checked {
         source.clone_into(&mut self.source);
         for finding in &mut self.findings {
             source.clone_into(&mut finding.source);
+            if let Some(excerpt) = &mut finding.excerpt {
+                source.clone_into(&mut excerpt.name);
+            }
         }
         self
     }

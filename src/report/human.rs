@@ -2,17 +2,11 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::{Run, Style};
 use crate::finding::{Finding, Severity};
-
-/// Lines longer than this are not shown as snippets: a 50 MB one-line body would flood the terminal.
-const MAX_SNIPPET_LINE: usize = 400;
 
 pub struct Human {
     handler: GraphicalReportHandler,
@@ -35,7 +29,7 @@ impl Human {
     pub fn write(&self, run: &Run, out: &mut dyn Write) -> io::Result<()> {
         for input in &run.inputs {
             for finding in &input.findings {
-                let diagnostic = Shown::new(finding, input.text.as_ref());
+                let diagnostic = Shown::new(finding);
                 let mut rendered = String::new();
                 if self
                     .handler
@@ -90,23 +84,13 @@ fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
 struct Shown<'a> {
     finding: &'a Finding,
     code: String,
-    source: Option<NamedSource<Arc<str>>>,
 }
 
 impl<'a> Shown<'a> {
-    fn new(finding: &'a Finding, text: Option<&Arc<str>>) -> Self {
-        let source = match (text, finding.position) {
-            (Some(text), Some(position))
-                if line_length(text, position.offset) <= MAX_SNIPPET_LINE =>
-            {
-                Some(NamedSource::new(finding.source.clone(), Arc::clone(text)))
-            }
-            _ => None,
-        };
+    fn new(finding: &'a Finding) -> Self {
         Self {
             finding,
             code: format!("{} {}", finding.rule.code, finding.rule.name),
-            source,
         }
     }
 
@@ -114,7 +98,7 @@ impl<'a> Shown<'a> {
     fn headline(&self) -> String {
         let f = self.finding;
         let entry = f.entry.map(|e| format!(" (entry {e})")).unwrap_or_default();
-        if self.source.is_some() {
+        if f.excerpt.is_some() {
             format!("{}{entry}", f.message)
         } else {
             match f.position {
@@ -123,20 +107,6 @@ impl<'a> Shown<'a> {
             }
         }
     }
-}
-
-fn line_length(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    let bytes = text.as_bytes();
-    let start = bytes[..offset]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = bytes[offset..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| offset + i);
-    end - start
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -174,17 +144,20 @@ impl Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.finding
+            .excerpt
+            .as_deref()
+            .map(|e| e as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let position = self.finding.position?;
+        let excerpt = self.finding.excerpt.as_deref()?;
+        let (offset, len) = excerpt.span;
         let label = self.finding.rule.name.to_owned();
         Some(Box::new(std::iter::once(LabeledSpan::new(
             Some(label),
-            position.offset,
-            position.len.max(1),
+            offset,
+            len.max(1),
         ))))
     }
 }

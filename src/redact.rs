@@ -1,0 +1,127 @@
+//! Masks what reports must never show: access tokens and credentials always, personal values unless asked.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::fields::Personal;
+
+/// Patterns whose capture group 1 is a secret: the token in URLs, forms and JSON, and credential headers of HAR files.
+fn secret_patterns() -> &'static [Regex] {
+    static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        [
+            // access_token=VALUE in a URL or form body, also percent- or JSON-escaped around it.
+            r#"(?i)access_token(?:=|%3D)([^&"\s\\#]+)"#,
+            // "access_token":"VALUE" in a JSON body, escaped or not.
+            r#"(?i)access_token\\*"\s*:\s*\\*"([^"\\]+)"#,
+            // HAR name/value pairs: queryString, params, headers and cookies.
+            r#"(?i)"name"\s*:\s*"(?:access_token|authorization|proxy-authorization|cookie|set-cookie|x-acs-dingtalk-access-token)"\s*,\s*"value"\s*:\s*"((?:[^"\\]|\\.)*)""#,
+            r#"(?i)"value"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"name"\s*:\s*"(?:access_token|authorization|proxy-authorization|cookie|set-cookie|x-acs-dingtalk-access-token)""#,
+            // Raw header lines (Fiddler and Charles keep them in comments).
+            r"(?im)^(?:authorization|cookie):\s*(.+)$",
+        ]
+        .iter()
+        .filter_map(|p| Regex::new(p).ok())
+        .collect()
+    })
+}
+
+/// Replaces every secret in `text` with `*`, keeping its length so positions stay right.
+pub fn redact_secrets(text: &mut String) {
+    let mut ranges = Vec::new();
+    for pattern in secret_patterns() {
+        for captures in pattern.captures_iter(text) {
+            if let Some(m) = captures.get(1) {
+                ranges.push(m.range());
+            }
+        }
+    }
+    if ranges.is_empty() {
+        return;
+    }
+    let mut bytes = std::mem::take(text).into_bytes();
+    for range in ranges {
+        for b in &mut bytes[range] {
+            // Only ASCII bytes are replaced, so the text stays UTF-8 and keeps its length.
+            if b.is_ascii() {
+                *b = b'*';
+            }
+        }
+    }
+    *text = String::from_utf8_lossy(&bytes).into_owned();
+}
+
+/// A same-length stand-in for one character: `*` for ASCII, a wider symbol of equal byte length otherwise.
+fn stand_in(c: char) -> char {
+    match c.len_utf8() {
+        1 => '*',
+        2 => '×',
+        3 => '＊',
+        _ => '🔒',
+    }
+}
+
+/// Masks the raw content of a personal value (without its quotes) in place, keeping byte length and character count:
+/// phones keep their first 3 and last 4 digits (`199****0001`), emails their first character and domain
+/// (`u***@example.com`), other text is hidden whole.
+pub fn mask(text: &mut String, range: std::ops::Range<usize>, kind: Personal) {
+    let Some(raw) = text.get(range.clone()) else {
+        return;
+    };
+    let masked: String = match kind {
+        Personal::Phone => {
+            let digits = raw.chars().filter(char::is_ascii_digit).count();
+            let mut seen = 0;
+            raw.chars()
+                .map(|c| {
+                    if c.is_ascii_digit() {
+                        seen += 1;
+                        if digits > 7 && (seen <= 3 || seen > digits - 4) {
+                            c
+                        } else {
+                            '*'
+                        }
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        }
+        Personal::Email => {
+            let at = raw.find('@').unwrap_or(raw.len());
+            raw.char_indices()
+                .map(|(i, c)| if i == 0 || i >= at { c } else { stand_in(c) })
+                .collect()
+        }
+        Personal::Text => raw.chars().map(stand_in).collect(),
+    };
+    text.replace_range(range, &masked);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_starred_everywhere_with_their_length() {
+        let mut text = r#"{"url":"https://oapi.dingtalk.com/topapi/v2/user/get?access_token=abc123&x=1","queryString":[{"name":"access_token","value":"abc123"}],"postData":{"text":"access_token=abc123&userid=1"},"body":"{\"access_token\":\"abc123\"}","headers":[{"name":"Cookie","value":"sid=abc123"}]}"#.to_owned();
+        let before = text.len();
+        redact_secrets(&mut text);
+        assert!(!text.contains("abc123"), "{text}");
+        assert_eq!(text.len(), before);
+        assert!(text.contains("access_token=******&x=1"));
+    }
+
+    #[test]
+    fn masks_keep_length_and_shape() {
+        let mut text = "19900000001|user@example.com|未来园区".to_owned();
+        let (len, chars) = (text.len(), text.chars().count());
+        mask(&mut text, 0..11, Personal::Phone);
+        mask(&mut text, 12..28, Personal::Email);
+        let end = text.len();
+        mask(&mut text, 29..end, Personal::Text);
+        assert_eq!(text, "199****0001|u***@example.com|＊＊＊＊");
+        assert_eq!((text.len(), text.chars().count()), (len, chars));
+    }
+}
