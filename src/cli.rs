@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::caller::{AppType, Permission};
+use crate::input::InputFormat;
 use crate::report::Format;
 
 #[derive(Debug, Parser)]
@@ -107,6 +108,15 @@ pub struct CheckArgs {
     /// Walk into hidden folders and read hidden files.
     #[arg(long)]
     pub hidden: bool,
+    /// In folders, read only files matching this glob (repeatable), e.g. 'captures/**/*.har'.
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+    /// In folders, pass over files and folders matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// How to read standard input (`-`).
+    #[arg(long, value_enum, default_value_t = InputFormat::Json)]
+    pub stdin_format: InputFormat,
     /// Largest input read, in bytes (suffixes K, M, G).
     #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
     pub max_size: u64,

@@ -14,6 +14,7 @@ pub mod input;
 pub mod locate;
 pub mod redact;
 pub mod report;
+pub mod request;
 pub mod rules;
 pub mod schema;
 pub mod selection;
@@ -88,12 +89,13 @@ impl From<io::Error> for RunError {
 
 fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     let resolved = settings::resolve(&args.settings).map_err(RunError::Usage)?;
-    let collected = input::collect(
-        &args.paths,
-        &WalkOptions {
-            hidden: args.hidden,
-        },
-    );
+    let walk = WalkOptions {
+        hidden: args.hidden,
+        include: globs(&args.glob, "--glob")?,
+        exclude: globs(&args.exclude, "--exclude")?,
+        stdin_format: Some(args.stdin_format),
+    };
+    let collected = input::collect(&args.paths, &walk);
     let limits = Limits {
         max_size: args.max_size,
     };
@@ -122,6 +124,29 @@ fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Ru
     };
     report::write(&run, args.format, style, out)?;
     Ok(exit_status(&run, resolved.deny_warnings))
+}
+
+/// Compiles glob patterns; `None` when there are none.
+fn globs(patterns: &[String], flag: &str) -> Result<Option<globset::GlobSet>, RunError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        // A bare pattern such as '*.har' matches at any depth, as in ripgrep.
+        let full = if pattern.contains('/') {
+            pattern.clone()
+        } else {
+            format!("**/{pattern}")
+        };
+        let glob = globset::Glob::new(&full)
+            .map_err(|e| RunError::Usage(miette::miette!("{flag} {pattern}: {e}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map(Some)
+        .map_err(|e| RunError::Usage(miette::miette!("{flag}: {e}")))
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -1,12 +1,17 @@
 //! Turns the command line's paths into inputs and checks each one, in parallel, in a stable order.
 
 mod file;
+mod har;
+mod ndjson;
+mod pipeline;
 mod walk;
 
 use rayon::prelude::*;
 
 pub use file::{check_bytes, Limits};
-pub use walk::{collect, Collected, Target, WalkOptions};
+pub use har::check_har;
+pub use ndjson::check_ndjson;
+pub use walk::{collect, Collected, InputFormat, Target, WalkOptions};
 
 use crate::check::Settings;
 use crate::finding::Finding;
@@ -19,6 +24,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// How many responses the input held and were checked.
     pub responses: u64,
+    /// HAR entries of other endpoints, passed over.
+    pub skipped_entries: u64,
     /// The input could not be read at all (exit code 2).
     pub unreadable: bool,
 }

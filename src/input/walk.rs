@@ -6,13 +6,34 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::file::{check_bytes, Limits};
-use super::Checked;
+use super::{check_har, check_ndjson, Checked};
 use crate::check::Settings;
 use crate::finding::Finding;
 use crate::rules::{INPUT_TOO_LARGE, UNREADABLE_INPUT};
 
-/// Extensions dtlint reads when it walks a folder.
-const EXTENSIONS: [&str; 1] = ["json"];
+/// How an input's text holds responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum InputFormat {
+    /// One response body.
+    Json,
+    /// One response per line (NDJSON, JSON Lines).
+    Ndjson,
+    /// A HAR 1.2 capture.
+    Har,
+}
+
+impl InputFormat {
+    /// The format a file name says, if dtlint reads such files.
+    pub fn of(path: &Path) -> Option<Self> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "json" => Some(Self::Json),
+            "ndjson" | "jsonl" => Some(Self::Ndjson),
+            "har" => Some(Self::Har),
+            _ => None,
+        }
+    }
+}
 
 /// Folders never worth walking into: build output and dependencies.
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
@@ -22,15 +43,22 @@ const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
 pub struct WalkOptions {
     /// Walk into hidden folders and read hidden files too.
     pub hidden: bool,
+    /// When set, only files whose path matches are read.
+    pub include: Option<globset::GlobSet>,
+    /// Files and folders whose path matches are passed over.
+    pub exclude: Option<globset::GlobSet>,
+    /// How standard input is read.
+    pub stdin_format: Option<InputFormat>,
 }
 
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
-    Stdin,
+    Stdin(InputFormat),
     File {
         display: String,
         path: PathBuf,
+        format: InputFormat,
     },
     /// A path that does not exist or cannot be listed; reported as unreadable.
     Missing {
@@ -42,7 +70,7 @@ pub enum Target {
 impl Target {
     pub fn display(&self) -> &str {
         match self {
-            Self::Stdin => "-",
+            Self::Stdin(_) => "-",
             Self::File { display, .. } | Self::Missing { display, .. } => display,
         }
     }
@@ -51,7 +79,7 @@ impl Target {
     pub fn check(&self, settings: &Settings, limits: &Limits) -> Checked {
         let checked = match self {
             Self::Missing { reason, .. } => unreadable(reason.clone()),
-            Self::Stdin => {
+            Self::Stdin(InputFormat::Json) => {
                 let mut bytes = Vec::new();
                 match std::io::stdin()
                     .lock()
@@ -62,7 +90,32 @@ impl Target {
                     Err(error) => unreadable(format!("cannot read standard input: {error}")),
                 }
             }
-            Self::File { path, .. } => read_file(path, settings, limits),
+            Self::Stdin(InputFormat::Ndjson) => check_ndjson(
+                std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
+                settings,
+                limits.max_size,
+            ),
+            Self::Stdin(InputFormat::Har) => check_har(
+                std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
+                settings,
+                limits.max_size,
+            ),
+            Self::File {
+                path,
+                format: InputFormat::Json,
+                ..
+            } => read_file(path, settings, limits),
+            Self::File { path, format, .. } => match std::fs::File::open(path) {
+                Ok(file) => {
+                    let reader = std::io::BufReader::with_capacity(1 << 16, file);
+                    if *format == InputFormat::Har {
+                        check_har(reader, settings, limits.max_size)
+                    } else {
+                        check_ndjson(reader, settings, limits.max_size)
+                    }
+                }
+                Err(error) => unreadable(format!("cannot read the file: {error}")),
+            },
         };
         checked.named(self.display())
     }
@@ -113,7 +166,9 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
     for path in paths {
         let display = path.to_string_lossy().into_owned();
         if display == "-" {
-            collected.targets.push(Target::Stdin);
+            collected.targets.push(Target::Stdin(
+                options.stdin_format.unwrap_or(InputFormat::Json),
+            ));
             continue;
         }
         match std::fs::metadata(path) {
@@ -123,6 +178,7 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
             }),
             Ok(meta) if meta.is_dir() => walk(path, options, &mut collected),
             Ok(_) => collected.targets.push(Target::File {
+                format: InputFormat::of(path).unwrap_or(InputFormat::Json),
                 display,
                 path: path.clone(),
             }),
@@ -166,17 +222,18 @@ fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
             Ok(entry) if entry.file_type().is_file() => {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy();
-                let wanted = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
-                if wanted && (options.hidden || !name.starts_with('.')) {
-                    collected.targets.push(Target::File {
+                let format = InputFormat::of(path);
+                let wanted = format.is_some()
+                    && (options.hidden || !name.starts_with('.'))
+                    && options.include.as_ref().is_none_or(|g| g.is_match(path))
+                    && !options.exclude.as_ref().is_some_and(|g| g.is_match(path));
+                match format {
+                    Some(format) if wanted => collected.targets.push(Target::File {
                         display: path.to_string_lossy().into_owned(),
                         path: path.to_path_buf(),
-                    });
-                } else {
-                    collected.skipped += 1;
+                        format,
+                    }),
+                    _ => collected.skipped += 1,
                 }
             }
             Ok(_) => {}

@@ -34,6 +34,8 @@ pub struct Summary {
     pub inputs: u64,
     pub responses: u64,
     pub skipped: u64,
+    /// HAR entries of other endpoints that were passed over.
+    pub skipped_entries: u64,
     pub errors: u64,
     pub warnings: u64,
     pub infos: u64,
@@ -49,6 +51,7 @@ impl Run {
             inputs: self.inputs.len() as u64,
             responses: self.inputs.iter().map(|i| i.responses).sum(),
             skipped: self.skipped,
+            skipped_entries: self.inputs.iter().map(|i| i.skipped_entries).sum(),
             ..Summary::default()
         };
         for finding in self.findings() {

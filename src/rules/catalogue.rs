@@ -11,6 +11,9 @@ pub const ALL: &[&Rule] = &[
     &EMPTY_INPUT,
     &NOT_A_USER_GET_RESPONSE,
     &INPUT_TOO_LARGE,
+    &HAR_BROKEN,
+    &HAR_ENTRY_INVALID,
+    &RESPONSE_BODY_MISSING,
     &WRONG_TYPE,
     &MISSING_REQUIRED_FIELD,
     &VALUE_NOT_IN_ENUM,
@@ -43,6 +46,15 @@ pub const ALL: &[&Rule] = &[
     &UNKNOWN_ERRCODE,
     &SUB_CODE_MISSING_OR_NOT_NUMERIC,
     &ERROR_RESPONSE,
+    &REQUEST_NOT_POST,
+    &ACCESS_TOKEN_NOT_IN_QUERY,
+    &NO_USER_IDENTIFIER,
+    &USERID_IGNORED_WITH_LOGIN_ID,
+    &INVALID_LANGUAGE,
+    &UNKNOWN_REQUEST_PARAMETER,
+    &LOGIN_ID_RESPONSE_MISMATCH,
+    &USERID_RESPONSE_MISMATCH,
+    &HTTP_STATUS_NOT_200,
 ];
 
 const fn emitted(
@@ -120,6 +132,33 @@ pub const INPUT_TOO_LARGE: Rule = emitted(
     Severity::Error,
     "an input is larger than the configured size limit (--max-size)",
     "## What it does\nReports a file, NDJSON line or HAR body larger than `--max-size` instead of reading it, and goes on with the rest.\n\n## Why is this bad?\nA user/get body is a few kilobytes; hundreds of megabytes in one response is not a response of this API and would only cost memory.\n\n## Example\nFails: a 300 MB `.json` file with the default limit of 256 MiB.",
+);
+
+pub const HAR_BROKEN: Rule = emitted(
+    "DT007",
+    "har-broken",
+    Category::Parse,
+    Severity::Error,
+    "a HAR file stops being readable here (truncated or malformed); the entries before it were checked",
+    "## What it does\nReports the point where a HAR file stops being well-formed JSON or stops having the HAR shape (`log.entries`), after every entry before that point was checked.\n\n## Why is this bad?\nA truncated export hides the entries after the break: the capture is incomplete.\n\n## Example\nFails: a `.har` cut off in the middle of `log.entries`.",
+);
+
+pub const HAR_ENTRY_INVALID: Rule = emitted(
+    "DT008",
+    "har-entry-invalid",
+    Category::Parse,
+    Severity::Error,
+    "an item of `log.entries` is not a HAR entry (an object with `request` and `response`)",
+    "## What it does\nReports an item of `log.entries` that is not an object with a `request` (method, url) and a `response` (status, content), as HAR 1.2 defines them.\n\n## Why is this bad?\nThe exchange cannot be checked; the exporter or an edit broke the file.\n\n## Example\nFails: `\"entries\":[\"GET /topapi/v2/user/get\"]`",
+);
+
+pub const RESPONSE_BODY_MISSING: Rule = emitted(
+    "DT009",
+    "response-body-missing",
+    Category::Parse,
+    Severity::Error,
+    "a captured call of the API has no response body, or one that cannot be decoded",
+    "## What it does\nReports a HAR entry for `/topapi/v2/user/get` whose `response.content.text` is missing or empty, or whose base64 body does not decode to UTF-8 text.\n\n## Why is this bad?\nThe response cannot be checked. Browsers leave bodies out when the capture was started late or content saving was off.\n\n## Example\nFails: `\"content\":{\"size\":812,\"mimeType\":\"application/json\"}` without `text`.",
 );
 
 // ---- schema: the body does not match the documented response ----
@@ -480,4 +519,98 @@ pub const ERROR_RESPONSE: Rule = envelope(
     "the call failed; the finding explains the error code",
     "## What it does\nNotes every error response and explains its code: from the page's table, the global error codes, and for `errcode` 88 its `sub_code` (40014 invalid access_token, 40000 access_token blank, 60011 missing permission).\n\n## Why is this bad?\nAn error response is well-formed; this note tells QA why the call failed without looking the code up.\n\n## Example\nNoted: `{\"errcode\":88,\"sub_code\":\"40014\",...}`: invalid access_token.",
     Some(envelope::explain),
+);
+
+// ---- request: the other side of each captured exchange ----
+
+const fn request(
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    summary: &'static str,
+    explanation: &'static str,
+) -> Rule {
+    Rule {
+        code,
+        name,
+        category: Category::Request,
+        severity,
+        enabled: true,
+        needs_app_type: false,
+        summary,
+        explanation,
+        check: None,
+    }
+}
+
+pub const REQUEST_NOT_POST: Rule = request(
+    "DT701",
+    "request-not-post",
+    Severity::Error,
+    "the API was called with another HTTP method than POST",
+    "## What it does\nChecks the captured request's method; the page documents `POST` only.\n\n## Why is this bad?\nThe platform rejects other methods, or a proxy rewrote the call.\n\n## Example\nFails: `GET /topapi/v2/user/get?access_token=...`",
+);
+
+pub const ACCESS_TOKEN_NOT_IN_QUERY: Rule = request(
+    "DT702",
+    "access-token-not-in-query",
+    Severity::Error,
+    "`access_token` is not in the query string (the page's own curl example puts it in the body)",
+    "## What it does\nChecks that the request carries `access_token` as a query parameter, where the page's parameter table puts it. The page's own curl example sends it in the form body instead; dtlint says so when it finds it there.\n\n## Why is this bad?\nWithout a token in the query the platform answers errcode 88 with sub_code 40000 (access_token blank).\n\n## Example\nFails: `POST /topapi/v2/user/get` with body `access_token=...&userid=...`\n\nPasses: `POST /topapi/v2/user/get?access_token=...` with body `userid=...`",
+);
+
+pub const NO_USER_IDENTIFIER: Rule = request(
+    "DT703",
+    "no-user-identifier",
+    Severity::Error,
+    "the request names neither `userid` nor `login_id`",
+    "## What it does\nChecks that the body carries a non-empty `userid` (required by the page) or `login_id`.\n\n## Why is this bad?\nThe platform cannot know which user to return.\n\n## Example\nFails: body `language=zh_CN`\n\nPasses: body `userid=10000000000000001`",
+);
+
+pub const USERID_IGNORED_WITH_LOGIN_ID: Rule = request(
+    "DT704",
+    "userid-ignored-with-login-id",
+    Severity::Warning,
+    "both `userid` and `login_id` are sent; the page says `userid` is then ignored",
+    "## What it does\nNotes a request with both a non-empty `login_id` and a `userid`, as the page's own request example sends them. The page says `userid` is ignored when `login_id` is not empty.\n\n## Why is this bad?\nThe caller may believe it asked for the `userid`, but gets the `login_id`'s account.\n\n## Example\nFails: body `login_id=zhangsan&userid=zhangsan`",
+);
+
+pub const INVALID_LANGUAGE: Rule = request(
+    "DT705",
+    "invalid-language",
+    Severity::Error,
+    "`language` is neither zh_CN nor en_US",
+    "## What it does\nChecks the optional `language` parameter against the two values the page lists.\n\n## Why is this bad?\nThe platform falls back or rejects the call (errcode 400002).\n\n## Example\nFails: `language=en`\n\nPasses: `language=en_US`",
+);
+
+pub const UNKNOWN_REQUEST_PARAMETER: Rule = request(
+    "DT706",
+    "unknown-request-parameter",
+    Severity::Warning,
+    "the body carries a parameter the page does not document",
+    "## What it does\nReports body parameters other than `userid`, `language` and `login_id` (and `access_token`, reported by DT702).\n\n## Why is this bad?\nThe platform ignores them; a misspelt parameter (`user_id`) means the intended one is missing.\n\n## Example\nFails: body `user_id=10000000000000001`",
+);
+
+pub const LOGIN_ID_RESPONSE_MISMATCH: Rule = request(
+    "DT707",
+    "login-id-response-mismatch",
+    Severity::Error,
+    "a response to a `login_id` query is not that DingTalk-built Enterprise Account",
+    "## What it does\nFor a request with `login_id`, checks that the successful response's `result.login_id` equals it and that the account is DingTalk-built (`exclusive_account_type` dingtalk): the page says querying by sign-in name works only for those.\n\n## Why is this bad?\nThe capture pairs a request with another call's answer, or the platform answered for another account.\n\n## Example\nFails: request `login_id=zhangsan`, response `\"login_id\":\"login_id3\"` (the page's own example pair).",
+);
+
+pub const USERID_RESPONSE_MISMATCH: Rule = request(
+    "DT708",
+    "userid-response-mismatch",
+    Severity::Error,
+    "a response to a `userid` query describes another user",
+    "## What it does\nFor a request by `userid` (without `login_id`), checks that the successful response's `result.userid` equals it.\n\n## Why is this bad?\nThe capture pairs a request with another call's answer, or a cache served the wrong user.\n\n## Example\nFails: request `userid=0001`, response `\"userid\":\"0002\"`.",
+);
+
+pub const HTTP_STATUS_NOT_200: Rule = request(
+    "DT709",
+    "http-status-not-200",
+    Severity::Warning,
+    "a JSON answer came with an HTTP status other than 200",
+    "## What it does\nReports a captured response whose HTTP status is not 200 although its body is JSON. The platform answers errors with 200 and decides by `errcode`.\n\n## Why is this bad?\nA proxy, gateway or mock produced the answer; clients that branch on the status code see an error where the body may say success.\n\n## Example\nFails: status 502 with `{\"errcode\":-1,...}`.",
 );

@@ -1,0 +1,347 @@
+//! Reads HAR 1.2 captures entry by entry and checks both sides of each `/topapi/v2/user/get` exchange.
+
+mod scanner;
+
+use std::io::BufRead;
+
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use scanner::{Item, Scanner};
+
+use super::pipeline::{self, Outcome};
+use super::Checked;
+use crate::check::{check_value, personal_values, placed, span_for, Settings};
+use crate::excerpt::Base;
+use crate::finding::Finding;
+use crate::locate::locate;
+use crate::redact;
+use crate::request::{self, url_path, HarRequest};
+use crate::rules::{
+    HAR_BROKEN, HAR_ENTRY_INVALID, INPUT_TOO_LARGE, INVALID_JSON, INVALID_UTF8,
+    NOT_A_USER_GET_RESPONSE, RESPONSE_BODY_MISSING,
+};
+
+/// The path of the API; entries for any other path are skipped.
+pub const API_PATH: &str = "/topapi/v2/user/get";
+
+#[derive(Debug, Deserialize)]
+struct Content {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+    #[serde(rename = "mimeType", default)]
+    mime_type: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct HarResponse {
+    #[serde(default)]
+    status: i64,
+    content: Content,
+}
+
+#[derive(Debug, Deserialize)]
+struct Entry {
+    request: HarRequest,
+    response: HarResponse,
+}
+
+/// Checks a HAR stream. Entries are read on one thread and checked in parallel batches.
+pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
+    let mut scanner = Scanner::new(reader, limit);
+    let mut broken = None;
+    let produce = || loop {
+        match scanner.next_item() {
+            Ok(Some(item)) => return Some(item),
+            Ok(None) => return None,
+            Err(b) => {
+                broken = Some(b);
+                return None;
+            }
+        }
+    };
+    let mut checked = pipeline::run(produce, |item| check_item(item, settings));
+    if let Some(broken) = broken {
+        let finding = Finding::new(
+            &HAR_BROKEN,
+            "",
+            format!("the HAR breaks here: {}", broken.message),
+        )
+        .with_help("export the capture again; every entry before this point was checked");
+        let mut finding = placed(vec![finding], "", "", broken.at, |_| Some((0, 0)));
+        checked.findings.append(&mut finding);
+    }
+    checked
+}
+
+fn check_item(item: Item, settings: &Settings) -> Outcome {
+    match item {
+        Item::TooLarge { index, size, at } => Outcome::with(
+            index,
+            placed(
+                vec![Finding::new(&INPUT_TOO_LARGE, "", format!("HAR entry {index} has {size} bytes, more than the limit (--max-size); it was skipped"))],
+                "",
+                "",
+                at,
+                |_| Some((0, 0)),
+            ),
+        ),
+        Item::NotUtf8 { index, at } => Outcome::with(
+            index,
+            placed(vec![Finding::new(&INVALID_UTF8, "", format!("HAR entry {index} is not UTF-8"))], "", "", at, |_| Some((0, 0))),
+        ),
+        Item::Entry { index, text, at } => check_entry(index, &text, at, settings),
+    }
+}
+
+/// Maps a byte offset in a decoded JSON string to the offset in its raw literal (which starts with `"`).
+fn raw_offset(literal: &str, decoded: usize) -> usize {
+    let bytes = literal.as_bytes();
+    let (mut raw, mut done) = (1usize, 0usize);
+    while done < decoded && raw < bytes.len() {
+        if bytes[raw] == b'\\' {
+            let next = bytes.get(raw + 1).copied().unwrap_or(b'"');
+            if next == b'u' {
+                let code = literal
+                    .get(raw + 2..raw + 6)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .unwrap_or(0);
+                if (0xd800..0xdc00).contains(&code) && literal.get(raw + 6..raw + 8) == Some("\\u")
+                {
+                    raw += 12;
+                    done += 4;
+                } else {
+                    raw += 6;
+                    done += char::from_u32(code).map_or(3, char::len_utf8);
+                }
+            } else {
+                raw += 2;
+                done += 1;
+            }
+        } else {
+            let width = literal[raw..].chars().next().map_or(1, char::len_utf8);
+            raw += width;
+            done += width;
+        }
+    }
+    raw
+}
+
+fn entry_finding(
+    index: u64,
+    text: &str,
+    at: Base,
+    finding: Finding,
+    pointer_in_entry: &str,
+) -> Vec<Finding> {
+    let mut shown = text.to_owned();
+    redact::redact_secrets(&mut shown);
+    let mut placed = placed(vec![finding], text, &shown, at, |_| {
+        span_for(text, pointer_in_entry)
+    });
+    for f in &mut placed {
+        f.entry = Some(index);
+    }
+    placed
+}
+
+fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome {
+    let entry: Entry = match serde_json::from_str(text) {
+        Ok(entry) => entry,
+        Err(error) => {
+            let what = if text.starts_with('{') {
+                "lacks what a HAR entry has (request.method, request.url, response.content)"
+            } else {
+                "is not an object"
+            };
+            let finding = Finding::new(
+                &HAR_ENTRY_INVALID,
+                "",
+                format!(
+                    "item {index} of log.entries {what}: {}",
+                    error
+                        .to_string()
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or_default()
+                ),
+            )
+            .with_help("each item of log.entries is an object with request and response (HAR 1.2)");
+            return Outcome {
+                findings: entry_finding(index, text, at, finding, ""),
+                responses: 0,
+                skipped: false,
+            };
+        }
+    };
+    if url_path(&entry.request.url) != API_PATH {
+        return Outcome {
+            findings: Vec::new(),
+            responses: 0,
+            skipped: true,
+        };
+    }
+    let (normalised, request_findings) = request::check(&entry.request);
+    // Findings about the request point into the entry; those about the response point into its body.
+    let mut entry_findings: Vec<(Finding, String)> = request_findings
+        .into_iter()
+        .map(|f| {
+            let p = f.pointer.clone();
+            (f, p)
+        })
+        .collect();
+    let mut body_findings = Vec::new();
+    let mut responses = 0;
+    let body_literal =
+        locate(text, "/response/content/text").map(|s| (s.start, &text[s.start..s.end]));
+    let base64 = entry.response.content.encoding.as_deref() == Some("base64");
+    let body_text = match entry
+        .response
+        .content
+        .text
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    {
+        None => {
+            entry_findings.push((
+                Finding::new(&RESPONSE_BODY_MISSING, "", "the captured response has no body text (the export left it out)")
+                    .with_help("capture again with response bodies saved (devtools: 'Save all as HAR with content')"),
+                "/response/content".to_owned(),
+            ));
+            None
+        }
+        Some(t) if base64 => match base64::engine::general_purpose::STANDARD
+            .decode(t.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        {
+            Some(decoded) => Some(decoded),
+            None => {
+                entry_findings.push((
+                    Finding::new(
+                        &RESPONSE_BODY_MISSING,
+                        "",
+                        "the response body is marked base64 but does not decode to UTF-8 text",
+                    ),
+                    "/response/content/text".to_owned(),
+                ));
+                None
+            }
+        },
+        Some(t) => Some(t.to_owned()),
+    };
+    let mut shown_entry = text.to_owned();
+    redact::redact_secrets(&mut shown_entry);
+    if let Some(body) = body_text {
+        let trimmed = body.trim_start();
+        if trimmed.starts_with('<') || entry.response.content.mime_type.contains("html") {
+            body_findings.push(Finding::new(&NOT_A_USER_GET_RESPONSE, "", "the response body is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"));
+        } else {
+            match serde_json::from_str::<Value>(&body) {
+                Err(error) => body_findings.push(Finding::new(
+                    &INVALID_JSON,
+                    "",
+                    format!(
+                        "the response body is not valid JSON: {}",
+                        error
+                            .to_string()
+                            .split(" at line ")
+                            .next()
+                            .unwrap_or_default()
+                    ),
+                )),
+                Ok(value) => {
+                    responses = 1;
+                    body_findings = check_value(&value, settings);
+                    let mut correlation =
+                        request::correlate(&normalised, &value, entry.response.status);
+                    correlation.retain(|f| settings.selection.is_enabled(f.rule));
+                    body_findings.append(&mut correlation);
+                    if !body_findings.is_empty() && !settings.show_values && !base64 {
+                        if let Some((start, literal)) = body_literal {
+                            for (pointer, kind) in personal_values(&value) {
+                                if let Some(span) = locate(&body, &pointer) {
+                                    let from = start + raw_offset(literal, span.start + 1);
+                                    let to = start + raw_offset(literal, span.end - 1);
+                                    redact::mask(&mut shown_entry, from..to, kind);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut findings: Vec<Finding> = Vec::new();
+    let (requests, pointers): (Vec<Finding>, Vec<String>) = entry_findings
+        .into_iter()
+        .filter(|(f, _)| settings.selection.is_enabled(f.rule))
+        .unzip();
+    let mut i = 0;
+    findings.extend(placed(requests, text, &shown_entry, at, |_| {
+        let span = span_for(text, &pointers[i]);
+        i += 1;
+        span
+    }));
+    body_findings.retain(|f| settings.selection.is_enabled(f.rule));
+    if !body_findings.is_empty() {
+        let note = if base64 {
+            " (position: the base64 body string)"
+        } else {
+            ""
+        };
+        findings.extend(placed(body_findings, text, &shown_entry, at, |f| {
+            let (start, literal) = body_literal?;
+            if base64 {
+                return Some((start, literal.len()));
+            }
+            let (offset, len) = span_for(&decoded_body(literal)?, &f.pointer).unwrap_or((0, 0));
+            let from = raw_offset(literal, offset);
+            let to = raw_offset(literal, offset + len);
+            Some((start + from, to - from))
+        }));
+        if base64 {
+            for f in &mut findings {
+                if f.rule.category != crate::finding::Category::Request
+                    && !f.message.ends_with(note)
+                {
+                    f.message.push_str(note);
+                }
+            }
+        }
+    }
+    for f in &mut findings {
+        f.entry = Some(index);
+    }
+    Outcome {
+        findings,
+        responses,
+        skipped: false,
+    }
+}
+
+/// The decoded body of a raw string literal.
+fn decoded_body(literal: &str) -> Option<String> {
+    serde_json::from_str::<String>(literal).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_offsets_follow_escapes() {
+        let literal = r#""{\"a\":\"\u00e9\/x\"}""#;
+        let decoded: String = serde_json::from_str(literal).expect("string");
+        assert_eq!(decoded, "{\"a\":\"é/x\"}");
+        for (i, _) in decoded.char_indices() {
+            let raw = raw_offset(literal, i);
+            let piece: String =
+                serde_json::from_str(&format!("\"{}", &literal[raw..])).unwrap_or_default();
+            assert_eq!(piece, decoded[i..], "offset {i}");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Reads NDJSON / JSON Lines: one response per line, checked in parallel batches while the next lines are read.
+
+use std::io::{BufRead, Read};
+
+use super::pipeline::{self, Outcome};
+use super::Checked;
+use crate::check::{check_text_at, placed, Settings};
+use crate::excerpt::Base;
+use crate::finding::Finding;
+use crate::rules::{INPUT_TOO_LARGE, INVALID_UTF8};
+
+/// One line of the input with where it starts.
+struct Line {
+    index: u64,
+    at: Base,
+    bytes: Result<Vec<u8>, u64>,
+}
+
+/// Checks an NDJSON stream; `entry` of each finding is the 0-based line index.
+pub fn check_ndjson<R: BufRead + Send>(mut reader: R, settings: &Settings, limit: u64) -> Checked {
+    let mut offset = 0usize;
+    let mut index = 0u64;
+    let mut failed = None;
+    let produce = || {
+        let mut bytes = Vec::new();
+        let at = Base {
+            offset,
+            line: usize::try_from(index).unwrap_or(usize::MAX) + 1,
+            column: 1,
+        };
+        let read = match reader
+            .by_ref()
+            .take(limit.saturating_add(2))
+            .read_until(b'\n', &mut bytes)
+        {
+            Ok(0) => return None,
+            Ok(n) => n,
+            Err(error) => {
+                failed = Some(error);
+                return None;
+            }
+        };
+        let mut size = read as u64;
+        let mut whole = Ok(bytes);
+        if size > limit.saturating_add(1)
+            && !whole.as_ref().is_ok_and(|b: &Vec<u8>| b.ends_with(b"\n"))
+        {
+            // Too long: skip the rest of the line without keeping it.
+            let mut rest = Vec::new();
+            loop {
+                rest.clear();
+                match reader.by_ref().take(1 << 20).read_until(b'\n', &mut rest) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        size += n as u64;
+                        if rest.ends_with(b"\n") {
+                            break;
+                        }
+                    }
+                }
+            }
+            whole = Err(size);
+        }
+        offset += usize::try_from(size).unwrap_or(usize::MAX);
+        let line = Line {
+            index,
+            at,
+            bytes: whole,
+        };
+        index += 1;
+        Some(line)
+    };
+    let mut checked = pipeline::run(produce, |line| check_line(line, settings));
+    if let Some(error) = failed {
+        checked.findings.push(Finding::new(
+            &crate::rules::UNREADABLE_INPUT,
+            "",
+            format!("reading stopped: {error}"),
+        ));
+        checked.unreadable = true;
+    }
+    checked
+}
+
+fn check_line(line: Line, settings: &Settings) -> Outcome {
+    let bytes = match line.bytes {
+        Ok(bytes) => bytes,
+        Err(size) => {
+            let finding = Finding::new(
+                &INPUT_TOO_LARGE,
+                "",
+                format!(
+                    "line {} has {size} bytes, more than the limit (--max-size); it was skipped",
+                    line.index + 1
+                ),
+            );
+            return Outcome::with(
+                line.index,
+                placed(vec![finding], "", "", line.at, |_| Some((0, 0))),
+            );
+        }
+    };
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let prefix = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or("");
+            let finding = Finding::new(
+                &INVALID_UTF8,
+                "",
+                format!(
+                    "line {} is not UTF-8 from byte {} on",
+                    line.index + 1,
+                    error.valid_up_to()
+                ),
+            );
+            return Outcome::with(
+                line.index,
+                placed(vec![finding], prefix, prefix, line.at, |_| {
+                    Some((error.valid_up_to(), 0))
+                }),
+            );
+        }
+    };
+    let text = text
+        .strip_suffix('\n')
+        .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
+    if text.trim().is_empty() {
+        // Blank lines (a trailing newline, spacing) separate nothing in JSON Lines; pass over them.
+        return Outcome {
+            ..Outcome::default()
+        };
+    }
+    let check = check_text_at(text, line.at, settings);
+    let mut outcome = Outcome::with(line.index, check.findings);
+    outcome.responses = u64::from(check.parsed);
+    outcome
+}
