@@ -11,8 +11,8 @@ fn secret_patterns() -> &'static [Regex] {
     static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         [
-            // access_token=VALUE in a URL or form body, also percent- or JSON-escaped around it.
-            r#"(?i)access_token(?:=|%3D)([^&"\s\\#]+)"#,
+            // access_token=VALUE (and other credentials DingTalk URLs carry) in a URL or form body.
+            r#"(?i)(?:access_token|appsecret|app_secret|client_secret|suite_ticket|suite_access_token)(?:=|%3D)([^&"\s\\#]+)"#,
             // "access_token":"VALUE" in a JSON body, escaped or not.
             r#"(?i)access_token\\*"\s*:\s*\\*"([^"\\]+)"#,
             // HAR name/value pairs: queryString, params, headers and cookies.
@@ -49,7 +49,31 @@ pub fn redact_secrets(text: &mut String) {
             }
         }
     }
-    *text = String::from_utf8_lossy(&bytes).into_owned();
+    *text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}
+
+/// Masks every cookie value of a HAR entry (`request.cookies`, `response.cookies`): exporters copy
+/// the Cookie header into these lists under the cookie's own name, which no name pattern can know.
+pub fn redact_cookies(entry_text: &str, shown: &mut String) {
+    let Ok(entry) = serde_json::from_str::<serde_json::Value>(entry_text) else {
+        return;
+    };
+    for side in ["request", "response"] {
+        let count = entry
+            .pointer(&format!("/{side}/cookies"))
+            .and_then(serde_json::Value::as_array)
+            .map_or(0, Vec::len);
+        for i in 0..count {
+            if let Some(span) =
+                crate::locate::locate(entry_text, &format!("/{side}/cookies/{i}/value"))
+            {
+                if span.end > span.start + 1 {
+                    mask(shown, span.start + 1..span.end - 1, Personal::Text);
+                }
+            }
+        }
+    }
 }
 
 /// A same-length stand-in for one character: `*` for ASCII, a wider symbol of equal byte length otherwise.
@@ -111,6 +135,15 @@ mod tests {
         assert!(!text.contains("abc123"), "{text}");
         assert_eq!(text.len(), before);
         assert!(text.contains("access_token=******&x=1"));
+    }
+
+    #[test]
+    fn cookie_lists_are_masked_whatever_the_cookie_is_called() {
+        let entry = r#"{"request":{"cookies":[{"name":"dt_session","value":"SECRET-1"}]},"response":{"cookies":[{"name":"sid","value":"SECRET-2"}]}}"#;
+        let mut shown = entry.to_owned();
+        redact_cookies(entry, &mut shown);
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert_eq!(shown.len(), entry.len());
     }
 
     #[test]

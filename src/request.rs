@@ -148,7 +148,7 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
     } else {
         "/request"
     };
-    if let Some(validator) = validator() {
+    if let Some(validator) = validator().filter(|v| !v.is_valid(&instance)) {
         for error in validator.iter_errors(&instance) {
             let schema_path = error.schema_path().as_str().to_owned();
             if schema_path.starts_with("/properties/method") {
@@ -227,7 +227,11 @@ pub fn correlate(request: &Normalised, body: &Value, status: i64) -> Vec<Finding
                 .with_help("a proxy, gateway or mock produced this answer; check the path the call took"),
         );
     }
-    let success = body.get("errcode").and_then(Value::as_i64) == Some(0);
+    // A quoted errcode ("0", as the page's example writes it) is reported as a quirk; read it as its value here.
+    let errcode = body
+        .get("errcode")
+        .and_then(|c| c.as_i64().or_else(|| c.as_str()?.parse().ok()));
+    let success = errcode == Some(0);
     let Some(result) = body.get("result").filter(|_| success) else {
         return out;
     };

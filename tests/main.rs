@@ -5,3 +5,4 @@ mod common;
 mod rule_fixtures;
 mod samples;
 mod schema_table;
+mod traffic;

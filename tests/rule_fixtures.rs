@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use dtlint::cli::SettingsArgs;
-use dtlint::input::{check_bytes, Limits};
+use dtlint::input::{check_bytes, check_har, Limits};
 use dtlint::rules::ALL;
 
 use crate::common::root;
@@ -34,7 +34,13 @@ fn settings_for(dir: &Path) -> dtlint::Settings {
 fn findings(dir: &Path, file: &str) -> Vec<serde_json::Value> {
     let bytes =
         std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{}/{file}: {e}", dir.display()));
-    let checked = check_bytes(&bytes, &settings_for(dir), &Limits::default()).named(file);
+    let settings = settings_for(dir);
+    let checked = if file.ends_with(".har") {
+        check_har(&bytes[..], &settings, Limits::default().max_size)
+    } else {
+        check_bytes(&bytes, &settings, &Limits::default())
+    }
+    .named(file);
     checked
         .findings
         .iter()
@@ -56,13 +62,19 @@ fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
             rule.name,
             dir.display()
         );
-        let invalid = findings(&dir, "invalid.json");
+        // Request rules are about captured exchanges, so their fixtures are HAR files.
+        let ext = if dir.join("invalid.har").is_file() {
+            "har"
+        } else {
+            "json"
+        };
+        let invalid = findings(&dir, &format!("invalid.{ext}"));
         assert!(
             invalid.iter().any(|f| f["rule"] == rule.code),
             "{} does not fire on its invalid.json: {invalid:#?}",
             rule.code
         );
-        let valid = findings(&dir, "valid.json");
+        let valid = findings(&dir, &format!("valid.{ext}"));
         assert!(
             !valid.iter().any(|f| f["rule"] == rule.code),
             "{} fires on its valid.json: {valid:#?}",

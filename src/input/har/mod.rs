@@ -53,14 +53,11 @@ struct Entry {
 pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
     let mut scanner = Scanner::new(reader, limit);
     let mut broken = None;
-    let produce = || loop {
-        match scanner.next_item() {
-            Ok(Some(item)) => return Some(item),
-            Ok(None) => return None,
-            Err(b) => {
-                broken = Some(b);
-                return None;
-            }
+    let produce = || match scanner.next_item() {
+        Ok(item) => item,
+        Err(b) => {
+            broken = Some(b);
+            None
         }
     };
     let mut checked = pipeline::run(produce, |item| check_item(item, settings));
@@ -137,8 +134,7 @@ fn entry_finding(
     finding: Finding,
     pointer_in_entry: &str,
 ) -> Vec<Finding> {
-    let mut shown = text.to_owned();
-    redact::redact_secrets(&mut shown);
+    let shown = without_secrets(text);
     let mut placed = placed(vec![finding], text, &shown, at, |_| {
         span_for(text, pointer_in_entry)
     });
@@ -177,7 +173,10 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             };
         }
     };
-    if url_path(&entry.request.url) != API_PATH {
+    // A CORS preflight carries no call of its own; browsers send one before cross-origin POSTs.
+    if url_path(&entry.request.url) != API_PATH
+        || entry.request.method.eq_ignore_ascii_case("OPTIONS")
+    {
         return Outcome {
             findings: Vec::new(),
             responses: 0,
@@ -195,8 +194,13 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         .collect();
     let mut body_findings = Vec::new();
     let mut responses = 0;
-    let body_literal =
-        locate(text, "/response/content/text").map(|s| (s.start, &text[s.start..s.end]));
+    // Finding the body string costs a scan of the entry; only entries with findings need it.
+    let literal_cell = std::cell::OnceCell::new();
+    let body_literal = || {
+        *literal_cell.get_or_init(|| {
+            locate(text, "/response/content/text").map(|s| (s.start, &text[s.start..s.end]))
+        })
+    };
     let base64 = entry.response.content.encoding.as_deref() == Some("base64");
     let body_text = match entry
         .response
@@ -207,7 +211,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
     {
         None => {
             entry_findings.push((
-                Finding::new(&RESPONSE_BODY_MISSING, "", "the captured response has no body text (the export left it out)")
+                Finding::new(&RESPONSE_BODY_MISSING, "/response/content", "the captured response has no body text (the export left it out)")
                     .with_help("capture again with response bodies saved (devtools: 'Save all as HAR with content')"),
                 "/response/content".to_owned(),
             ));
@@ -223,7 +227,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                 entry_findings.push((
                     Finding::new(
                         &RESPONSE_BODY_MISSING,
-                        "",
+                        "/response/content/text",
                         "the response body is marked base64 but does not decode to UTF-8 text",
                     ),
                     "/response/content/text".to_owned(),
@@ -233,8 +237,13 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         },
         Some(t) => Some(t.to_owned()),
     };
-    let mut shown_entry = text.to_owned();
-    redact::redact_secrets(&mut shown_entry);
+    // The redacted copy shown in excerpts; made only for entries with findings (redaction scans the entry).
+    let mut shown_entry = String::new();
+    let show = |shown: &mut String| {
+        if shown.is_empty() {
+            *shown = without_secrets(text);
+        }
+    };
     if let Some(body) = body_text {
         let trimmed = body.trim_start();
         if trimmed.starts_with('<') || entry.response.content.mime_type.contains("html") {
@@ -259,13 +268,23 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                     let mut correlation =
                         request::correlate(&normalised, &value, entry.response.status);
                     correlation.retain(|f| settings.selection.is_enabled(f.rule));
-                    body_findings.append(&mut correlation);
+                    // The status is a fact of the exchange, not of the body: point at it in the entry.
+                    for finding in correlation {
+                        if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
+                            let mut finding = finding;
+                            "/response/status".clone_into(&mut finding.pointer);
+                            entry_findings.push((finding, "/response/status".to_owned()));
+                        } else {
+                            body_findings.push(finding);
+                        }
+                    }
                     if !body_findings.is_empty() && !settings.show_values && !base64 {
-                        if let Some((start, literal)) = body_literal {
+                        if let Some((start, literal)) = body_literal() {
                             for (pointer, kind) in personal_values(&value) {
                                 if let Some(span) = locate(&body, &pointer) {
                                     let from = start + raw_offset(literal, span.start + 1);
                                     let to = start + raw_offset(literal, span.end - 1);
+                                    show(&mut shown_entry);
                                     redact::mask(&mut shown_entry, from..to, kind);
                                 }
                             }
@@ -281,6 +300,9 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         .filter(|(f, _)| settings.selection.is_enabled(f.rule))
         .unzip();
     let mut i = 0;
+    if !requests.is_empty() || !body_findings.is_empty() {
+        show(&mut shown_entry);
+    }
     findings.extend(placed(requests, text, &shown_entry, at, |_| {
         let span = span_for(text, &pointers[i]);
         i += 1;
@@ -294,7 +316,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             ""
         };
         findings.extend(placed(body_findings, text, &shown_entry, at, |f| {
-            let (start, literal) = body_literal?;
+            let (start, literal) = body_literal()?;
             if base64 {
                 return Some((start, literal.len()));
             }
@@ -323,6 +345,14 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
     }
 }
 
+/// The entry's text with every credential starred, same length: excerpts are cut from this.
+pub fn without_secrets(text: &str) -> String {
+    let mut shown = text.to_owned();
+    redact::redact_secrets(&mut shown);
+    redact::redact_cookies(text, &mut shown);
+    shown
+}
+
 /// The decoded body of a raw string literal.
 fn decoded_body(literal: &str) -> Option<String> {
     serde_json::from_str::<String>(literal).ok()
@@ -331,6 +361,34 @@ fn decoded_body(literal: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_secret_survives_in_the_text_excerpts_are_cut_from() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/har/token-bearing.har"
+        );
+        let har = std::fs::read_to_string(path).expect("fixture");
+        let mut scanner = Scanner::new(har.as_bytes(), 1 << 30);
+        let mut entries = 0;
+        while let Ok(Some(Item::Entry { text, .. })) = scanner.next_item() {
+            entries += 1;
+            assert!(
+                text.contains("TOKEN-NEVER-PRINT"),
+                "the fixture carries the secrets"
+            );
+            let shown = without_secrets(&text);
+            assert_eq!(shown.len(), text.len());
+            for secret in [
+                "TOKEN-NEVER-PRINT",
+                "BEARER-NEVER-PRINT",
+                "COOKIE-NEVER-PRINT",
+            ] {
+                assert!(!shown.contains(secret), "{secret} survives:\n{shown}");
+            }
+        }
+        assert_eq!(entries, 1);
+    }
 
     #[test]
     fn raw_offsets_follow_escapes() {

@@ -176,8 +176,9 @@ impl<R: BufRead> Cursor<R> {
             let mut used = 0;
             let mut done = false;
             let mut mismatch = None;
-            for &b in buf {
+            while used < buf.len() {
                 if scalar {
+                    let b = buf[used];
                     if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
                         done = true;
                         break;
@@ -185,21 +186,32 @@ impl<R: BufRead> Cursor<R> {
                     used += 1;
                     continue;
                 }
-                used += 1;
+                if escaped {
+                    escaped = false;
+                    used += 1;
+                    continue;
+                }
                 if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                        if stack.is_empty() {
-                            done = true;
-                            break;
+                    // Most of a HAR is string content (bodies, headers): jump to the next quote or backslash.
+                    match memchr::memchr2(b'"', b'\\', &buf[used..]) {
+                        None => used = buf.len(),
+                        Some(k) => {
+                            used += k + 1;
+                            if buf[used - 1] == b'\\' {
+                                escaped = true;
+                            } else {
+                                in_string = false;
+                                if stack.is_empty() {
+                                    done = true;
+                                    break;
+                                }
+                            }
                         }
                     }
                     continue;
                 }
+                let b = buf[used];
+                used += 1;
                 match b {
                     b'"' => in_string = true,
                     b'{' | b'[' => stack.push(b),
@@ -220,14 +232,15 @@ impl<R: BufRead> Cursor<R> {
             }
             let chunk = &buf[..used];
             let (mut line, mut column) = (self.line, self.column);
-            for &b in chunk {
-                if b == b'\n' {
-                    line += 1;
+            let tail = match memchr::memrchr(b'\n', chunk) {
+                Some(last) => {
+                    line += memchr::memchr_iter(b'\n', chunk).count();
                     column = 1;
-                } else if b & 0xc0 != 0x80 {
-                    column += 1;
+                    &chunk[last + 1..]
                 }
-            }
+                None => chunk,
+            };
+            column += tail.iter().filter(|&&b| b & 0xc0 != 0x80).count();
             if let Some(sink) = sink.as_deref_mut() {
                 if size + used <= limit {
                     sink.extend_from_slice(chunk);

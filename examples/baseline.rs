@@ -1,0 +1,38 @@
+//! The benchmark's baselines: read every `.json` file of a folder and parse it, with the same thread count as dtlint.
+//!
+//! `cargo run --release --example baseline -- value FOLDER` parses into `serde_json::Value`;
+//! `... ignored FOLDER` only checks the syntax (`serde::de::IgnoredAny`).
+
+use rayon::prelude::*;
+use serde::de::IgnoredAny;
+
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(mode), Some(folder)) = (args.next(), args.next()) else {
+        eprintln!("usage: baseline value|ignored FOLDER");
+        std::process::exit(2);
+    };
+    let files: Vec<_> = walkdir::WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    let parsed: usize = files
+        .par_iter()
+        .map(|path| {
+            let Ok(bytes) = std::fs::read(path) else {
+                return 0;
+            };
+            let ok = if mode == "value" {
+                serde_json::from_slice::<serde_json::Value>(&bytes).is_ok()
+            } else {
+                serde_json::from_slice::<IgnoredAny>(&bytes).is_ok()
+            };
+            usize::from(ok)
+        })
+        .sum();
+    println!("{parsed} of {} files parsed", files.len());
+}
