@@ -10,9 +10,22 @@ use serde::de::IgnoredAny;
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(mode), Some(folder)) = (args.next(), args.next()) else {
-        eprintln!("usage: baseline value|ignored FOLDER");
+        eprintln!("usage: baseline value|ignored FOLDER | baseline lines FILE");
         std::process::exit(2);
     };
+    if mode == "lines" {
+        // One Value per line, on all threads: what reading NDJSON costs before any checking.
+        let Ok(text) = std::fs::read_to_string(&folder) else {
+            std::process::exit(2)
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let parsed: usize = lines
+            .par_iter()
+            .map(|line| usize::from(serde_json::from_str::<serde_json::Value>(line).is_ok()))
+            .sum();
+        println!("{parsed} of {} lines parsed", lines.len());
+        return;
+    }
     let files: Vec<_> = walkdir::WalkDir::new(folder)
         .sort_by_file_name()
         .into_iter()

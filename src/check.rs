@@ -185,11 +185,7 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
             }
             let mut shown = text.to_owned();
             if !settings.show_values {
-                for (pointer, kind) in personal_values(&body) {
-                    if let Some(span) = locate(text, &pointer) {
-                        redact::mask(&mut shown, span.start + 1..span.end - 1, kind);
-                    }
-                }
+                redact::mask_personal(&mut shown);
             }
             TextCheck {
                 findings: placed(findings, text, &shown, base, |f| span_for(text, &f.pointer)),

@@ -114,6 +114,9 @@ pub struct CheckArgs {
     /// In folders, pass over files and folders matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// No progress bar (it is shown only on a terminal anyway).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// How to read standard input (`-`).
     #[arg(long, value_enum, default_value_t = InputFormat::Json)]
     pub stdin_format: InputFormat,

@@ -128,6 +128,39 @@ pub fn result_fields() -> &'static [Field] {
     })
 }
 
+/// The members of `result` that carry a condition on who receives them (`x-withheld-from`, `x-permission`).
+pub fn exposure_fields() -> &'static [&'static Field] {
+    static FIELDS: OnceLock<Vec<&'static Field>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        result_fields()
+            .iter()
+            .filter(|f| !f.withheld_from.is_empty() || f.permission.is_some())
+            .collect()
+    })
+}
+
+/// The members of `result` that only some accounts carry (`x-account`).
+pub fn account_fields() -> &'static [&'static Field] {
+    static FIELDS: OnceLock<Vec<&'static Field>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        result_fields()
+            .iter()
+            .filter(|f| f.account.is_some())
+            .collect()
+    })
+}
+
+/// The members of `result` this page omits but other sources document (`x-undocumented`).
+pub fn undocumented_fields() -> &'static [&'static Field] {
+    static FIELDS: OnceLock<Vec<&'static Field>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        result_fields()
+            .iter()
+            .filter(|f| f.undocumented.is_some())
+            .collect()
+    })
+}
+
 /// Looks a member of `result` up by name.
 pub fn result_field(name: &str) -> Option<&'static Field> {
     result_fields().iter().find(|f| f.name == name)

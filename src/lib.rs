@@ -99,7 +99,9 @@ fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Ru
     let limits = Limits {
         max_size: args.max_size,
     };
-    let inputs = input::check_all(&collected.targets, &resolved.settings, &limits);
+    let progress = progress_bar(args.quiet, &collected.targets);
+    let inputs = input::check_all(&collected.targets, &resolved.settings, &limits, &progress);
+    progress.finish_and_clear();
     let mut run = Run {
         inputs,
         skipped: collected.skipped,
@@ -124,6 +126,33 @@ fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Ru
     };
     report::write(&run, args.format, style, out)?;
     Ok(exit_status(&run, resolved.deny_warnings))
+}
+
+/// A bar on stderr for long runs on a terminal: inputs done, rate and ETA, or bytes for one
+/// large capture. Hidden (a no-op) off a terminal, with `--quiet`, and for short runs.
+fn progress_bar(quiet: bool, targets: &[input::Target]) -> indicatif::ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = if targets.len() > 1 {
+        indicatif::ProgressBar::new(targets.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} inputs  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        // One input: the bar counts its bytes as they are read (the length is set once it is opened).
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes}  {bytes_per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
+    bar
 }
 
 /// Compiles glob patterns; `None` when there are none.

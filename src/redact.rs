@@ -53,9 +53,47 @@ pub fn redact_secrets(text: &mut String) {
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
+/// Members whose string values are personal data (`x-personal` in the schema), in plain JSON text.
+fn personal_pattern() -> Option<&'static (Regex, Vec<(String, Personal)>)> {
+    static PATTERN: OnceLock<Option<(Regex, Vec<(String, Personal)>)>> = OnceLock::new();
+    PATTERN
+        .get_or_init(|| {
+            let kinds: Vec<(String, Personal)> = crate::fields::result_fields()
+                .iter()
+                .filter_map(|f| Some((f.name.clone(), f.personal?)))
+                .collect();
+            let names: Vec<String> = kinds.iter().map(|(n, _)| regex::escape(n)).collect();
+            let pattern = format!(r#""({})"\s*:\s*"((?:[^"\\]|\\.)*)""#, names.join("|"));
+            Regex::new(&pattern).ok().map(|r| (r, kinds))
+        })
+        .as_ref()
+}
+
+/// Masks the value of every personal member in a JSON text, wherever it stands: one pass, and
+/// erring on the side of hiding (a member of that name anywhere is masked).
+pub fn mask_personal(text: &mut String) {
+    let Some((pattern, kinds)) = personal_pattern() else {
+        return;
+    };
+    let found: Vec<(std::ops::Range<usize>, Personal)> = pattern
+        .captures_iter(text)
+        .filter_map(|c| {
+            let name = c.get(1)?.as_str();
+            let kind = kinds.iter().find(|(n, _)| n == name)?.1;
+            Some((c.get(2)?.range(), kind))
+        })
+        .collect();
+    for (range, kind) in found {
+        mask(text, range, kind);
+    }
+}
+
 /// Masks every cookie value of a HAR entry (`request.cookies`, `response.cookies`): exporters copy
 /// the Cookie header into these lists under the cookie's own name, which no name pattern can know.
 pub fn redact_cookies(entry_text: &str, shown: &mut String) {
+    if !has_cookie_list(entry_text) {
+        return;
+    }
     let Ok(entry) = serde_json::from_str::<serde_json::Value>(entry_text) else {
         return;
     };
@@ -74,6 +112,20 @@ pub fn redact_cookies(entry_text: &str, shown: &mut String) {
             }
         }
     }
+}
+
+/// Whether some `"cookies"` member of the text holds a non-empty array; most entries have `[]`,
+/// and parsing the entry to find out would cost more than the rest of its redaction.
+fn has_cookie_list(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"\"cookies\"").any(|at| {
+        let rest = bytes[at + 9..]
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace());
+        let mut rest = rest.skip_while(|b| *b == b':');
+        rest.next() == Some(b'[') && rest.next().is_some_and(|b| b != b']')
+    })
 }
 
 /// A same-length stand-in for one character: `*` for ASCII, a wider symbol of equal byte length otherwise.
@@ -135,6 +187,17 @@ mod tests {
         assert!(!text.contains("abc123"), "{text}");
         assert_eq!(text.len(), before);
         assert!(text.contains("access_token=******&x=1"));
+    }
+
+    #[test]
+    fn personal_members_are_masked_in_one_pass() {
+        let mut text = r#"{"result":{"mobile":"19900000001","name":"张三","email" : "user@example.com","remark":"备注\"x"}}"#.to_owned();
+        let len = text.len();
+        mask_personal(&mut text);
+        assert_eq!(text.len(), len);
+        assert!(text.contains(r#""mobile":"199****0001""#), "{text}");
+        assert!(text.contains(r#""email" : "u***@example.com""#), "{text}");
+        assert!(text.contains("张三") && !text.contains("备注"), "{text}");
     }
 
     #[test]

@@ -46,9 +46,23 @@ impl Checked {
 }
 
 /// Checks every target in parallel; results come back in the targets' (sorted) order.
-pub fn check_all(targets: &[Target], settings: &Settings, limits: &Limits) -> Vec<Checked> {
+/// `progress` counts finished inputs (the caller decides whether a bar is shown).
+pub fn check_all(
+    targets: &[Target],
+    settings: &Settings,
+    limits: &Limits,
+    progress: &indicatif::ProgressBar,
+) -> Vec<Checked> {
+    if let [single] = targets {
+        // One input: progress is its bytes, counted as the reader goes.
+        return vec![single.check(settings, limits, Some(progress))];
+    }
     targets
         .par_iter()
-        .map(|target| target.check(settings, limits))
+        .map(|target| {
+            let checked = target.check(settings, limits, None);
+            progress.inc(1);
+            checked
+        })
         .collect()
 }

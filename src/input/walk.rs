@@ -76,7 +76,12 @@ impl Target {
     }
 
     /// Reads and checks this input; never panics on its content.
-    pub fn check(&self, settings: &Settings, limits: &Limits) -> Checked {
+    pub fn check(
+        &self,
+        settings: &Settings,
+        limits: &Limits,
+        bytes: Option<&indicatif::ProgressBar>,
+    ) -> Checked {
         let checked = match self {
             Self::Missing { reason, .. } => unreadable(reason.clone()),
             Self::Stdin(InputFormat::Json) => {
@@ -107,7 +112,14 @@ impl Target {
             } => read_file(path, settings, limits),
             Self::File { path, format, .. } => match std::fs::File::open(path) {
                 Ok(file) => {
-                    let reader = std::io::BufReader::with_capacity(1 << 16, file);
+                    let counted: Box<dyn std::io::Read + Send> = match bytes {
+                        Some(bar) => {
+                            bar.set_length(file.metadata().map_or(0, |m| m.len()));
+                            Box::new(bar.wrap_read(file))
+                        }
+                        None => Box::new(file),
+                    };
+                    let reader = std::io::BufReader::with_capacity(1 << 16, counted);
                     if *format == InputFormat::Har {
                         check_har(reader, settings, limits.max_size)
                     } else {

@@ -4,7 +4,7 @@ use super::{
     Ctx, DOCUMENTED_ACCOUNT_FIELD_MISSING, ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT,
     OWN_ACCOUNT_FIELD_ON_OTHER_ACCOUNT,
 };
-use crate::fields::{has_value, result_fields, AccountScope};
+use crate::fields::{account_fields, has_value, AccountScope};
 use crate::finding::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -13,7 +13,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     };
     let enterprise = ctx.is_enterprise_account();
     let own_dingtalk = ctx.is_own_dingtalk_account();
-    for field in result_fields() {
+    for field in account_fields() {
         let Some(scope) = field.account else {
             continue;
         };

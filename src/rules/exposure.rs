@@ -1,14 +1,14 @@
 //! DT301-DT303: fields that reached a caller the page says must not receive them (`x-withheld-from`, `x-permission`).
 
 use super::{Ctx, FIELD_NEEDS_PERMISSION, FIELD_WITHHELD_FROM_APP_TYPE, WITHHELD_FIELD_SENT_EMPTY};
-use crate::fields::{has_value, result_fields, Access};
+use crate::fields::{exposure_fields, has_value, Access};
 use crate::finding::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(result) = ctx.result() else {
         return;
     };
-    for field in result_fields() {
+    for field in exposure_fields() {
         let Some(value) = result.get(&field.name) else {
             continue;
         };

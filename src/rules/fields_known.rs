@@ -1,14 +1,14 @@
 //! DT108: members that this page omits but other sources document (`x-undocumented`).
 
 use super::{Ctx, KNOWN_UNDOCUMENTED_FIELD};
-use crate::fields::result_fields;
+use crate::fields::undocumented_fields;
 use crate::finding::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(result) = ctx.result() else {
         return;
     };
-    for field in result_fields() {
+    for field in undocumented_fields() {
         let Some(source) = &field.undocumented else {
             continue;
         };

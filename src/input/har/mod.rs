@@ -94,7 +94,47 @@ fn check_item(item: Item, settings: &Settings) -> Outcome {
     }
 }
 
+/// For every byte offset of a decoded JSON string (and its end), the offset in its raw literal,
+/// built in one pass so that many findings in one body cost one walk.
+fn raw_index(literal: &str) -> Vec<usize> {
+    let bytes = literal.as_bytes();
+    let mut index = Vec::with_capacity(literal.len());
+    let mut raw = 1usize;
+    // The closing quote is not content.
+    let end = literal.len().saturating_sub(1);
+    while raw < end {
+        let (raw_len, decoded_len) = if bytes[raw] == b'\\' {
+            let next = bytes.get(raw + 1).copied().unwrap_or(b'"');
+            if next == b'u' {
+                let code = literal
+                    .get(raw + 2..raw + 6)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .unwrap_or(0);
+                if (0xd800..0xdc00).contains(&code) && literal.get(raw + 6..raw + 8) == Some("\\u")
+                {
+                    (12, 4)
+                } else {
+                    (6, char::from_u32(code).map_or(3, char::len_utf8))
+                }
+            } else {
+                (2, 1)
+            }
+        } else {
+            let width = literal[raw..].chars().next().map_or(1, char::len_utf8);
+            (width, width)
+        };
+        for k in 0..decoded_len {
+            // Bytes of one escaped character all map to where its escape starts.
+            index.push(if raw_len == decoded_len { raw + k } else { raw });
+        }
+        raw += raw_len;
+    }
+    index.push(raw.min(literal.len()));
+    index
+}
+
 /// Maps a byte offset in a decoded JSON string to the offset in its raw literal (which starts with `"`).
+#[cfg(test)]
 fn raw_offset(literal: &str, decoded: usize) -> usize {
     let bytes = literal.as_bytes();
     let (mut raw, mut done) = (1usize, 0usize);
@@ -194,6 +234,8 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         .collect();
     let mut body_findings = Vec::new();
     let mut responses = 0;
+    // Where decoded body bytes sit in the raw literal; built once, and only for entries with findings.
+    let raw_cell: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
     // Finding the body string costs a scan of the entry; only entries with findings need it.
     let literal_cell = std::cell::OnceCell::new();
     let body_literal = || {
@@ -244,7 +286,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             *shown = without_secrets(text);
         }
     };
-    if let Some(body) = body_text {
+    if let Some(body) = &body_text {
         let trimmed = body.trim_start();
         if trimmed.starts_with('<') || entry.response.content.mime_type.contains("html") {
             body_findings.push(Finding::new(&NOT_A_USER_GET_RESPONSE, "", "the response body is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"));
@@ -282,8 +324,11 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                         if let Some((start, literal)) = body_literal() {
                             for (pointer, kind) in personal_values(&value) {
                                 if let Some(span) = locate(&body, &pointer) {
-                                    let from = start + raw_offset(literal, span.start + 1);
-                                    let to = start + raw_offset(literal, span.end - 1);
+                                    let index: &Vec<usize> =
+                                        raw_cell.get_or_init(|| raw_index(literal));
+                                    let from =
+                                        start + index.get(span.start + 1).copied().unwrap_or(0);
+                                    let to = start + index.get(span.end - 1).copied().unwrap_or(0);
                                     show(&mut shown_entry);
                                     redact::mask(&mut shown_entry, from..to, kind);
                                 }
@@ -320,9 +365,10 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             if base64 {
                 return Some((start, literal.len()));
             }
-            let (offset, len) = span_for(&decoded_body(literal)?, &f.pointer).unwrap_or((0, 0));
-            let from = raw_offset(literal, offset);
-            let to = raw_offset(literal, offset + len);
+            let (offset, len) = span_for(body_text.as_deref()?, &f.pointer).unwrap_or((0, 0));
+            let index: &Vec<usize> = raw_cell.get_or_init(|| raw_index(literal));
+            let from = index.get(offset).copied().unwrap_or(0);
+            let to = index.get(offset + len).copied().unwrap_or(from);
             Some((start + from, to - from))
         }));
         if base64 {
@@ -351,11 +397,6 @@ pub fn without_secrets(text: &str) -> String {
     redact::redact_secrets(&mut shown);
     redact::redact_cookies(text, &mut shown);
     shown
-}
-
-/// The decoded body of a raw string literal.
-fn decoded_body(literal: &str) -> Option<String> {
-    serde_json::from_str::<String>(literal).ok()
 }
 
 #[cfg(test)]
@@ -397,6 +438,7 @@ mod tests {
         assert_eq!(decoded, "{\"a\":\"é/x\"}");
         for (i, _) in decoded.char_indices() {
             let raw = raw_offset(literal, i);
+            assert_eq!(raw_index(literal)[i], raw, "the index agrees at {i}");
             let piece: String =
                 serde_json::from_str(&format!("\"{}", &literal[raw..])).unwrap_or_default();
             assert_eq!(piece, decoded[i..], "offset {i}");

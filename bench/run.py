@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""dtlint's benchmark: times dtlint against baselines measured in the same run, on a generated corpus.
+
+  python3 bench/run.py [--corpus DIR] [--runs N]
+
+Builds the release binary and the baseline example, generates the corpus if it is missing
+(bench/gen_corpus.py), checks in a warm-up that every planted defect is found by its own rule
+and nothing else is, then reports best-of-N wall times, peak RSS and the ratios the targets
+are stated in. Figures are ratios against baselines run in the same invocation, because the
+machine is shared and noisy.
+"""
+import argparse
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DTLINT = os.path.join(ROOT, "target", "release", "dtlint")
+BASELINE = os.path.join(ROOT, "target", "release", "examples", "baseline")
+PROFILE = 'app-type = "internal"\npermissions = ["mobile", "email-profile"]\ncorp-id = "dingcorp0000000001"\n'
+
+
+def run(cmd, stdin=None, stdout=subprocess.DEVNULL):
+    """Runs a command under GNU time; returns (seconds, peak RSS in MB)."""
+    with tempfile.NamedTemporaryFile("r") as rss:
+        start = time.perf_counter()
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, check=False)
+        seconds = time.perf_counter() - start
+        kb = int((rss.read().strip().splitlines() or ["0"])[-1])
+    return seconds, kb / 1024
+
+
+def best(cmd, runs, stdin_path=None):
+    times, peak = [], 0.0
+    for _ in range(runs):
+        if stdin_path:
+            with open(stdin_path, "rb") as f:
+                seconds, mb = run(cmd, stdin=f)
+        else:
+            seconds, mb = run(cmd)
+        times.append(seconds)
+        peak = max(peak, mb)
+    return min(times), peak
+
+
+def verify(name, cmd, planted, stdin_path=None):
+    """Warm-up: the run must report exactly the planted defects, each by its own rule."""
+    stdin = open(stdin_path, "rb") if stdin_path else None
+    out = subprocess.run(cmd, stdin=stdin, capture_output=True, check=False).stdout
+    if stdin:
+        stdin.close()
+    found = collections.Counter(f["rule"] for f in json.loads(out)["findings"])
+    if dict(found) != planted:
+        sys.exit(f"{name}: findings {dict(found)} differ from the planted defects {planted}")
+    return sum(found.values())
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", default=os.path.join(ROOT, "bench-corpus"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jsonschema-cli", help="path to jsonschema-cli (default: PATH, then CORPUS/tools/bin)")
+    parser.add_argument("--install-tools", action="store_true", help="cargo install jsonschema-cli into CORPUS/tools when missing")
+    args = parser.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "dtlint", "--example", "baseline"], cwd=ROOT, check=True)
+    corpus = args.corpus
+    if not os.path.exists(os.path.join(corpus, "planted.json")):
+        print("generating the corpus ...", flush=True)
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_corpus.py"), corpus], check=True)
+    planted = json.load(open(os.path.join(corpus, "planted.json")))
+    profile = os.path.join(corpus, "dtlint.toml")
+    with open(profile, "w") as f:
+        f.write(PROFILE)
+    folder, har, ndjson = (os.path.join(corpus, p) for p in ("folder", "capture.har", "responses.ndjson"))
+    check = [DTLINT, "check", "--profile", profile, "--format", "json"]
+
+    flagged = {
+        "folder": verify("folder", check + [folder], planted["folder"]),
+        "har": verify("har", check + [har], planted["har"]),
+        "ndjson": verify("ndjson", check + ["--stdin-format", "ndjson", "-"], planted["ndjson"], ndjson),
+    }
+    print(f"warm-up: every planted defect flagged by its own rule, nothing else ({flagged})")
+
+    threads = os.cpu_count()
+    b1, _ = best([BASELINE, "value", folder], args.runs)
+    b2, _ = best([BASELINE, "ignored", folder], args.runs)
+    d1, d1_rss = best(check + [folder], args.runs)
+    har_mb = os.path.getsize(har) / 1e6
+    h, h_rss = best(check + [har], args.runs)
+    lines = sum(1 for _ in open(ndjson, "rb"))
+    n, n_rss = best(check + ["--stdin-format", "ndjson", "-"], args.runs, ndjson)
+
+    rows = [
+        ("B1 folder: read + serde_json::Value", f"{b1:.3f} s", ""),
+        ("B2 folder: read + IgnoredAny", f"{b2:.3f} s", ""),
+        ("dtlint check <folder> (full profile)", f"{d1:.3f} s  {d1_rss:.0f} MB", f"{d1 / b1:.2f}x B1 (target <= 1.5): {'PASS' if d1 / b1 <= 1.5 else 'FAIL'}"),
+        (f"dtlint check capture.har ({har_mb:.0f} MB)", f"{h:.3f} s  {h_rss:.0f} MB", f"{har_mb / h:.0f} MB/s (>= 150): {'PASS' if har_mb / h >= 150 else 'FAIL'}; peak RSS < 100 MB: {'PASS' if h_rss < 100 else 'FAIL'}"),
+        (f"dtlint check - --stdin-format ndjson ({lines} lines)", f"{n:.3f} s  {n_rss:.0f} MB", f"{lines / n:,.0f} responses/s (>= 150,000): {'PASS' if lines / n >= 150_000 else 'FAIL'}"),
+    ]
+    tools = os.path.join(corpus, "tools")
+    jsonschema_cli = args.jsonschema_cli or shutil.which("jsonschema-cli") or os.path.join(tools, "bin", "jsonschema-cli")
+    if not os.path.exists(jsonschema_cli) and args.install_tools:
+        subprocess.run(["cargo", "install", "--quiet", "jsonschema-cli", "--root", tools], check=True)
+    if os.path.exists(jsonschema_cli):
+        files = sorted(os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs if f.endswith(".json"))
+        schema = os.path.join(ROOT, "schemas", "user-get.response.schema.json")
+        cmd = [jsonschema_cli, "validate", "--assert-format", "--errors-only", schema, "-i"] + files
+        j, _ = best(cmd, args.runs)
+        rows.append(("jsonschema-cli validate --assert-format <folder>", f"{j:.3f} s", f"jsonschema-cli / dtlint = {j / d1:.2f}x (target >= 4): {'PASS' if j / d1 >= 4 else 'FAIL'}"))
+    else:
+        rows.append(("jsonschema-cli", "not installed", "pass --install-tools or --jsonschema-cli PATH"))
+    print(f"best of {args.runs}, {threads} threads")
+    for name, figure, verdict in rows:
+        print(f"{name:<52} {figure:<18} {verdict}")
+
+
+if __name__ == "__main__":
+    main()
