@@ -53,9 +53,12 @@ pub fn redact_secrets(text: &mut String) {
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
+/// A pattern matching personal members, with the masking kind of each member name.
+type PersonalPattern = (Regex, Vec<(String, Personal)>);
+
 /// Members whose string values are personal data (`x-personal` in the schema), in plain JSON text.
-fn personal_pattern() -> Option<&'static (Regex, Vec<(String, Personal)>)> {
-    static PATTERN: OnceLock<Option<(Regex, Vec<(String, Personal)>)>> = OnceLock::new();
+fn personal_pattern() -> Option<&'static PersonalPattern> {
+    static PATTERN: OnceLock<Option<PersonalPattern>> = OnceLock::new();
     PATTERN
         .get_or_init(|| {
             let kinds: Vec<(String, Personal)> = crate::fields::result_fields()

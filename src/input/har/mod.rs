@@ -291,7 +291,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         if trimmed.starts_with('<') || entry.response.content.mime_type.contains("html") {
             body_findings.push(Finding::new(&NOT_A_USER_GET_RESPONSE, "", "the response body is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"));
         } else {
-            match serde_json::from_str::<Value>(&body) {
+            match serde_json::from_str::<Value>(body) {
                 Err(error) => body_findings.push(Finding::new(
                     &INVALID_JSON,
                     "",
@@ -323,7 +323,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                     if !body_findings.is_empty() && !settings.show_values && !base64 {
                         if let Some((start, literal)) = body_literal() {
                             for (pointer, kind) in personal_values(&value) {
-                                if let Some(span) = locate(&body, &pointer) {
+                                if let Some(span) = locate(body, &pointer) {
                                     let index: &Vec<usize> =
                                         raw_cell.get_or_init(|| raw_index(literal));
                                     let from =
