@@ -102,6 +102,12 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also write FORMAT to PATH (repeatable), e.g. --output sarif=dtlint.sarif.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub output: Vec<(Format, std::path::PathBuf)>,
+    /// Group findings by rule and pointer with counts instead of listing each (human, json).
+    #[arg(long)]
+    pub statistics: bool,
     /// When to colour human output (NO_COLOR is honoured with auto).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -148,6 +154,21 @@ pub struct FieldsArgs {
     pub permission: Vec<Permission>,
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+}
+
+/// Parses `FORMAT=PATH` for `--output`.
+///
+/// # Errors
+/// Text without `=`, or an unknown format.
+pub fn parse_output(text: &str) -> Result<(Format, std::path::PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FORMAT=PATH (e.g. sarif=dtlint.sarif)"))?;
+    let format = Format::from_str(format, true)?;
+    if path.is_empty() {
+        return Err(format!("`{text}` names no file"));
+    }
+    Ok((format, std::path::PathBuf::from(path)))
 }
 
 /// Parses `256M`, `10K`, `1G` or plain bytes.

@@ -123,8 +123,25 @@ fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Ru
     let style = Style {
         color: use_color(args.color),
         width: None,
+        statistics: args.statistics,
     };
     report::write(&run, args.format, style, out)?;
+    for (format, path) in &args.output {
+        let file = std::fs::File::create(path).map_err(|e| {
+            RunError::Usage(miette::miette!(
+                "--output {}: cannot write the file: {e}",
+                path.display()
+            ))
+        })?;
+        let mut writer = io::BufWriter::new(file);
+        let plain = Style {
+            color: false,
+            width: Some(100),
+            statistics: false,
+        };
+        report::write(&run, *format, plain, &mut writer)?;
+        writer.flush()?;
+    }
     Ok(exit_status(&run, resolved.deny_warnings))
 }
 

@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod outputs;
 mod rule_fixtures;
 mod samples;
 mod schema_table;

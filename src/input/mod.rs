@@ -24,6 +24,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// How many responses the input held and were checked.
     pub responses: u64,
+    /// For multi-response inputs, the entries that were checked as responses (JUnit lists each).
+    pub response_entries: Vec<u64>,
     /// HAR entries of other endpoints, passed over.
     pub skipped_entries: u64,
     /// The input could not be read at all (exit code 2).

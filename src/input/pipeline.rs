@@ -15,6 +15,8 @@ const AHEAD: usize = 2;
 /// What checking one item gave.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// The item's index (the `entry` of its findings).
+    pub index: u64,
     pub findings: Vec<Finding>,
     /// Responses checked (0 or 1).
     pub responses: u64,
@@ -28,6 +30,7 @@ impl Outcome {
             finding.entry = Some(index);
         }
         Self {
+            index,
             findings,
             ..Self::default()
         }
@@ -65,6 +68,9 @@ where
             let outcomes: Vec<Outcome> = batch.into_par_iter().map(&check).collect();
             for outcome in outcomes {
                 checked.responses += outcome.responses;
+                if outcome.responses > 0 {
+                    checked.response_entries.push(outcome.index);
+                }
                 checked.skipped_entries += u64::from(outcome.skipped);
                 checked.findings.extend(outcome.findings);
             }

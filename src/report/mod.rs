@@ -2,9 +2,14 @@
 
 mod catalogue;
 mod fields;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod markdown;
 mod ndjson;
+mod sarif;
+mod statistics;
 
 use std::io::{self, Write};
 
@@ -79,6 +84,14 @@ pub enum Format {
     Json,
     /// One JSON finding per line.
     Ndjson,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// JUnit XML: a suite per input, a case per response.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A markdown summary (for $GITHUB_STEP_SUMMARY).
+    Markdown,
 }
 
 /// Options that change how findings are shown, not what is found.
@@ -87,6 +100,8 @@ pub struct Style {
     pub color: bool,
     /// Width for wrapping human output; `None` lets miette ask the terminal.
     pub width: Option<usize>,
+    /// Findings grouped by rule and pointer with counts (human and json formats).
+    pub statistics: bool,
 }
 
 /// Writes a run in the chosen format.
@@ -94,9 +109,16 @@ pub struct Style {
 /// # Errors
 /// When the writer fails (a closed pipe is handled by the caller).
 pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    if style.statistics && matches!(format, Format::Human | Format::Json) {
+        return statistics::write(run, format == Format::Json, out);
+    }
     match format {
         Format::Human => Human::new(style).write(run, out),
         Format::Json => json::write(run, out),
         Format::Ndjson => ndjson::write(run, out),
+        Format::Sarif => sarif::write(run, out),
+        Format::Junit => junit::write(run, out),
+        Format::Github => github::write(run, out),
+        Format::Markdown => markdown::write(run, out),
     }
 }

@@ -207,6 +207,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             )
             .with_help("each item of log.entries is an object with request and response (HAR 1.2)");
             return Outcome {
+                index,
                 findings: entry_finding(index, text, at, finding, ""),
                 responses: 0,
                 skipped: false,
@@ -218,6 +219,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         || entry.request.method.eq_ignore_ascii_case("OPTIONS")
     {
         return Outcome {
+            index,
             findings: Vec::new(),
             responses: 0,
             skipped: true,
@@ -385,6 +387,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         f.entry = Some(index);
     }
     Outcome {
+        index,
         findings,
         responses,
         skipped: false,

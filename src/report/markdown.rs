@@ -1,0 +1,62 @@
+//! `--format markdown`: a summary for `$GITHUB_STEP_SUMMARY`: counts per rule and per field, worst first.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::Run;
+use crate::finding::{display_path, Severity};
+
+/// A pointer with array indexes folded, so `/result/role_list/3/id` counts as `result.role_list[].id`.
+fn field_of(pointer: &str) -> String {
+    let folded: Vec<&str> = pointer
+        .split('/')
+        .map(|t| {
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                "-"
+            } else {
+                t
+            }
+        })
+        .collect();
+    display_path(&folded.join("/")).replace(".-", "[]")
+}
+
+pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
+    let s = run.summary();
+    writeln!(out, "## dtlint\n")?;
+    writeln!(
+        out,
+        "{} responses in {} inputs: **{} errors**, {} warnings, {} infos\n",
+        s.responses, s.inputs, s.errors, s.warnings, s.infos
+    )?;
+    if s.errors + s.warnings + s.infos == 0 {
+        writeln!(out, "No findings.")?;
+        return Ok(());
+    }
+    let mut rules: BTreeMap<(&str, &str, Severity), u64> = BTreeMap::new();
+    let mut fields: BTreeMap<(String, Severity), u64> = BTreeMap::new();
+    for f in run.findings() {
+        *rules
+            .entry((f.rule.code, f.rule.name, f.severity))
+            .or_default() += 1;
+        *fields
+            .entry((field_of(&f.pointer), f.severity))
+            .or_default() += 1;
+    }
+    let mut rules: Vec<_> = rules.into_iter().collect();
+    rules.sort_by(|a, b| (b.0 .2, b.1, a.0 .0).cmp(&(a.0 .2, a.1, b.0 .0)));
+    writeln!(
+        out,
+        "| rule | name | severity | findings |\n|---|---|---|---:|"
+    )?;
+    for ((code, name, severity), count) in rules {
+        writeln!(out, "| {code} | {name} | {severity} | {count} |")?;
+    }
+    let mut fields: Vec<_> = fields.into_iter().collect();
+    fields.sort_by(|a, b| (b.0 .1, b.1, &a.0 .0).cmp(&(a.0 .1, a.1, &b.0 .0)));
+    writeln!(out, "\n| field | severity | findings |\n|---|---|---:|")?;
+    for ((field, severity), count) in fields {
+        writeln!(out, "| `{field}` | {severity} | {count} |")?;
+    }
+    Ok(())
+}

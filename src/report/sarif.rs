@@ -1,0 +1,128 @@
+//! `--format sarif`: SARIF 2.1.0 with the rule registry as `tool.driver.rules`, for code-scanning UIs.
+
+use std::io::{self, Write};
+
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    PhysicalLocation, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run as SarifRun, Sarif, Tool, ToolComponent,
+};
+
+use super::Run;
+use crate::finding::{display_path, Finding, Severity};
+use crate::rules::{Rule, ALL};
+
+const fn level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn level_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    ReportingDescriptor::builder()
+        .id(rule.code)
+        .name(rule.name)
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.summary)
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(rule.summary)
+                .markdown(rule.explanation)
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(rule.explanation)
+                .markdown(rule.explanation)
+                .build(),
+        )
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .enabled(rule.enabled)
+                .level(serde_json::Value::from(level_name(rule.severity)))
+                .build(),
+        )
+        .build()
+}
+
+fn result(finding: &Finding) -> SarifResult {
+    let mut region = Region::builder().build();
+    if let Some(p) = finding.position {
+        region.start_line = i64::try_from(p.line).ok();
+        region.start_column = i64::try_from(p.column).ok();
+    }
+    let physical = PhysicalLocation::builder()
+        .artifact_location(
+            ArtifactLocation::builder()
+                .uri(finding.source.replace('\\', "/"))
+                .build(),
+        )
+        .region(region)
+        .build();
+    let mut logical_name = finding.pointer.clone();
+    if let Some(entry) = finding.entry {
+        logical_name = format!("entries/{entry}{logical_name}");
+    }
+    let logical = LogicalLocation::builder()
+        .fully_qualified_name(logical_name)
+        .name(display_path(&finding.pointer))
+        .kind("member")
+        .build();
+    let rule_index = ALL
+        .iter()
+        .position(|r| r.code == finding.rule.code)
+        .and_then(|i| i64::try_from(i).ok());
+    let mut message = finding.message.clone();
+    if let Some(help) = &finding.help {
+        message = format!("{message} (help: {help})");
+    }
+    let mut built = SarifResult::builder()
+        .rule_id(finding.rule.code)
+        .level(level(finding.severity))
+        .message(Message::builder().text(message).build())
+        .locations(vec![Location::builder()
+            .physical_location(physical)
+            .logical_locations(vec![logical])
+            .build()])
+        .build();
+    built.rule_index = rule_index;
+    built
+}
+
+/// Writes the run as one SARIF log.
+///
+/// # Errors
+/// When the writer fails.
+pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
+    let driver = ToolComponent::builder()
+        .name("dtlint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .information_uri("https://github.com/dtlint/dtlint")
+        .rules(ALL.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .build();
+    let sarif_run = SarifRun::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(run.findings().map(result).collect::<Vec<_>>())
+        .column_kind(serde_json::Value::from("unicodeCodePoints"))
+        .build();
+    let sarif = Sarif::builder()
+        .schema("https://json.schemastore.org/sarif-2.1.0.json")
+        .version(serde_json::Value::from("2.1.0"))
+        .runs(vec![sarif_run])
+        .build();
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    writeln!(out)
+}
