@@ -102,6 +102,14 @@ pub fn check_value(body: &Value, settings: &Settings) -> Vec<Finding> {
     findings
 }
 
+/// A short hash of a value as JSON (or of its absence): what a baseline remembers instead of the value.
+pub fn fingerprint(value: Option<&Value>) -> String {
+    use sha2::{Digest, Sha256};
+    let text = value.map_or_else(|| "<absent>".to_owned(), Value::to_string);
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
 /// Bodies that are answers of something else: DingTalk's throttling JSON and its newer API family.
 fn foreign_body(body: &Value) -> Option<Finding> {
     let object = body.as_object()?;

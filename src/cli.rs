@@ -33,6 +33,22 @@ pub enum Command {
     },
     /// Show which fields each kind of caller may receive, from the schema's annotations.
     Fields(FieldsArgs),
+    /// Record the current findings of PATHS in a baseline file, for --baseline.
+    Baseline(Box<BaselineArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// The baseline file to write.
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "FILE",
+        default_value = "dtlint-baseline.json"
+    )]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +121,12 @@ pub struct CheckArgs {
     /// Also write FORMAT to PATH (repeatable), e.g. --output sarif=dtlint.sarif.
     #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub output: Vec<(Format, std::path::PathBuf)>,
+    /// Hide the findings recorded in this baseline file; report entries that no longer occur (DT901).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: rewrite the file with the current findings.
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
     /// Group findings by rule and pointer with counts instead of listing each (human, json).
     #[arg(long)]
     pub statistics: bool,

@@ -52,10 +52,12 @@ pub enum Category {
     Consistency,
     Envelope,
     Request,
+    /// dtlint's own configuration: stale baseline entries, unused suppressions.
+    Config,
 }
 
 impl Category {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Parse,
         Self::Schema,
         Self::DocQuirk,
@@ -64,6 +66,7 @@ impl Category {
         Self::Consistency,
         Self::Envelope,
         Self::Request,
+        Self::Config,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Category {
             Self::Consistency => "consistency",
             Self::Envelope => "envelope",
             Self::Request => "request",
+            Self::Config => "config",
         }
     }
 
@@ -117,6 +121,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// The redacted lines around the finding, for snippets.
     pub excerpt: Option<Box<crate::excerpt::Excerpt>>,
+    /// A hash of the offending value (never the value), so baselines survive moved lines.
+    pub fingerprint: Option<String>,
 }
 
 impl Finding {
@@ -135,6 +141,7 @@ impl Finding {
             message: message.into(),
             help: None,
             excerpt: None,
+            fingerprint: None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! The one place that wires inputs, checks and reporters together. Rust clients can run the
 //! same checks in their own tests with [`check_value`] and [`check_text`].
 
+pub mod baseline;
 pub mod caller;
 pub mod check;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod rules;
 pub mod schema;
 pub mod selection;
 pub mod settings;
+pub mod suppress;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -48,6 +50,15 @@ pub enum ExitStatus {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     match cli.command {
         Command::Check(args) => check_command(&args, out),
+        Command::Baseline(args) => {
+            let (run, _) = checked_run(&args.check)?;
+            let recorded = baseline::Baseline::of(run.findings());
+            recorded
+                .save(&args.out)
+                .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
+            report::write_baseline_note(recorded.findings.len(), &args.out, out)?;
+            Ok(ExitStatus::Clean)
+        }
         Command::Rules(args) => {
             report::write_rules(args.format, out)?;
             Ok(ExitStatus::Clean)
@@ -87,7 +98,8 @@ impl From<io::Error> for RunError {
     }
 }
 
-fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+/// Checks the inputs of a command line and applies suppressions; no baseline yet.
+fn checked_run(args: &CheckArgs) -> Result<(Run, settings::Resolved), RunError> {
     let resolved = settings::resolve(&args.settings).map_err(RunError::Usage)?;
     let walk = WalkOptions {
         hidden: args.hidden,
@@ -118,6 +130,65 @@ fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Ru
                 "no app type given: {} did not run (pass --app-type internal|third-party or set app-type in dtlint.toml)",
                 waiting.join(", ")
             ));
+        }
+    }
+    let mut lists: Vec<Vec<Finding>> = run
+        .inputs
+        .iter_mut()
+        .map(|i| std::mem::take(&mut i.findings))
+        .collect();
+    let unused = suppress::apply(&resolved.suppressions, &mut lists);
+    for (input, list) in run.inputs.iter_mut().zip(lists) {
+        input.findings = list;
+    }
+    if !unused.is_empty() {
+        run.inputs.push(
+            input::Checked {
+                findings: unused,
+                config: true,
+                ..input::Checked::default()
+            }
+            .named(&resolved.suppressions[0].profile),
+        );
+    }
+    Ok((run, resolved))
+}
+
+fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    let (mut run, resolved) = checked_run(args)?;
+    if let Some(path) = &args.baseline {
+        let shown = path.display().to_string();
+        if args.update_baseline {
+            baseline::Baseline::of(run.findings())
+                .save(path)
+                .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
+        }
+        let recorded =
+            baseline::Baseline::load(path).map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
+        let checked: Vec<String> = run
+            .inputs
+            .iter()
+            .filter(|i| !i.config)
+            .map(|i| i.source.replace('\\', "/"))
+            .collect();
+        let mut lists: Vec<Vec<Finding>> = run
+            .inputs
+            .iter_mut()
+            .map(|i| std::mem::take(&mut i.findings))
+            .collect();
+        let stale = recorded.apply(&mut lists, &checked, &shown);
+        for (input, list) in run.inputs.iter_mut().zip(lists) {
+            input.findings = list;
+        }
+        if !stale.is_empty() {
+            run.inputs.push(
+                input::Checked {
+                    findings: stale,
+                    config: true,
+                    ..input::Checked::default()
+                }
+                .named(&shown),
+            );
         }
     }
     let style = Style {

@@ -26,6 +26,36 @@ pub struct Profile {
     pub corp_id: Option<String>,
     #[serde(default)]
     pub rules: RulesTable,
+    /// `[[ignore]]` tables: findings to hide, each with a reason.
+    #[serde(default)]
+    pub ignore: Vec<Spanned<Suppression>>,
+}
+
+/// One `[[ignore]]` table of a profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Suppression {
+    /// A rule code, code prefix, name or category.
+    pub rule: String,
+    /// A glob over the finding's pointer, e.g. `/result/legacy_*`.
+    pub pointer: Option<String>,
+    /// A glob over the input's path, e.g. `captures/legacy/**`.
+    pub path: Option<String>,
+    /// Why these findings are accepted; required, so that every suppression explains itself.
+    pub reason: String,
+}
+
+/// A suppression ready to match findings.
+#[derive(Debug, Clone)]
+pub struct Suppress {
+    pub rules: Vec<&'static str>,
+    pub pointer: Option<globset::GlobMatcher>,
+    pub path: Option<globset::GlobMatcher>,
+    /// The profile file and the line of the `[[ignore]]` table, for DT902.
+    pub profile: String,
+    pub line: usize,
+    pub column: usize,
+    pub summary: String,
 }
 
 /// The profile's `[rules]` table.
@@ -56,16 +86,25 @@ struct Loaded {
 pub struct Resolved {
     pub settings: Settings,
     pub deny_warnings: bool,
+    pub suppressions: Vec<Suppress>,
     /// The profile file used, if any.
     pub profile: Option<PathBuf>,
 }
 
-/// Finds `dtlint.toml` in `start` or its parents.
+/// Finds `dtlint.toml` in `start` or its parents, named relative to `start` (`dtlint.toml`,
+/// `../dtlint.toml`) so reports carry no absolute paths.
 pub fn find_profile(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
-        .map(|dir| dir.join(PROFILE_NAME))
-        .find(|p| p.is_file())
+        .enumerate()
+        .find(|(_, dir)| dir.join(PROFILE_NAME).is_file())
+        .map(|(up, _)| {
+            let mut path = PathBuf::new();
+            for _ in 0..up {
+                path.push("..");
+            }
+            path.join(PROFILE_NAME)
+        })
 }
 
 fn load(path: &Path) -> Result<Loaded, Report> {
@@ -74,7 +113,7 @@ fn load(path: &Path) -> Result<Loaded, Report> {
     let profile = toml::from_str::<Profile>(&text).map_err(|error| {
         let mut report = miette!(
             labels = error.span().map(|s| LabeledSpan::at(s, "here")).into_iter().collect::<Vec<_>>(),
-            help = "keys: app-type, permissions, corp-id, [rules] select, extend-select, ignore, severity, deny-warnings",
+            help = "keys: app-type, permissions, corp-id, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason",
             "invalid profile {}: {}",
             path.display(),
             error.message()
@@ -110,6 +149,65 @@ fn selectors(loaded: &Loaded, key: &str, list: &[Spanned<String>]) -> Result<Vec
                 .map_err(|message| value_error(loaded, item.span(), key, &message))
         })
         .collect()
+}
+
+fn glob(
+    loaded: &Loaded,
+    span: std::ops::Range<usize>,
+    key: &str,
+    pattern: &str,
+) -> Result<globset::GlobMatcher, Report> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| value_error(loaded, span, key, &e.to_string()))
+}
+
+fn suppression(loaded: &Loaded, item: &Spanned<Suppression>) -> Result<Suppress, Report> {
+    let span = item.span();
+    let s = item.get_ref();
+    let rules =
+        matching(&s.rule).map_err(|m| value_error(loaded, span.clone(), "ignore.rule", &m))?;
+    if s.reason.trim().is_empty() {
+        return Err(value_error(
+            loaded,
+            span,
+            "ignore.reason",
+            "say why these findings are accepted",
+        ));
+    }
+    let prefix = &loaded.text[..span.start.min(loaded.text.len())];
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Ok(Suppress {
+        rules: rules.iter().map(|r| r.code).collect(),
+        pointer: s
+            .pointer
+            .as_deref()
+            .map(|p| glob(loaded, span.clone(), "ignore.pointer", p))
+            .transpose()?,
+        path: s
+            .path
+            .as_deref()
+            .map(|p| glob(loaded, span.clone(), "ignore.path", p))
+            .transpose()?,
+        profile: loaded.path.display().to_string(),
+        line,
+        column,
+        summary: format!(
+            "rule {}{}{}",
+            s.rule,
+            s.pointer
+                .as_deref()
+                .map(|p| format!(", pointer {p}"))
+                .unwrap_or_default(),
+            s.path
+                .as_deref()
+                .map(|p| format!(", path {p}"))
+                .unwrap_or_default()
+        ),
+    })
 }
 
 /// Resolves flags and profile into the settings of a run; flags win over the file.
@@ -167,7 +265,14 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, Report> {
     }
     let selection = Selection::resolve(&select, &extend, &ignore, &severities)
         .map_err(|m| miette!("invalid rule selection: {m}"))?;
+    let mut suppressions = Vec::new();
+    if let Some(loaded) = &loaded {
+        for item in &loaded.profile.ignore {
+            suppressions.push(suppression(loaded, item)?);
+        }
+    }
     Ok(Resolved {
+        suppressions,
         settings: Settings {
             caller,
             selection,

@@ -1,5 +1,6 @@
 //! The one integration test binary: schema against the reference page, samples, rule fixtures and the CLI.
 
+mod adoption;
 mod cli;
 mod common;
 mod outputs;

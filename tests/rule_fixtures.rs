@@ -8,9 +8,9 @@ use dtlint::rules::ALL;
 
 use crate::common::root;
 
-/// Rules about reading files rather than bodies (the CLI tests cover them), and DT110, the
-/// safety net that no constraint of the current schema can reach.
-const TESTED_BY_CLI: [&str; 4] = ["DT002", "DT003", "DT006", "DT110"];
+/// Rules about reading files rather than bodies and about dtlint's own configuration (the CLI
+/// tests cover them), and DT110, the safety net that no constraint of the current schema can reach.
+const TESTED_BY_CLI: [&str; 6] = ["DT002", "DT003", "DT006", "DT110", "DT901", "DT902"];
 
 fn fixture_dir(code: &str, name: &str) -> PathBuf {
     root()

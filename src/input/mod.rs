@@ -30,6 +30,8 @@ pub struct Checked {
     pub skipped_entries: u64,
     /// The input could not be read at all (exit code 2).
     pub unreadable: bool,
+    /// Not an input: findings about dtlint's own configuration (baseline, suppressions).
+    pub config: bool,
 }
 
 impl Checked {

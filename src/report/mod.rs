@@ -53,7 +53,7 @@ impl Run {
 
     pub fn summary(&self) -> Summary {
         let mut summary = Summary {
-            inputs: self.inputs.len() as u64,
+            inputs: self.inputs.iter().filter(|i| !i.config).count() as u64,
             responses: self.inputs.iter().map(|i| i.responses).sum(),
             skipped: self.skipped,
             skipped_entries: self.inputs.iter().map(|i| i.skipped_entries).sum(),
@@ -102,6 +102,18 @@ pub struct Style {
     pub width: Option<usize>,
     /// Findings grouped by rule and pointer with counts (human and json formats).
     pub statistics: bool,
+}
+
+/// Says what `dtlint baseline` recorded.
+///
+/// # Errors
+/// When the writer fails.
+pub fn write_baseline_note(
+    count: usize,
+    path: &std::path::Path,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "recorded {count} findings in {}", path.display())
 }
 
 /// Writes a run in the chosen format.

@@ -55,6 +55,8 @@ pub const ALL: &[&Rule] = &[
     &LOGIN_ID_RESPONSE_MISMATCH,
     &USERID_RESPONSE_MISMATCH,
     &HTTP_STATUS_NOT_200,
+    &STALE_BASELINE_ENTRY,
+    &UNUSED_SUPPRESSION,
 ];
 
 const fn emitted(
@@ -614,3 +616,29 @@ pub const HTTP_STATUS_NOT_200: Rule = request(
     "a JSON answer came with an HTTP status other than 200",
     "## What it does\nReports a captured response whose HTTP status is not 200 although its body is JSON. The platform answers errors with 200 and decides by `errcode`.\n\n## Why is this bad?\nA proxy, gateway or mock produced the answer; clients that branch on the status code see an error where the body may say success.\n\n## Example\nFails: status 502 with `{\"errcode\":-1,...}`.",
 );
+
+// ---- config: dtlint's own configuration ----
+
+pub const STALE_BASELINE_ENTRY: Rule = Rule {
+    code: "DT901",
+    name: "stale-baseline-entry",
+    category: Category::Config,
+    severity: Severity::Warning,
+    enabled: true,
+    needs_app_type: false,
+    summary: "a baseline entry matches no current finding (the defect was fixed or moved)",
+    explanation: "## What it does\nWith `--baseline FILE`, reports each recorded finding that no longer occurs: its rule, source, entry, pointer and value hash match nothing in this run.\n\n## Why is this bad?\nA stale entry would hide the same defect if it came back. Run with `--update-baseline` to drop it.\n\n## Example\nFails: a baseline recording DT201 at `/result/boss` after the capture was fixed.",
+    check: None,
+};
+
+pub const UNUSED_SUPPRESSION: Rule = Rule {
+    code: "DT902",
+    name: "unused-suppression",
+    category: Category::Config,
+    severity: Severity::Info,
+    enabled: true,
+    needs_app_type: false,
+    summary: "an `[[ignore]]` entry of the profile matched no finding",
+    explanation: "## What it does\nReports a suppression in the profile (`[[ignore]]` with rule, pointer, path and reason) that hid nothing in this run, as ruff's RUF100 does for `noqa` comments.\n\n## Why is this bad?\nSuppressions outlive the defects they were written for and then hide new ones; remove those that no longer apply.\n\n## Example\nNoted: `[[ignore]] rule = \"DT107\" pointer = \"/result/legacy_*\"` when no capture has such a field.",
+    check: None,
+};

@@ -1,0 +1,130 @@
+//! Baselines: record the findings of existing captures, hide them in later runs, report what went stale.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
+use crate::rules::STALE_BASELINE_ENTRY;
+
+/// One recorded finding: where and what, never line numbers and never the value itself.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    pub rule: String,
+    pub source: String,
+    pub entry: Option<u64>,
+    pub pointer: String,
+    /// Hash of the offending value as JSON.
+    pub fingerprint: String,
+}
+
+/// A baseline file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+fn key(finding: &Finding) -> Entry {
+    Entry {
+        rule: finding.rule.code.to_owned(),
+        source: finding.source.replace('\\', "/"),
+        entry: finding.entry,
+        pointer: finding.pointer.clone(),
+        fingerprint: finding.fingerprint.clone().unwrap_or_default(),
+    }
+}
+
+impl Baseline {
+    /// Records findings (config findings about dtlint itself are never recorded).
+    pub fn of<'a>(findings: impl Iterator<Item = &'a Finding>) -> Self {
+        let mut entries: Vec<Entry> = findings
+            .filter(|f| f.rule.category != crate::finding::Category::Config)
+            .map(key)
+            .collect();
+        entries.sort();
+        Self {
+            version: 1,
+            findings: entries,
+        }
+    }
+
+    /// Reads a baseline file.
+    ///
+    /// # Errors
+    /// A file that cannot be read or is not a baseline.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
+        serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not a dtlint baseline: {e}", path.display()))
+    }
+
+    /// Writes the baseline as pretty JSON (stable order, so it diffs well in review).
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))
+    }
+
+    /// Removes findings the baseline records (each entry hides as many findings as it was recorded
+    /// for) and returns a stale finding for every entry of a checked input that matched nothing.
+    /// Entries of inputs this run did not check are neither used nor stale.
+    pub fn apply(
+        &self,
+        lists: &mut [Vec<Finding>],
+        checked: &[String],
+        baseline_path: &str,
+    ) -> Vec<Finding> {
+        let mut budget: BTreeMap<&Entry, usize> = BTreeMap::new();
+        for entry in &self.findings {
+            *budget.entry(entry).or_default() += 1;
+        }
+        for findings in lists.iter_mut() {
+            findings.retain(|f| {
+                if f.rule.category == crate::finding::Category::Config {
+                    return true;
+                }
+                match budget.get_mut(&key(f)) {
+                    Some(left) if *left > 0 => {
+                        *left -= 1;
+                        false
+                    }
+                    _ => true,
+                }
+            });
+        }
+        budget
+            .into_iter()
+            .filter(|(entry, left)| *left > 0 && checked.contains(&entry.source))
+            .map(|(entry, _)| {
+                let at = entry
+                    .entry
+                    .map(|e| format!(" entry {e}"))
+                    .unwrap_or_default();
+                let mut finding = Finding::new(
+                    &STALE_BASELINE_ENTRY,
+                    "",
+                    format!(
+                        "the baseline records {} at {}{at} {} but it no longer occurs",
+                        entry.rule,
+                        entry.source,
+                        if entry.pointer.is_empty() {
+                            "(body)"
+                        } else {
+                            &entry.pointer
+                        }
+                    ),
+                )
+                .with_help("run with --update-baseline to drop stale entries");
+                baseline_path.clone_into(&mut finding.source);
+                finding
+            })
+            .collect()
+    }
+}
