@@ -21,6 +21,8 @@ pub struct Settings {
     pub now_ms: i64,
     /// Show personal values in snippets instead of masking them (tokens stay redacted).
     pub show_values: bool,
+    /// Record which members each response carries (for `dtlint audit`).
+    pub observe: bool,
 }
 
 impl Default for Settings {
@@ -30,6 +32,7 @@ impl Default for Settings {
             selection: Selection::default(),
             now_ms: now_ms(),
             show_values: false,
+            observe: false,
         }
     }
 }
@@ -102,6 +105,21 @@ pub fn check_value(body: &Value, settings: &Settings) -> Vec<Finding> {
     findings
 }
 
+/// The documented members of `result` a body carries with a value, when the run observes them.
+pub fn observe(body: &Value, settings: &Settings) -> Vec<&'static str> {
+    if !settings.observe {
+        return Vec::new();
+    }
+    let Some(result) = body.get("result").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    crate::fields::result_fields()
+        .iter()
+        .filter(|f| f.documented() && result.get(&f.name).is_some_and(crate::fields::has_value))
+        .map(|f| f.name.as_str())
+        .collect()
+}
+
 /// A short hash of a value as JSON (or of its absence): what a baseline remembers instead of the value.
 pub fn fingerprint(value: Option<&Value>) -> String {
     use sha2::{Digest, Sha256};
@@ -136,6 +154,8 @@ pub struct TextCheck {
     pub findings: Vec<Finding>,
     /// Whether the text held a JSON value that was checked as a response.
     pub parsed: bool,
+    /// With `Settings::observe`: the documented members of `result` the response carried with a value.
+    pub present: Vec<&'static str>,
 }
 
 /// Checks one response given as text; every finding gets its line and column in `text`.
@@ -157,6 +177,7 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
         return TextCheck {
             findings: placed(vec![finding], text, text, base, |_| Some((0, 0))),
             parsed: false,
+            present: Vec::new(),
         };
     }
     if trimmed.starts_with('<') {
@@ -170,6 +191,7 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
         return TextCheck {
             findings: placed(vec![finding], text, text, base, |_| Some((offset, 1))),
             parsed: false,
+            present: Vec::new(),
         };
     }
     match serde_json::from_str::<Value>(body_text) {
@@ -181,14 +203,17 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
             TextCheck {
                 findings: placed(vec![finding], text, text, base, |_| Some((offset, 0))),
                 parsed: false,
+                present: Vec::new(),
             }
         }
         Ok(body) => {
             let findings = check_value(&body, settings);
+            let present = observe(&body, settings);
             if findings.is_empty() {
                 return TextCheck {
                     findings,
                     parsed: true,
+                    present,
                 };
             }
             let mut shown = text.to_owned();
@@ -198,6 +223,7 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
             TextCheck {
                 findings: placed(findings, text, &shown, base, |f| span_for(text, &f.pointer)),
                 parsed: true,
+                present,
             }
         }
     }

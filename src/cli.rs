@@ -35,6 +35,50 @@ pub enum Command {
     Fields(FieldsArgs),
     /// Record the current findings of PATHS in a baseline file, for --baseline.
     Baseline(Box<BaselineArgs>),
+    /// Write the exposure audit: every documented field, who may receive it, how often it was exposed.
+    Audit(Box<AuditArgs>),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    /// Write a copy of a HAR capture without credentials and with personal values masked, for tickets.
+    Redact {
+        /// The HAR capture to sanitise.
+        input: PathBuf,
+        /// Where to write the copy.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+        /// Keep personal values (credentials are removed all the same).
+        #[arg(long)]
+        show_values: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Html,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Files, folders or - for standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[arg(long, value_enum, default_value_t = AuditFormat::Html)]
+    pub format: AuditFormat,
+    /// Write the report here instead of standard output.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// How to read standard input (`-`).
+    #[arg(long, value_enum, default_value_t = InputFormat::Json)]
+    pub stdin_format: InputFormat,
 }
 
 #[derive(Debug, Args)]

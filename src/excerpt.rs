@@ -127,6 +127,14 @@ impl Excerpt {
     }
 }
 
+impl Excerpt {
+    /// The (redacted) text of the finding's own span, as shown.
+    pub fn value(&self) -> &str {
+        let start = self.span.0.saturating_sub(self.offset);
+        self.text.get(start..start + self.span.1).unwrap_or("")
+    }
+}
+
 impl SourceCode for Excerpt {
     fn read_span<'a>(
         &'a self,

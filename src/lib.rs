@@ -3,6 +3,7 @@
 //! The one place that wires inputs, checks and reporters together. Rust clients can run the
 //! same checks in their own tests with [`check_value`] and [`check_text`].
 
+pub mod audit;
 pub mod baseline;
 pub mod caller;
 pub mod check;
@@ -17,6 +18,7 @@ pub mod redact;
 pub mod report;
 pub mod request;
 pub mod rules;
+pub mod sanitise;
 pub mod schema;
 pub mod selection;
 pub mod settings;
@@ -50,6 +52,33 @@ pub enum ExitStatus {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     match cli.command {
         Command::Check(args) => check_command(&args, out),
+        Command::Audit(args) => audit_command(&args, out),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "dtlint", out);
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Redact {
+            input,
+            out: target,
+            show_values,
+        } => {
+            let text = std::fs::read_to_string(&input).map_err(|e| {
+                RunError::Usage(miette::miette!("cannot read {}: {e}", input.display()))
+            })?;
+            let clean = sanitise::sanitise_har(&text, show_values)
+                .map_err(|m| RunError::Usage(miette::miette!("{}: {m}", input.display())))?;
+            std::fs::write(&target, clean).map_err(|e| {
+                RunError::Usage(miette::miette!("cannot write {}: {e}", target.display()))
+            })?;
+            writeln!(out, "wrote {}", target.display())?;
+            Ok(ExitStatus::Clean)
+        }
         Command::Baseline(args) => {
             let (run, _) = checked_run(&args.check)?;
             let recorded = baseline::Baseline::of(run.findings());
@@ -98,9 +127,66 @@ impl From<io::Error> for RunError {
     }
 }
 
+fn audit_command(args: &cli::AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    let check = CheckArgs {
+        paths: args.paths.clone(),
+        settings: args.settings.clone(),
+        format: report::Format::Json,
+        output: Vec::new(),
+        baseline: None,
+        update_baseline: false,
+        statistics: false,
+        color: ColorChoice::Never,
+        hidden: false,
+        glob: Vec::new(),
+        exclude: Vec::new(),
+        quiet: true,
+        stdin_format: args.stdin_format,
+        max_size: input::Limits::default().max_size,
+    };
+    let (run, resolved) = checked_run_observing(&check, true)?;
+    let audit = audit::build(&run, &resolved.settings.caller);
+    let mut file;
+    let target: &mut dyn Write = match &args.out {
+        Some(path) => {
+            file = io::BufWriter::new(std::fs::File::create(path).map_err(|e| {
+                RunError::Usage(miette::miette!(
+                    "-o {}: cannot write the file: {e}",
+                    path.display()
+                ))
+            })?);
+            &mut file
+        }
+        None => out,
+    };
+    match args.format {
+        cli::AuditFormat::Html => report::write_audit_html(&audit, target)?,
+        cli::AuditFormat::Markdown => report::write_audit_markdown(&audit, target)?,
+        cli::AuditFormat::Json => report::write_audit_json(&audit, target)?,
+    }
+    target.flush()?;
+    let exposed = audit.fields.iter().any(|f| f.exposures > 0);
+    Ok(if run.had_unreadable() {
+        ExitStatus::Error
+    } else if exposed {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}
+
 /// Checks the inputs of a command line and applies suppressions; no baseline yet.
 fn checked_run(args: &CheckArgs) -> Result<(Run, settings::Resolved), RunError> {
-    let resolved = settings::resolve(&args.settings).map_err(RunError::Usage)?;
+    checked_run_observing(args, false)
+}
+
+/// The same, optionally recording which members each response carries.
+fn checked_run_observing(
+    args: &CheckArgs,
+    observe: bool,
+) -> Result<(Run, settings::Resolved), RunError> {
+    let mut resolved = settings::resolve(&args.settings).map_err(RunError::Usage)?;
+    resolved.settings.observe = observe;
     let walk = WalkOptions {
         hidden: args.hidden,
         include: globs(&args.glob, "--glob")?,

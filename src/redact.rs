@@ -135,8 +135,9 @@ fn has_cookie_list(text: &str) -> bool {
 fn stand_in(c: char) -> char {
     match c.len_utf8() {
         1 => '*',
-        2 => '×',
-        3 => '＊',
+        // Common glyphs of the same UTF-8 length, so any font shows them and offsets stay right.
+        2 => '·',
+        3 => '•',
         _ => '🔒',
     }
 }
@@ -220,7 +221,7 @@ mod tests {
         mask(&mut text, 12..28, Personal::Email);
         let end = text.len();
         mask(&mut text, 29..end, Personal::Text);
-        assert_eq!(text, "199****0001|u***@example.com|＊＊＊＊");
+        assert_eq!(text, "199****0001|u***@example.com|••••");
         assert_eq!((text.len(), text.chars().count()), (len, chars));
     }
 }

@@ -278,6 +278,7 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, Report> {
             selection,
             now_ms: now_ms(),
             show_values: args.show_values,
+            observe: false,
         },
         deny_warnings: args.deny_warnings() || profile.rules.deny_warnings,
         profile: path,

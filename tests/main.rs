@@ -1,8 +1,10 @@
 //! The one integration test binary: schema against the reference page, samples, rule fixtures and the CLI.
 
 mod adoption;
+mod audit;
 mod cli;
 mod common;
+mod ecosystem;
 mod outputs;
 mod rule_fixtures;
 mod samples;

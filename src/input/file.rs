@@ -44,6 +44,7 @@ pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checke
     Checked {
         findings: check.findings,
         responses: u64::from(check.parsed),
+        present: check.present.into_iter().map(|name| (name, 1)).collect(),
         ..Checked::default()
     }
 }

@@ -26,6 +26,8 @@ pub struct Checked {
     pub responses: u64,
     /// For multi-response inputs, the entries that were checked as responses (JUnit lists each).
     pub response_entries: Vec<u64>,
+    /// With `Settings::observe`: how many responses carried each documented member with a value.
+    pub present: std::collections::BTreeMap<&'static str, u64>,
     /// HAR entries of other endpoints, passed over.
     pub skipped_entries: u64,
     /// The input could not be read at all (exit code 2).

@@ -133,5 +133,6 @@ fn check_line(line: Line, settings: &Settings) -> Outcome {
     let check = check_text_at(text, line.at, settings);
     let mut outcome = Outcome::with(line.index, check.findings);
     outcome.responses = u64::from(check.parsed);
+    outcome.present = check.present;
     outcome
 }

@@ -20,6 +20,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Responses checked (0 or 1).
     pub responses: u64,
+    /// With `Settings::observe`: the documented members the response carried.
+    pub present: Vec<&'static str>,
     /// The item was passed over (a HAR entry of another endpoint, a blank line).
     pub skipped: bool,
 }
@@ -73,6 +75,9 @@ where
                 }
                 checked.skipped_entries += u64::from(outcome.skipped);
                 checked.findings.extend(outcome.findings);
+                for name in outcome.present {
+                    *checked.present.entry(name).or_default() += 1;
+                }
             }
         }
         checked

@@ -1,5 +1,6 @@
 //! The results of one run and the reporters that print them, one per output format.
 
+mod audit;
 mod catalogue;
 mod fields;
 mod github;
@@ -15,6 +16,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+pub use audit::{
+    write_html as write_audit_html, write_json as write_audit_json,
+    write_markdown as write_audit_markdown,
+};
 pub use catalogue::{rules_markdown, write_explanation, write_rules};
 pub use fields::{matrix_markdown, write as write_fields};
 pub use human::Human;

@@ -210,6 +210,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                 index,
                 findings: entry_finding(index, text, at, finding, ""),
                 responses: 0,
+                present: Vec::new(),
                 skipped: false,
             };
         }
@@ -222,6 +223,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             index,
             findings: Vec::new(),
             responses: 0,
+            present: Vec::new(),
             skipped: true,
         };
     }
@@ -236,6 +238,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         .collect();
     let mut body_findings = Vec::new();
     let mut responses = 0;
+    let mut present = Vec::new();
     // Where decoded body bytes sit in the raw literal; built once, and only for entries with findings.
     let raw_cell: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
     // Finding the body string costs a scan of the entry; only entries with findings need it.
@@ -309,6 +312,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                 Ok(value) => {
                     responses = 1;
                     body_findings = check_value(&value, settings);
+                    present = crate::check::observe(&value, settings);
                     let mut correlation =
                         request::correlate(&normalised, &value, entry.response.status);
                     correlation.retain(|f| settings.selection.is_enabled(f.rule));
@@ -349,6 +353,17 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
     let mut i = 0;
     if !requests.is_empty() || !body_findings.is_empty() {
         show(&mut shown_entry);
+        // A base64 body cannot be masked field by field: hide it whole.
+        if base64 && !settings.show_values {
+            if let Some((start, literal)) = body_literal() {
+                let end = start + literal.len().saturating_sub(1);
+                redact::mask(
+                    &mut shown_entry,
+                    (start + 1).min(end)..end,
+                    crate::fields::Personal::Text,
+                );
+            }
+        }
     }
     findings.extend(placed(requests, text, &shown_entry, at, |_| {
         let span = span_for(text, &pointers[i]);
@@ -389,6 +404,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
     Outcome {
         index,
         findings,
+        present,
         responses,
         skipped: false,
     }

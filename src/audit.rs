@@ -1,0 +1,185 @@
+//! The exposure audit: for the caller's profile, every documented field with how often it was carried, whether
+//! the profile may receive it, how often it was exposed, and where.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::caller::Caller;
+use crate::fields::{result_fields, Access};
+use crate::finding::{display_path, Finding};
+use crate::report::Run;
+
+/// Examples kept per field.
+const EXAMPLES: usize = 5;
+
+#[derive(Debug, Serialize)]
+pub struct Example {
+    pub location: String,
+    /// The value as the report shows it: masked unless --show-values.
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FieldRow {
+    pub field: String,
+    /// Responses that carried the field with a value.
+    pub carried: u64,
+    pub may_receive: &'static str,
+    /// The page's condition, in our words.
+    pub condition: String,
+    pub exposures: u64,
+    pub examples: Vec<Example>,
+    pub personal: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Undocumented {
+    pub field: String,
+    pub responses: u64,
+    pub known_from: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Audit {
+    pub version: u32,
+    pub caller: String,
+    pub inputs: u64,
+    pub responses: u64,
+    pub fields: Vec<FieldRow>,
+    pub never_observed: Vec<String>,
+    pub undocumented_observed: Vec<Undocumented>,
+}
+
+fn describe(caller: &Caller) -> String {
+    let mut text = match caller.app_type {
+        Some(app) => app.describe().to_owned(),
+        None => "no app type (exposure not judged)".to_owned(),
+    };
+    if !caller.permissions.is_empty() {
+        let names: Vec<&str> = caller
+            .permissions
+            .iter()
+            .map(|p| p.console_name())
+            .collect();
+        text.push_str(&format!(" with {}", names.join(" and ")));
+    }
+    if let Some(corp) = &caller.corp_id {
+        text.push_str(&format!(", organization {corp}"));
+    }
+    text
+}
+
+fn location(f: &Finding) -> String {
+    let entry = f.entry.map(|e| format!(" (entry {e})")).unwrap_or_default();
+    match f.position {
+        Some(p) => format!("{}:{}:{}{entry}", f.source, p.line, p.column),
+        None => format!("{}{entry}", f.source),
+    }
+}
+
+/// Folds array indexes of a pointer (`/result/role_list/2/x` → `result.role_list[].x`).
+fn folded(pointer: &str) -> String {
+    let tokens: Vec<&str> = pointer
+        .split('/')
+        .map(|t| {
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                "-"
+            } else {
+                t
+            }
+        })
+        .collect();
+    display_path(&tokens.join("/")).replace(".-", "[]")
+}
+
+/// Builds the audit of a run made with `Settings::observe`.
+pub fn build(run: &Run, caller: &Caller) -> Audit {
+    let mut carried: BTreeMap<&str, u64> = BTreeMap::new();
+    for input in &run.inputs {
+        for (name, count) in &input.present {
+            *carried.entry(name).or_default() += count;
+        }
+    }
+    let exposure = |f: &&Finding| matches!(f.rule.code, "DT301" | "DT302");
+    let fields: Vec<FieldRow> = result_fields()
+        .iter()
+        .filter(|f| f.documented())
+        .map(|field| {
+            let exposed: Vec<&Finding> = run
+                .findings()
+                .filter(exposure)
+                .filter(|f| f.pointer == field.pointer)
+                .collect();
+            let (may, condition) = match field.access(caller) {
+                Access::Allowed => ("yes", String::new()),
+                Access::Unknown => ("unknown", "depends on the app type".to_owned()),
+                Access::Withheld(app) => ("no", format!("not returned to {}", app.describe())),
+                Access::NeedsPermission(p) => (
+                    "no",
+                    format!("needs the \"{}\" permission", p.console_name()),
+                ),
+            };
+            let mut condition = condition;
+            if let Some(account) = field.account {
+                condition = [condition, account.describe().to_owned()]
+                    .into_iter()
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            }
+            FieldRow {
+                field: field.name.clone(),
+                carried: carried.get(field.name.as_str()).copied().unwrap_or(0),
+                may_receive: may,
+                condition,
+                exposures: exposed.len() as u64,
+                examples: exposed
+                    .iter()
+                    .take(EXAMPLES)
+                    .map(|f| Example {
+                        location: location(f),
+                        value: f
+                            .excerpt
+                            .as_ref()
+                            .map(|e| e.value().to_owned())
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+                personal: field.personal.is_some(),
+            }
+        })
+        .collect();
+    let never_observed = fields
+        .iter()
+        .filter(|f| f.carried == 0)
+        .map(|f| f.field.clone())
+        .collect();
+    let mut undocumented: BTreeMap<String, (u64, Option<String>)> = BTreeMap::new();
+    for f in run
+        .findings()
+        .filter(|f| matches!(f.rule.code, "DT107" | "DT108"))
+    {
+        let known = crate::fields::result_field(f.pointer.trim_start_matches("/result/"))
+            .and_then(|r| r.undocumented.clone());
+        let slot = undocumented.entry(folded(&f.pointer)).or_insert((0, known));
+        slot.0 += 1;
+    }
+    let summary = run.summary();
+    Audit {
+        version: 1,
+        caller: describe(caller),
+        inputs: summary.inputs,
+        responses: summary.responses,
+        fields,
+        never_observed,
+        undocumented_observed: undocumented
+            .into_iter()
+            .map(|(field, (responses, known_from))| Undocumented {
+                field,
+                responses,
+                known_from,
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,116 @@
+//! The tool in its surroundings: the redacted copy of a capture, completions, the man page, the Action.
+
+use crate::common::{dtlint, json, root};
+
+fn findings(dir: &std::path::Path, file: &str) -> Vec<(u64, String, String)> {
+    let (_, stdout, _) = dtlint(
+        dir,
+        &[
+            "check",
+            "--no-profile",
+            "--app-type",
+            "internal",
+            "--format",
+            "json",
+            file,
+        ],
+        None,
+    );
+    let mut list: Vec<_> = json(&stdout)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["entry"].as_u64().unwrap_or(0),
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["pointer"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn a_redacted_capture_has_no_secrets_and_the_same_findings() {
+    let dir = tempfile::tempdir().expect("temp");
+    for har in [
+        "samples/har/chrome-devtools.har",
+        "samples/har/charles.har",
+        "samples/documented-request.har",
+        "tests/fixtures/har/token-bearing.har",
+    ] {
+        let out = dir.path().join("clean.har");
+        let out_arg = out.to_string_lossy().into_owned();
+        let (code, _, stderr) = dtlint(&root(), &["redact", har, "-o", &out_arg], None);
+        assert_eq!(code, 0, "{har}: {stderr}");
+        let text = std::fs::read_to_string(&out).expect("written");
+        for secret in [
+            "CHROME-TOKEN",
+            "COOKIE-SECRET",
+            "CHARLES-TOKEN",
+            "a894388c",
+            "TOKEN-NEVER-PRINT",
+            "BEARER-NEVER-PRINT",
+            "COOKIE-NEVER-PRINT",
+            "19900000001",
+            "zhang.san@example.com",
+        ] {
+            assert!(!text.contains(secret), "{har}: {secret} survives");
+        }
+        let original = findings(&root(), har);
+        let copy = findings(dir.path(), "clean.har");
+        assert_eq!(original, copy, "{har}");
+    }
+}
+
+#[test]
+fn completions_and_man_page() {
+    let (code, bash, _) = dtlint(&root(), &["completions", "bash"], None);
+    assert_eq!(code, 0);
+    assert!(
+        bash.contains("complete") && bash.contains("dtlint"),
+        "{bash}"
+    );
+    let (code, man, _) = dtlint(&root(), &["man"], None);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH dtlint") && man.contains("check"), "{man}");
+}
+
+#[test]
+fn the_actions_command_line_works() {
+    let action = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    let line = action
+        .lines()
+        .find(|l| l.trim_start().starts_with("dtlint check"))
+        .expect("the Action runs dtlint check");
+    assert!(line.contains("--output sarif=dtlint.sarif"), "{line}");
+    let dir = tempfile::tempdir().expect("temp");
+    let samples = root()
+        .join("samples/third-party")
+        .to_string_lossy()
+        .into_owned();
+    let (code, stdout, stderr) = dtlint(
+        dir.path(),
+        &[
+            "check",
+            "--quiet",
+            "--format",
+            "github",
+            "--output",
+            "sarif=dtlint.sarif",
+            "--output",
+            "markdown=dtlint-summary.md",
+            "--no-profile",
+            &samples,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        dir.path().join("dtlint.sarif").is_file() && dir.path().join("dtlint-summary.md").is_file()
+    );
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).expect("hooks");
+    assert!(hooks.contains("entry: dtlint check"));
+}
