@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod ecosystem;
 mod outputs;
+mod properties;
 mod rule_fixtures;
 mod samples;
 mod schema_table;
