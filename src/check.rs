@@ -197,7 +197,14 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
     match serde_json::from_str::<Value>(body_text) {
         Err(error) => {
             let offset = bom + offset_of(body_text, error.line(), error.column());
-            let message = parse_message(&error);
+            let mut message = parse_message(&error);
+            let near = text.get(offset.saturating_sub(1)..).unwrap_or("");
+            if ["NaN", "Infinity", "-Infinity"]
+                .iter()
+                .any(|t| near.starts_with(t) || near.get(1..).is_some_and(|r| r.starts_with(t)))
+            {
+                message = "the input is not valid JSON: NaN and Infinity are JavaScript, not JSON (a serializer wrote a non-finite number)".to_owned();
+            }
             let finding = Finding::new(&INVALID_JSON, "", message)
                 .with_help("the capture may be truncated or re-encoded; compare with the raw body");
             TextCheck {

@@ -2,6 +2,7 @@
 
 mod adoption;
 mod audit;
+mod bad_inputs;
 mod cli;
 mod common;
 mod ecosystem;

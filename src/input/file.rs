@@ -54,6 +54,8 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Checked {
     let message = if utf16 {
         "the input is UTF-16 (it starts with a UTF-16 byte order mark); JSON bodies must be UTF-8"
             .to_owned()
+    } else if bytes.starts_with(&[0x1f, 0x8b]) {
+        "the input is gzip-compressed (it starts with gzip's magic bytes): the body was saved before decompression".to_owned()
     } else {
         format!("the input is not UTF-8: byte {valid_up_to} (0x{:02x}) starts no valid character; binary data or another encoding", bytes.get(valid_up_to).copied().unwrap_or(0))
     };

@@ -24,6 +24,7 @@ pub const ALL: &[&Rule] = &[
     &KNOWN_UNDOCUMENTED_FIELD,
     &BODY_NOT_AN_OBJECT,
     &SCHEMA_VIOLATION,
+    &INTEGER_BEYOND_64_BIT,
     &QUOTED_BOOLEAN,
     &QUOTED_NUMBER,
     &NUMBER_LIST_AS_STRING,
@@ -257,6 +258,18 @@ pub const SCHEMA_VIOLATION: Rule = emitted(
     "the body breaks a constraint of the response schema that no other rule names",
     "## What it does\nReports any schema violation that has no more specific rule. The current schema has none left: every constraint it states has its own code. This rule is the safety net for constraints a future schema adds.\n\n## Why is this bad?\nThe body is not what the page documents.\n\n## Example\nFails: none with the current schema.",
 );
+
+pub const INTEGER_BEYOND_64_BIT: Rule = Rule {
+    code: "DT111",
+    name: "integer-beyond-64-bit",
+    category: Category::Schema,
+    severity: Severity::Error,
+    enabled: true,
+    needs_app_type: false,
+    summary: "a whole number too large for 64 bits, which no DingTalk id, order or timestamp is",
+    explanation: "## What it does\nReports a whole number beyond the signed and unsigned 64-bit range. JSON Schema calls it an integer, but the platform's ids, orders and timestamps are 64-bit (the SDKs declare Long), so such a value cannot have come from the platform.\n\n## Why is this bad?\nParsers store it as a rounded floating-point number or reject it; comparisons with real ids silently fail.\n\n## Example\nFails: `\"dept_id_list\":[18446744073709551616]`\n\nPasses: `\"dept_id_list\":[485770310]`",
+    check: Some(consistency::beyond_64_bit),
+};
 
 // ---- doc-quirk: the shapes of the page's own example ----
 

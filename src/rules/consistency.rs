@@ -156,6 +156,43 @@ pub fn hired_date_future(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+pub fn beyond_64_bit(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let mut stack = vec![(String::new(), ctx.body)];
+    let mut found = Vec::new();
+    while let Some((pointer, value)) = stack.pop() {
+        match value {
+            // serde_json keeps whole numbers in i64 or u64; a whole f64 beyond both did not fit.
+            Value::Number(n) if n.is_f64() => {
+                if n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_775_807e18)
+                {
+                    found.push(pointer);
+                }
+            }
+            Value::Array(items) => stack.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, v)| (format!("{pointer}/{i}"), v)),
+            ),
+            Value::Object(map) => stack.extend(
+                map.iter()
+                    .rev()
+                    .map(|(k, v)| (format!("{pointer}/{}", crate::finding::escape_token(k)), v)),
+            ),
+            _ => {}
+        }
+    }
+    for pointer in found {
+        let path = crate::finding::display_path(&pointer);
+        out.push(
+            Finding::new(&super::INTEGER_BEYOND_64_BIT, pointer, format!("`{path}` is a whole number beyond the 64-bit range"))
+                .with_help("DingTalk ids, orders and timestamps are 64-bit integers; check where the value was produced"),
+        );
+    }
+}
+
 pub fn unsafe_integers(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     // An explicit stack: bodies are shallow, but the walk must not recurse on hostile input.
     let mut stack = vec![(String::new(), ctx.body)];
