@@ -162,12 +162,12 @@ pub fn beyond_64_bit(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     while let Some((pointer, value)) = stack.pop() {
         match value {
             // serde_json keeps whole numbers in i64 or u64; a whole f64 beyond both did not fit.
-            Value::Number(n) if n.is_f64() => {
-                if n.as_f64()
-                    .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_775_807e18)
-                {
-                    found.push(pointer);
-                }
+            Value::Number(n)
+                if n.is_f64()
+                    && n.as_f64()
+                        .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.223_372e18) =>
+            {
+                found.push(pointer);
             }
             Value::Array(items) => stack.extend(
                 items
