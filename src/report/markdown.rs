@@ -24,10 +24,17 @@ fn field_of(pointer: &str) -> String {
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     let s = run.summary();
     writeln!(out, "## dtlint\n")?;
+    let n = |count: u64, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     writeln!(
         out,
-        "{} responses in {} inputs: **{} errors**, {} warnings, {} infos\n",
-        s.responses, s.inputs, s.errors, s.warnings, s.infos
+        "{} in {}: **{}**, {}, {}\n",
+        n(s.responses, "response", "responses"),
+        n(s.inputs, "input", "inputs"),
+        n(s.errors, "error", "errors"),
+        n(s.warnings, "warning", "warnings"),
+        n(s.infos, "info", "infos")
     )?;
     if s.errors + s.warnings + s.infos == 0 {
         writeln!(out, "No findings.")?;
