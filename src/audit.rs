@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::caller::Caller;
 use crate::fields::{result_fields, Access};
-use crate::finding::{display_path, Finding};
+use crate::finding::{field_path, Finding};
 use crate::report::Run;
 
 /// Examples kept per field.
@@ -76,21 +76,6 @@ fn location(f: &Finding) -> String {
         Some(p) => format!("{}:{}:{}{entry}", f.source, p.line, p.column),
         None => format!("{}{entry}", f.source),
     }
-}
-
-/// Folds array indexes of a pointer (`/result/role_list/2/x` → `result.role_list[].x`).
-fn folded(pointer: &str) -> String {
-    let tokens: Vec<&str> = pointer
-        .split('/')
-        .map(|t| {
-            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                "-"
-            } else {
-                t
-            }
-        })
-        .collect();
-    display_path(&tokens.join("/")).replace(".-", "[]")
 }
 
 /// Builds the audit of a run made with `Settings::observe`.
@@ -162,7 +147,9 @@ pub fn build(run: &Run, caller: &Caller) -> Audit {
     {
         let known = crate::fields::result_field(f.pointer.trim_start_matches("/result/"))
             .and_then(|r| r.undocumented.clone());
-        let slot = undocumented.entry(folded(&f.pointer)).or_insert((0, known));
+        let slot = undocumented
+            .entry(field_path(&f.pointer))
+            .or_insert((0, known));
         slot.0 += 1;
     }
     let summary = run.summary();

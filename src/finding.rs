@@ -199,6 +199,22 @@ pub fn display_path(pointer: &str) -> String {
     out
 }
 
+/// The field a pointer designates, array indexes folded: `/result/role_list/3/id` → `result.role_list[].id`,
+/// so reports can count findings per field.
+pub fn field_path(pointer: &str) -> String {
+    let folded: Vec<&str> = pointer
+        .split('/')
+        .map(|t| {
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                "-"
+            } else {
+                t
+            }
+        })
+        .collect();
+    display_path(&folded.join("/")).replace(".-", "[]")
+}
+
 /// Escapes one pointer token (RFC 6901).
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -216,6 +232,10 @@ mod tests {
         );
         assert_eq!(display_path(""), "(body)");
         assert_eq!(display_path("/a~1b"), "a/b");
+        assert_eq!(
+            field_path("/result/role_list/3/id"),
+            "result.role_list[].id"
+        );
     }
 
     #[test]

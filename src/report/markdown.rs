@@ -4,22 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::Run;
-use crate::finding::{display_path, Severity};
-
-/// A pointer with array indexes folded, so `/result/role_list/3/id` counts as `result.role_list[].id`.
-fn field_of(pointer: &str) -> String {
-    let folded: Vec<&str> = pointer
-        .split('/')
-        .map(|t| {
-            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                "-"
-            } else {
-                t
-            }
-        })
-        .collect();
-    display_path(&folded.join("/")).replace(".-", "[]")
-}
+use crate::finding::{field_path, Severity};
 
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     let s = run.summary();
@@ -47,7 +32,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             .entry((f.rule.code, f.rule.name, f.severity))
             .or_default() += 1;
         *fields
-            .entry((field_of(&f.pointer), f.severity))
+            .entry((field_path(&f.pointer), f.severity))
             .or_default() += 1;
     }
     let mut rules: Vec<_> = rules.into_iter().collect();
