@@ -156,17 +156,37 @@ pub fn hired_date_future(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a number is whole but did not fit 64 bits (serde_json then keeps an f64).
+fn too_big(n: &serde_json::Number) -> bool {
+    n.is_f64()
+        && n.as_f64()
+            .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.223_372e18)
+}
+
+/// A walk that allocates nothing: almost no body has such a number, and this rule runs on all of them.
+fn has_too_big(value: &Value) -> bool {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Number(n) if too_big(n) => return true,
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    false
+}
+
 pub fn beyond_64_bit(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    if !has_too_big(ctx.body) {
+        return;
+    }
     let mut stack = vec![(String::new(), ctx.body)];
     let mut found = Vec::new();
     while let Some((pointer, value)) = stack.pop() {
         match value {
             // serde_json keeps whole numbers in i64 or u64; a whole f64 beyond both did not fit.
-            Value::Number(n)
-                if n.is_f64()
-                    && n.as_f64()
-                        .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.223_372e18) =>
-            {
+            Value::Number(n) if too_big(n) => {
                 found.push(pointer);
             }
             Value::Array(items) => stack.extend(
