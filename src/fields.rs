@@ -220,19 +220,6 @@ pub fn schema_node_at(pointer: &str) -> Option<&'static Value> {
     Some(node)
 }
 
-/// The personal-data kind of the value at an instance pointer, if it must be masked.
-pub fn personal_at(pointer: &str) -> Option<Personal> {
-    schema_node_at(pointer)?
-        .get("x-personal")
-        .and_then(Value::as_str)
-        .and_then(|p| match p {
-            "phone" => Some(Personal::Phone),
-            "email" => Some(Personal::Email),
-            "text" => Some(Personal::Text),
-            _ => None,
-        })
-}
-
 /// Presence as real traffic means it: `""`, `{}`, `[]` and `null` carry no value.
 pub fn has_value(value: &Value) -> bool {
     match value {

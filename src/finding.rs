@@ -151,12 +151,6 @@ impl Finding {
         self
     }
 
-    #[must_use]
-    pub fn at(mut self, position: Position) -> Self {
-        self.position = Some(position);
-        self
-    }
-
     pub fn line(&self) -> Option<usize> {
         self.position.map(|p| p.line)
     }

@@ -218,24 +218,11 @@ fn checked_run_observing(
             ));
         }
     }
-    let mut lists: Vec<Vec<Finding>> = run
-        .inputs
-        .iter_mut()
-        .map(|i| std::mem::take(&mut i.findings))
-        .collect();
-    let unused = suppress::apply(&resolved.suppressions, &mut lists);
-    for (input, list) in run.inputs.iter_mut().zip(lists) {
-        input.findings = list;
-    }
-    if !unused.is_empty() {
-        run.inputs.push(
-            input::Checked {
-                findings: unused,
-                config: true,
-                ..input::Checked::default()
-            }
-            .named(&resolved.suppressions[0].profile),
-        );
+    if let Some(first) = resolved.suppressions.first() {
+        let profile = first.profile.clone();
+        run.apply_config(&profile, |lists| {
+            suppress::apply(&resolved.suppressions, lists)
+        });
     }
     Ok((run, resolved))
 }
@@ -257,25 +244,7 @@ fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Ru
             .filter(|i| !i.config)
             .map(|i| i.source.replace('\\', "/"))
             .collect();
-        let mut lists: Vec<Vec<Finding>> = run
-            .inputs
-            .iter_mut()
-            .map(|i| std::mem::take(&mut i.findings))
-            .collect();
-        let stale = recorded.apply(&mut lists, &checked, &shown);
-        for (input, list) in run.inputs.iter_mut().zip(lists) {
-            input.findings = list;
-        }
-        if !stale.is_empty() {
-            run.inputs.push(
-                input::Checked {
-                    findings: stale,
-                    config: true,
-                    ..input::Checked::default()
-                }
-                .named(&shown),
-            );
-        }
+        run.apply_config(&shown, |lists| recorded.apply(lists, &checked, &shown));
     }
     let style = Style {
         color: use_color(args.color),

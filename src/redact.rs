@@ -6,20 +6,38 @@ use regex::Regex;
 
 use crate::fields::Personal;
 
+/// Names (of headers, query and form parameters) whose values are credentials.
+pub const SECRET_NAMES: [&str; 8] = [
+    "access_token",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-acs-dingtalk-access-token",
+    "appsecret",
+    "app_secret",
+];
+
+/// Whether a header or parameter name carries a credential.
+pub fn is_secret_name(name: &str) -> bool {
+    SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
 /// Patterns whose capture group 1 is a secret: the token in URLs, forms and JSON, and credential headers of HAR files.
 fn secret_patterns() -> &'static [Regex] {
     static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
+        let names = SECRET_NAMES.map(regex::escape).join("|");
         [
             // access_token=VALUE (and other credentials DingTalk URLs carry) in a URL or form body.
-            r#"(?i)(?:access_token|appsecret|app_secret|client_secret|suite_ticket|suite_access_token)(?:=|%3D)([^&"\s\\#]+)"#,
+            r#"(?i)(?:access_token|appsecret|app_secret|client_secret|suite_ticket|suite_access_token)(?:=|%3D)([^&"\s\\#]+)"#.to_owned(),
             // "access_token":"VALUE" in a JSON body, escaped or not.
-            r#"(?i)access_token\\*"\s*:\s*\\*"([^"\\]+)"#,
+            r#"(?i)access_token\\*"\s*:\s*\\*"([^"\\]+)"#.to_owned(),
             // HAR name/value pairs: queryString, params, headers and cookies.
-            r#"(?i)"name"\s*:\s*"(?:access_token|authorization|proxy-authorization|cookie|set-cookie|x-acs-dingtalk-access-token)"\s*,\s*"value"\s*:\s*"((?:[^"\\]|\\.)*)""#,
-            r#"(?i)"value"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"name"\s*:\s*"(?:access_token|authorization|proxy-authorization|cookie|set-cookie|x-acs-dingtalk-access-token)""#,
+            format!(r#"(?i)"name"\s*:\s*"(?:{names})"\s*,\s*"value"\s*:\s*"((?:[^"\\]|\\.)*)""#),
+            format!(r#"(?i)"value"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"name"\s*:\s*"(?:{names})""#),
             // Raw header lines (Fiddler and Charles keep them in comments).
-            r"(?im)^(?:authorization|cookie):\s*(.+)$",
+            r"(?im)^(?:authorization|cookie):\s*(.+)$".to_owned(),
         ]
         .iter()
         .filter_map(|p| Regex::new(p).ok())

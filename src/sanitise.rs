@@ -10,22 +10,6 @@ use crate::redact;
 /// What replaces a credential.
 const REDACTED: &str = "REDACTED";
 
-/// Header and cookie names whose values are credentials.
-pub fn is_secret_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "access_token"
-            | "authorization"
-            | "proxy-authorization"
-            | "cookie"
-            | "set-cookie"
-            | "x-acs-dingtalk-access-token"
-            | "appsecret"
-            | "app_secret"
-    )
-}
-
 fn masked(value: &str, kind: Personal) -> String {
     let mut text = value.to_owned();
     let len = text.len();
@@ -63,7 +47,7 @@ fn scrub_pairs(list: Option<&mut Value>) {
         let secret = pair
             .get("name")
             .and_then(Value::as_str)
-            .is_some_and(is_secret_name);
+            .is_some_and(redact::is_secret_name);
         if secret {
             pair["value"] = Value::from(REDACTED);
         } else if let Some(Value::String(value)) = pair.get_mut("value") {

@@ -74,6 +74,34 @@ impl Run {
         summary
     }
 
+    /// Lets `apply` remove findings from every input (a baseline, suppressions) and adds the
+    /// findings it returns about dtlint's own configuration, under `source`.
+    pub fn apply_config(
+        &mut self,
+        source: &str,
+        apply: impl FnOnce(&mut [Vec<Finding>]) -> Vec<Finding>,
+    ) {
+        let mut lists: Vec<Vec<Finding>> = self
+            .inputs
+            .iter_mut()
+            .map(|i| std::mem::take(&mut i.findings))
+            .collect();
+        let config = apply(&mut lists);
+        for (input, list) in self.inputs.iter_mut().zip(lists) {
+            input.findings = list;
+        }
+        if !config.is_empty() {
+            self.inputs.push(
+                Checked {
+                    findings: config,
+                    config: true,
+                    ..Checked::default()
+                }
+                .named(source),
+            );
+        }
+    }
+
     /// Whether any input could not be read at all.
     pub fn had_unreadable(&self) -> bool {
         self.inputs.iter().any(|i| i.unreadable)
