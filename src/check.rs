@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::caller::Caller;
+use crate::doc::{Doc, Node};
 use crate::excerpt::{Base, Excerpt};
 use crate::fields::{result_fields, Personal};
 use crate::finding::{Finding, Position};
@@ -59,39 +60,71 @@ pub fn now_ms() -> i64 {
 /// assert_eq!(findings[0].pointer, "/result/boss");
 /// ```
 pub fn check_value(body: &Value, settings: &Settings) -> Vec<Finding> {
+    check_node(Doc::from_value(body).root(), settings)
+}
+
+/// Checks one parsed body held in a [`Doc`]; findings carry pointers but no positions.
+///
+/// A valid body (almost every one) is validated and read in place. An invalid one is turned
+/// into a `Value` so its documentation quirks can be repaired in a copy the rules then read.
+pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(foreign) = foreign_body(body) {
         findings.push(foreign);
+    } else if schema::doc_validator().is_valid(body) {
+        run_rules(
+            body,
+            &schema::PointerMap::default(),
+            settings,
+            &mut findings,
+        );
     } else {
-        let validated = schema::validate(body);
+        let value = body.to_value();
+        let validated = schema::validate(&value);
         findings = validated.findings;
-        let ctx = Ctx {
-            body: &validated.repaired,
-            caller: &settings.caller,
-            now_ms: settings.now_ms,
-        };
-        let mut from_rules = Vec::new();
-        let mut ran: Vec<usize> = Vec::new();
-        for rule in ALL {
-            let Some(check) = rule.check else { continue };
-            if !settings.selection.is_enabled(rule)
-                || (rule.needs_app_type && settings.caller.app_type.is_none())
-            {
-                continue;
-            }
-            // Several rules share one check function (it emits all of them); run it once.
-            let id = check as usize;
-            if ran.contains(&id) {
-                continue;
-            }
-            ran.push(id);
-            check(&ctx, &mut from_rules);
-        }
-        for mut finding in from_rules {
-            finding.pointer = validated.map.to_original(&finding.pointer);
-            findings.push(finding);
-        }
+        let repaired = Doc::from_value(&validated.repaired);
+        run_rules(repaired.root(), &validated.map, settings, &mut findings);
     }
+    finish(findings, settings)
+}
+
+/// Runs every enabled body rule on a (repaired) body; pointers are mapped back to the body as received.
+fn run_rules(
+    body: Node<'_>,
+    map: &schema::PointerMap,
+    settings: &Settings,
+    findings: &mut Vec<Finding>,
+) {
+    let ctx = Ctx {
+        body,
+        caller: &settings.caller,
+        now_ms: settings.now_ms,
+    };
+    let mut from_rules = Vec::new();
+    let mut ran: Vec<usize> = Vec::new();
+    for rule in ALL {
+        let Some(check) = rule.check else { continue };
+        if !settings.selection.is_enabled(rule)
+            || (rule.needs_app_type && settings.caller.app_type.is_none())
+        {
+            continue;
+        }
+        // Several rules share one check function (it emits all of them); run it once.
+        let id = check as usize;
+        if ran.contains(&id) {
+            continue;
+        }
+        ran.push(id);
+        check(&ctx, &mut from_rules);
+    }
+    for mut finding in from_rules {
+        finding.pointer = map.to_original(&finding.pointer);
+        findings.push(finding);
+    }
+}
+
+/// Applies the selection and severities, and orders the findings of one body.
+fn finish(mut findings: Vec<Finding>, settings: &Settings) -> Vec<Finding> {
     findings.retain(|f| settings.selection.is_enabled(f.rule));
     for finding in &mut findings {
         finding.severity = settings.selection.severity(finding.rule);
@@ -106,11 +139,11 @@ pub fn check_value(body: &Value, settings: &Settings) -> Vec<Finding> {
 }
 
 /// The documented members of `result` a body carries with a value, when the run observes them.
-pub fn observe(body: &Value, settings: &Settings) -> Vec<&'static str> {
+pub fn observe(body: Node<'_>, settings: &Settings) -> Vec<&'static str> {
     if !settings.observe {
         return Vec::new();
     }
-    let Some(result) = body.get("result").and_then(Value::as_object) else {
+    let Some(result) = body.get("result").filter(|r| r.is_object()) else {
         return Vec::new();
     };
     crate::fields::result_fields()
@@ -129,8 +162,8 @@ pub fn fingerprint(value: Option<&Value>) -> String {
 }
 
 /// Bodies that are answers of something else: DingTalk's throttling JSON and its newer API family.
-fn foreign_body(body: &Value) -> Option<Finding> {
-    let object = body.as_object()?;
+fn foreign_body(body: Node<'_>) -> Option<Finding> {
+    let object = body.is_object().then_some(body)?;
     if object.contains_key("errcode") {
         return None;
     }
@@ -194,7 +227,7 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
             present: Vec::new(),
         };
     }
-    match serde_json::from_str::<Value>(body_text) {
+    match Doc::parse(body_text) {
         Err(error) => {
             let offset = bom + offset_of(body_text, error.line(), error.column());
             let mut message = parse_message(&error);
@@ -213,9 +246,9 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
                 present: Vec::new(),
             }
         }
-        Ok(body) => {
-            let findings = check_value(&body, settings);
-            let present = observe(&body, settings);
+        Ok(doc) => {
+            let findings = check_node(doc.root(), settings);
+            let present = observe(doc.root(), settings);
             if findings.is_empty() {
                 return TextCheck {
                     findings,
@@ -237,8 +270,8 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
 }
 
 /// Pointers of the personal values a body carries as non-empty strings, with how to mask each.
-pub fn personal_values(body: &Value) -> Vec<(String, Personal)> {
-    let Some(result) = body.get("result").and_then(Value::as_object) else {
+pub fn personal_values(body: Node<'_>) -> Vec<(String, Personal)> {
+    let Some(result) = body.get("result").filter(|r| r.is_object()) else {
         return Vec::new();
     };
     result_fields()

@@ -221,14 +221,9 @@ pub fn schema_node_at(pointer: &str) -> Option<&'static Value> {
 }
 
 /// Presence as real traffic means it: `""`, `{}`, `[]` and `null` carry no value.
-pub fn has_value(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-        Value::Bool(_) | Value::Number(_) => true,
-    }
+pub fn has_value(value: crate::doc::Node<'_>) -> bool {
+    !value.is_null()
+        && !(value.is_empty() && (value.is_string() || value.is_array() || value.is_object()))
 }
 
 #[cfg(test)]
@@ -289,8 +284,18 @@ mod tests {
 
     #[test]
     fn presence_treats_empty_values_as_absent() {
-        assert!(!has_value(&serde_json::json!("")));
-        assert!(!has_value(&serde_json::json!({})));
-        assert!(has_value(&serde_json::json!(false)));
+        for (text, expected) in [
+            ("\"\"", false),
+            ("{}", false),
+            ("[]", false),
+            ("null", false),
+            ("false", true),
+            ("0", true),
+            ("\"x\"", true),
+            ("[0]", true),
+        ] {
+            let doc = crate::doc::Doc::parse(text).expect("valid JSON");
+            assert_eq!(has_value(doc.root()), expected, "{text}");
+        }
     }
 }

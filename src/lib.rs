@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod caller;
 pub mod check;
 pub mod cli;
+pub mod doc;
 pub mod errcodes;
 pub mod excerpt;
 pub mod fields;

@@ -219,7 +219,7 @@ fn shorten(text: &str) -> String {
 }
 
 /// Pairs a request with its parsed response body; pointers are into the response body.
-pub fn correlate(request: &Normalised, body: &Value, status: i64) -> Vec<Finding> {
+pub fn correlate(request: &Normalised, body: crate::doc::Node<'_>, status: i64) -> Vec<Finding> {
     let mut out = Vec::new();
     if status != 200 {
         out.push(
@@ -235,7 +235,7 @@ pub fn correlate(request: &Normalised, body: &Value, status: i64) -> Vec<Finding
     let Some(result) = body.get("result").filter(|_| success) else {
         return out;
     };
-    let text = |key: &str| result.get(key).and_then(Value::as_str);
+    let text = |key: &str| result.get(key).and_then(crate::doc::Node::as_str);
     if let Some(login_id) = non_empty(&request.body, "login_id") {
         if text("login_id") != Some(login_id) {
             out.push(
@@ -337,14 +337,16 @@ mod tests {
     fn responses_must_answer_their_request() {
         let mut q = Normalised::default();
         q.body.insert("userid".into(), "0001".into());
+        let answer = |body: Value, status| {
+            let doc = crate::doc::Doc::from_value(&body);
+            correlate(&q, doc.root(), status)
+        };
         let body = json!({"errcode":0,"result":{"userid":"0002"}});
-        assert_eq!(codes(&correlate(&q, &body, 200)), vec!["DT708"]);
-        assert_eq!(
-            codes(&correlate(&q, &json!({"errcode":60121}), 502)),
-            vec!["DT709"]
-        );
+        assert_eq!(codes(&answer(body, 200)), vec!["DT708"]);
+        assert_eq!(codes(&answer(json!({"errcode":60121}), 502)), vec!["DT709"]);
         q.body.insert("login_id".into(), "zhangsan".into());
         let body = json!({"errcode":0,"result":{"userid":"0001","login_id":"zhangsan","exclusive_account_type":"dingtalk"}});
-        assert!(correlate(&q, &body, 200).is_empty());
+        let doc = crate::doc::Doc::from_value(&body);
+        assert!(correlate(&q, doc.root(), 200).is_empty());
     }
 }

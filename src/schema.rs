@@ -38,6 +38,23 @@ pub fn validator() -> &'static Validator {
     })
 }
 
+/// The same schema compiled for bodies held in a [`Doc`](crate::doc::Doc), which is how every
+/// body is validated first.
+///
+/// # Panics
+/// Never at run time, as for [`validator`].
+pub fn doc_validator() -> &'static Validator<crate::doc::DocJson> {
+    static VALIDATOR: OnceLock<Validator<crate::doc::DocJson>> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        jsonschema::options_for::<crate::doc::DocJson>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(response_schema())
+            .expect("the embedded response schema compiles (tested)")
+    })
+}
+
 fn documented_example() -> &'static Value {
     static EXAMPLE: OnceLock<Value> = OnceLock::new();
     EXAMPLE.get_or_init(|| serde_json::from_str(DOCUMENTED_EXAMPLE).unwrap_or(Value::Null))

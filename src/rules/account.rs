@@ -59,16 +59,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 fn other_account_reason(ctx: &Ctx<'_>) -> String {
-    let result = ctx.result();
-    let text = |key: &str| {
-        result
-            .and_then(|r| r.get(key))
-            .and_then(serde_json::Value::as_str)
-    };
     if !ctx.is_enterprise_account() {
         return "the user is not an Enterprise Account".to_owned();
     }
-    match text("exclusive_account_type") {
+    match ctx.result_text("exclusive_account_type") {
         Some("dingtalk") => "`result.exclusive_account_corp_id` is not the caller's organization (`--corp-id`)".to_owned(),
         Some("sso") => "the account is self-built by its organization (`exclusive_account_type` sso), not DingTalk-built".to_owned(),
         _ => "the response does not say the account is DingTalk-built (`exclusive_account_type` dingtalk)".to_owned(),

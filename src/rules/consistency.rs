@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use crate::doc::{Doc, Node};
 
 use super::{
     Ctx, DEPT_NOT_IN_DEPT_LIST, DUPLICATE_DEPT_ID, EXTENSION_NOT_STRING_OBJECT,
@@ -20,18 +20,17 @@ const MAX_SAFE: u64 = 1 << 53;
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
 fn dept_ids(ctx: &Ctx<'_>) -> Option<Vec<i64>> {
-    let list = ctx.result()?.get("dept_id_list")?.as_array()?;
-    Some(list.iter().filter_map(Value::as_i64).collect())
+    let list = ctx.result()?.get("dept_id_list").filter(|l| l.is_array())?;
+    Some(list.items().filter_map(Node::as_i64).collect())
 }
 
 /// The items of one dept list with their index, skipping items without an integer `dept_id`.
 fn dept_items<'a>(ctx: &Ctx<'a>, list: &str) -> Vec<(usize, i64)> {
     ctx.result()
         .and_then(|r| r.get(list))
-        .and_then(Value::as_array)
         .map(|items| {
             items
-                .iter()
+                .items()
                 .enumerate()
                 .filter_map(|(i, item)| Some((i, item.get("dept_id")?.as_i64()?)))
                 .collect()
@@ -93,19 +92,21 @@ pub fn extension_shape(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(text) = ctx
         .result()
         .and_then(|r| r.get("extension"))
-        .and_then(Value::as_str)
+        .and_then(Node::as_str)
     else {
         return;
     };
     if text.is_empty() {
         return;
     }
-    let problem = match serde_json::from_str::<Value>(text) {
+    let problem = match Doc::parse(text) {
         Err(_) => "is not JSON".to_owned(),
-        Ok(Value::Object(map)) => match map.iter().find(|(_, v)| !v.is_string()) {
-            Some((key, _)) => format!("has a non-string value for the attribute `{key}`"),
-            None => return,
-        },
+        Ok(doc) if doc.root().is_object() => {
+            match doc.root().entries().find(|(_, v)| !v.is_string()) {
+                Some((key, _)) => format!("has a non-string value for the attribute `{key}`"),
+                None => return,
+            }
+        }
         Ok(_) => "is JSON but not an object".to_owned(),
     };
     out.push(
@@ -163,48 +164,43 @@ fn too_big(n: &serde_json::Number) -> bool {
             .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.223_372e18)
 }
 
-/// A walk that allocates nothing: almost no body has such a number, and this rule runs on all of them.
-fn has_too_big(value: &Value) -> bool {
-    let mut stack = vec![value];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Number(n) if too_big(n) => return true,
-            Value::Array(items) => stack.extend(items),
-            Value::Object(map) => stack.extend(map.values()),
-            _ => {}
+/// Every number of a body with its pointer, in document order. Pointers are built only for the
+/// numbers `keep` picks: almost no body has one, and these rules run on all of them.
+fn numbers_where<'a>(
+    body: Node<'a>,
+    keep: impl Fn(&serde_json::Number) -> bool,
+) -> Vec<(String, &'a serde_json::Number)> {
+    // An explicit stack: bodies are shallow, but the walk must not recurse on hostile input.
+    let mut found = Vec::new();
+    if !body.any_number(&keep) {
+        return found;
+    }
+    let mut stack = vec![(String::new(), body)];
+    while let Some((pointer, value)) = stack.pop() {
+        if let Some(n) = value.as_number() {
+            if keep(n) {
+                found.push((pointer, n));
+            }
+        } else if value.is_array() {
+            for (i, item) in value.items().enumerate().rev() {
+                stack.push((format!("{pointer}/{i}"), item));
+            }
+        } else if value.is_object() {
+            let members: Vec<_> = value.entries().collect();
+            for (key, item) in members.into_iter().rev() {
+                stack.push((
+                    format!("{pointer}/{}", crate::finding::escape_token(key)),
+                    item,
+                ));
+            }
         }
     }
-    false
+    found
 }
 
 pub fn beyond_64_bit(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    if !has_too_big(ctx.body) {
-        return;
-    }
-    let mut stack = vec![(String::new(), ctx.body)];
-    let mut found = Vec::new();
-    while let Some((pointer, value)) = stack.pop() {
-        match value {
-            // serde_json keeps whole numbers in i64 or u64; a whole f64 beyond both did not fit.
-            Value::Number(n) if too_big(n) => {
-                found.push(pointer);
-            }
-            Value::Array(items) => stack.extend(
-                items
-                    .iter()
-                    .enumerate()
-                    .rev()
-                    .map(|(i, v)| (format!("{pointer}/{i}"), v)),
-            ),
-            Value::Object(map) => stack.extend(
-                map.iter()
-                    .rev()
-                    .map(|(k, v)| (format!("{pointer}/{}", crate::finding::escape_token(k)), v)),
-            ),
-            _ => {}
-        }
-    }
-    for pointer in found {
+    // serde_json keeps whole numbers in i64 or u64; a whole f64 beyond both did not fit.
+    for (pointer, _) in numbers_where(ctx.body, too_big) {
         let path = crate::finding::display_path(&pointer);
         out.push(
             Finding::new(&super::INTEGER_BEYOND_64_BIT, pointer, format!("`{path}` is a whole number beyond the 64-bit range"))
@@ -214,37 +210,13 @@ pub fn beyond_64_bit(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 pub fn unsafe_integers(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    // An explicit stack: bodies are shallow, but the walk must not recurse on hostile input.
-    let mut stack = vec![(String::new(), ctx.body)];
-    let mut found = Vec::new();
-    while let Some((pointer, value)) = stack.pop() {
-        match value {
-            Value::Number(n) => {
-                let big = n
-                    .as_u64()
-                    .map(|u| u > MAX_SAFE)
-                    .or_else(|| n.as_i64().map(|i| i.unsigned_abs() > MAX_SAFE));
-                if big == Some(true) {
-                    found.push((pointer, n.to_string()));
-                }
-            }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((format!("{pointer}/{i}"), item));
-                }
-            }
-            Value::Object(map) => {
-                for (key, item) in map.iter().rev() {
-                    stack.push((
-                        format!("{pointer}/{}", crate::finding::escape_token(key)),
-                        item,
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    for (pointer, number) in found {
+    let unsafe_integer = |n: &serde_json::Number| {
+        n.as_u64()
+            .map(|u| u > MAX_SAFE)
+            .or_else(|| n.as_i64().map(|i| i.unsigned_abs() > MAX_SAFE))
+            == Some(true)
+    };
+    for (pointer, number) in numbers_where(ctx.body, unsafe_integer) {
         let path = crate::finding::display_path(&pointer);
         out.push(
             Finding::new(

@@ -1,10 +1,9 @@
 //! DT603-DT606: the envelope of every answer (`errcode`, `errmsg`, `sub_code`).
 
-use serde_json::Value;
-
 use super::{
     Ctx, ERROR_RESPONSE, SUB_CODE_MISSING_OR_NOT_NUMERIC, SUCCESS_ERRMSG_NOT_OK, UNKNOWN_ERRCODE,
 };
+use crate::doc::Node;
 use crate::errcodes;
 use crate::finding::Finding;
 
@@ -12,7 +11,7 @@ pub fn errmsg_not_ok(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if ctx.errcode() != Some(0) {
         return;
     }
-    let Some(errmsg) = ctx.body.get("errmsg").and_then(Value::as_str) else {
+    let Some(errmsg) = ctx.body.get("errmsg").and_then(Node::as_str) else {
         return;
     };
     if errmsg != "ok" {
@@ -44,7 +43,7 @@ pub fn unknown_errcode(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 fn sub_code_of<'a>(ctx: &Ctx<'a>) -> Option<&'a str> {
-    ctx.body.get("sub_code").and_then(Value::as_str)
+    ctx.body.get("sub_code").and_then(Node::as_str)
 }
 
 pub fn sub_code(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {

@@ -8,9 +8,8 @@ mod fields_known;
 
 pub mod catalogue;
 
-use serde_json::{Map, Value};
-
 use crate::caller::Caller;
+use crate::doc::Node;
 use crate::finding::{Category, Finding, Severity};
 
 pub use catalogue::*;
@@ -56,44 +55,45 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 
 /// What a body check may read.
 pub struct Ctx<'a> {
-    pub body: &'a Value,
+    pub body: Node<'a>,
     pub caller: &'a Caller,
     /// Milliseconds since the epoch at the start of the run, read once so a run is consistent.
     pub now_ms: i64,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn result(&self) -> Option<&'a Map<String, Value>> {
-        self.body.get("result").and_then(Value::as_object)
+    /// `result`, when it is an object.
+    pub fn result(&self) -> Option<Node<'a>> {
+        self.body.get("result").filter(|r| r.is_object())
     }
 
     pub fn errcode(&self) -> Option<i64> {
-        self.body.get("errcode").and_then(Value::as_i64)
+        self.body.get("errcode").and_then(Node::as_i64)
+    }
+
+    /// A string member of `result`.
+    pub fn result_text(&self, key: &str) -> Option<&'a str> {
+        self.result()?.get(key)?.as_str()
     }
 
     /// Whether `result.exclusive_account` is `true`.
     pub fn is_enterprise_account(&self) -> bool {
         self.result()
             .and_then(|r| r.get("exclusive_account"))
-            .and_then(Value::as_bool)
+            .and_then(Node::as_bool)
             .unwrap_or(false)
     }
 
     /// Whether the user is a DingTalk-built Enterprise Account of the caller's organization,
     /// as far as the caller's known corp id lets us tell.
     pub fn is_own_dingtalk_account(&self) -> bool {
-        let Some(result) = self.result() else {
+        if self.result().is_none() {
             return false;
-        };
+        }
         let dingtalk = self.is_enterprise_account()
-            && result.get("exclusive_account_type").and_then(Value::as_str) == Some("dingtalk");
+            && self.result_text("exclusive_account_type") == Some("dingtalk");
         let own = match &self.caller.corp_id {
-            Some(corp) => {
-                result
-                    .get("exclusive_account_corp_id")
-                    .and_then(Value::as_str)
-                    == Some(corp.as_str())
-            }
+            Some(corp) => self.result_text("exclusive_account_corp_id") == Some(corp.as_str()),
             None => true,
         };
         dingtalk && own

@@ -6,13 +6,12 @@ use std::io::BufRead;
 
 use base64::Engine;
 use serde::Deserialize;
-use serde_json::Value;
 
 pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Outcome};
 use super::Checked;
-use crate::check::{check_value, personal_values, placed, span_for, Settings};
+use crate::check::{check_node, personal_values, placed, span_for, Settings};
 use crate::excerpt::Base;
 use crate::finding::Finding;
 use crate::locate::locate;
@@ -296,7 +295,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         if trimmed.starts_with('<') || entry.response.content.mime_type.contains("html") {
             body_findings.push(Finding::new(&NOT_A_USER_GET_RESPONSE, "", "the response body is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"));
         } else {
-            match serde_json::from_str::<Value>(body) {
+            match crate::doc::Doc::parse(body) {
                 Err(error) => body_findings.push(Finding::new(
                     &INVALID_JSON,
                     "",
@@ -309,12 +308,13 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                             .unwrap_or_default()
                     ),
                 )),
-                Ok(value) => {
+                Ok(doc) => {
+                    let value = doc.root();
                     responses = 1;
-                    body_findings = check_value(&value, settings);
-                    present = crate::check::observe(&value, settings);
+                    body_findings = check_node(value, settings);
+                    present = crate::check::observe(value, settings);
                     let mut correlation =
-                        request::correlate(&normalised, &value, entry.response.status);
+                        request::correlate(&normalised, value, entry.response.status);
                     correlation.retain(|f| settings.selection.is_enabled(f.rule));
                     // The status is a fact of the exchange, not of the body: point at it in the entry.
                     for finding in correlation {
@@ -328,7 +328,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                     }
                     if !body_findings.is_empty() && !settings.show_values && !base64 {
                         if let Some((start, literal)) = body_literal() {
-                            for (pointer, kind) in personal_values(&value) {
+                            for (pointer, kind) in personal_values(value) {
                                 if let Some(span) = locate(body, &pointer) {
                                     let index: &Vec<usize> =
                                         raw_cell.get_or_init(|| raw_index(literal));
