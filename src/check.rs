@@ -79,8 +79,7 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
             &mut findings,
         );
     } else {
-        let value = body.to_value();
-        let validated = schema::validate(&value);
+        let validated = schema::validate_owned(body.to_value());
         findings = validated.findings;
         let repaired = Doc::from_value(&validated.repaired);
         run_rules(repaired.root(), &validated.map, settings, &mut findings);
@@ -311,10 +310,14 @@ pub fn placed(
     if findings.is_empty() {
         return findings;
     }
-    let index = LineIndex::new(text);
+    // An index pays off only for many findings; a few are cheaper counted from the start.
+    let index = (findings.len() > 4).then(|| LineIndex::new(text));
     for finding in &mut findings {
         if let Some((offset, len)) = span(finding) {
-            let (line, column) = index.line_col(text, offset);
+            let (line, column) = match &index {
+                Some(index) => index.line_col(text, offset),
+                None => crate::locate::line_col(text, offset),
+            };
             let line = base.line + line - 1;
             let column = if line == base.line {
                 base.column + column - 1

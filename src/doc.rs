@@ -54,8 +54,8 @@ impl<'t> Doc<'t> {
             nodes: Vec::with_capacity(text.len() / 24),
             members: Vec::with_capacity(text.len() / 32),
             items: Vec::with_capacity(text.len() / 256),
-            open_members: Vec::with_capacity(64),
-            open_items: Vec::with_capacity(16),
+            open_members: Vec::with_capacity((text.len() / 32).min(64)),
+            open_items: Vec::with_capacity((text.len() / 128).min(16)),
         };
         let mut deserializer = serde_json::Deserializer::from_str(text);
         Seed(&mut doc).deserialize(&mut deserializer)?;
@@ -124,14 +124,15 @@ impl fmt::Debug for Doc<'_> {
     }
 }
 
-/// Whether a key occurs twice among an object's members. A 128-bit filter of key hashes keeps
-/// the usual case (no repeat) to one hash per key; only a filter hit compares strings.
+/// Whether a key occurs twice among an object's members. A 128-bit filter over each key's length
+/// and end bytes keeps the usual case (no repeat) cheap; only a filter hit compares strings.
 fn has_repeated_key(members: &[(Cow<'_, str>, usize)]) -> bool {
     let mut seen = 0u128;
     for (i, (key, _)) in members.iter().enumerate() {
-        let hash = key.bytes().fold(key.len() as u64, |h, b| {
-            (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
-        });
+        let bytes = key.as_bytes();
+        let ends = bytes.first().map_or(0, |b| u64::from(*b) * 7)
+            + bytes.last().map_or(0, |b| u64::from(*b) * 13);
+        let hash = (key.len() as u64 * 31 + ends).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let bit = 1u128 << (hash >> 57);
         if seen & bit != 0 && members[..i].iter().any(|(k, _)| k == key) {
             return true;

@@ -56,14 +56,8 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let offset = char_floor(bytes, offset);
     let before = bytes.get(..offset).unwrap_or_default();
-    let mut line = 1;
-    let mut line_start = 0;
-    for (i, &b) in before.iter().enumerate() {
-        if b == b'\n' {
-            line += 1;
-            line_start = i + 1;
-        }
-    }
+    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let from = line_start.max(bom_len(bytes));
     let col = 1 + count_chars(bytes.get(from..offset).unwrap_or_default());
     (line, col)

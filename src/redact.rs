@@ -24,20 +24,22 @@ pub fn is_secret_name(name: &str) -> bool {
 }
 
 /// Patterns whose capture group 1 is a secret: the token in URLs, forms and JSON, and credential headers of HAR files.
+/// They are matched against an ASCII-lowercased copy of the text (same length, same positions),
+/// so they are case-sensitive and their literal prefixes make fast prefilters.
 fn secret_patterns() -> &'static [Regex] {
     static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         let names = SECRET_NAMES.map(regex::escape).join("|");
         [
             // access_token=VALUE (and other credentials DingTalk URLs carry) in a URL or form body.
-            r#"(?i)(?:access_token|appsecret|app_secret|client_secret|suite_ticket|suite_access_token)(?:=|%3D)([^&"\s\\#]+)"#.to_owned(),
+            r#"(?:access_token|appsecret|app_secret|client_secret|suite_ticket|suite_access_token)(?:=|%3d)([^&"\s\\#]+)"#.to_owned(),
             // "access_token":"VALUE" in a JSON body, escaped or not.
-            r#"(?i)access_token\\*"\s*:\s*\\*"([^"\\]+)"#.to_owned(),
+            r#"access_token\\*"\s*:\s*\\*"([^"\\]+)"#.to_owned(),
             // HAR name/value pairs: queryString, params, headers and cookies.
-            format!(r#"(?i)"name"\s*:\s*"(?:{names})"\s*,\s*"value"\s*:\s*"((?:[^"\\]|\\.)*)""#),
-            format!(r#"(?i)"value"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"name"\s*:\s*"(?:{names})""#),
+            format!(r#""name"\s*:\s*"(?:{names})"\s*,\s*"value"\s*:\s*"((?:[^"\\]|\\.)*)""#),
+            format!(r#""value"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"name"\s*:\s*"(?:{names})""#),
             // Raw header lines (Fiddler and Charles keep them in comments).
-            r"(?im)^(?:authorization|cookie):\s*(.+)$".to_owned(),
+            r"(?m)^(?:authorization|cookie):\s*(.+)$".to_owned(),
         ]
         .iter()
         .filter_map(|p| Regex::new(p).ok())
@@ -47,9 +49,10 @@ fn secret_patterns() -> &'static [Regex] {
 
 /// Replaces every secret in `text` with `*`, keeping its length so positions stay right.
 pub fn redact_secrets(text: &mut String) {
+    let lower = text.to_ascii_lowercase();
     let mut ranges = Vec::new();
     for pattern in secret_patterns() {
-        for captures in pattern.captures_iter(text) {
+        for captures in pattern.captures_iter(&lower) {
             if let Some(m) = captures.get(1) {
                 ranges.push(m.range());
             }
@@ -84,7 +87,9 @@ fn personal_pattern() -> Option<&'static PersonalPattern> {
                 .filter_map(|f| Some((f.name.clone(), f.personal?)))
                 .collect();
             let names: Vec<String> = kinds.iter().map(|(n, _)| regex::escape(n)).collect();
-            let pattern = format!(r#""({})"\s*:\s*"((?:[^"\\]|\\.)*)""#, names.join("|"));
+            // No leading quote in the pattern: the names themselves then make its prefilter, where
+            // a leading `"` would stop at every string. The quote is checked after a match.
+            let pattern = format!(r#"({})"\s*:\s*"((?:[^"\\]|\\.)*)""#, names.join("|"));
             Regex::new(&pattern).ok().map(|r| (r, kinds))
         })
         .as_ref()
@@ -99,7 +104,11 @@ pub fn mask_personal(text: &mut String) {
     let found: Vec<(std::ops::Range<usize>, Personal)> = pattern
         .captures_iter(text)
         .filter_map(|c| {
-            let name = c.get(1)?.as_str();
+            let name = c.get(1)?;
+            if name.start() == 0 || text.as_bytes()[name.start() - 1] != b'"' {
+                return None;
+            }
+            let name = name.as_str();
             let kind = kinds.iter().find(|(n, _)| n == name)?.1;
             Some((c.get(2)?.range(), kind))
         })

@@ -123,15 +123,30 @@ struct Repair {
 
 /// Validates one body: quirks become their own findings and are repaired in a copy; what remains is reported as schema findings.
 pub fn validate(body: &Value) -> Validated<'_> {
-    let validator = validator();
-    if validator.is_valid(body) {
+    if validator().is_valid(body) {
         return Validated {
             findings: Vec::new(),
             repaired: Cow::Borrowed(body),
             map: PointerMap::default(),
         };
     }
-    let mut work = body.clone();
+    repair(body.clone())
+}
+
+/// [`validate`] for a body the caller no longer needs, which then becomes the working copy.
+pub fn validate_owned(body: Value) -> Validated<'static> {
+    if validator().is_valid(&body) {
+        return Validated {
+            findings: Vec::new(),
+            repaired: Cow::Owned(body),
+            map: PointerMap::default(),
+        };
+    }
+    repair(body)
+}
+
+fn repair(mut work: Value) -> Validated<'static> {
+    let validator = validator();
     let mut map = PointerMap::default();
     let mut findings = Vec::new();
     for _ in 0..MAX_REPAIR_ROUNDS {

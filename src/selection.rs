@@ -9,6 +9,8 @@ use crate::rules::{Rule, ALL};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
     enabled: BTreeSet<&'static str>,
+    /// `enabled` as one bit per code number: asked for every rule of every response.
+    bits: [u64; 16],
     severities: BTreeMap<&'static str, Severity>,
 }
 
@@ -16,9 +18,19 @@ impl Default for Selection {
     fn default() -> Self {
         Self {
             enabled: ALL.iter().filter(|r| r.enabled).map(|r| r.code).collect(),
+            bits: [0; 16],
             severities: BTreeMap::new(),
         }
+        .sealed()
     }
+}
+
+/// The number of a code `DTnnn`.
+fn code_number(code: &str) -> Option<usize> {
+    code.strip_prefix("DT")?
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n < 1024)
 }
 
 /// The rules a selector names: `ALL`, a code (`DT301`), a code prefix (`DT3`), a rule name or a category.
@@ -84,11 +96,22 @@ impl Selection {
                 selection.severities.insert(rule.code, *severity);
             }
         }
-        Ok(selection)
+        Ok(selection.sealed())
+    }
+
+    fn sealed(mut self) -> Self {
+        self.bits = [0; 16];
+        for n in self.enabled.iter().filter_map(|code| code_number(code)) {
+            self.bits[n / 64] |= 1 << (n % 64);
+        }
+        self
     }
 
     pub fn is_enabled(&self, rule: &Rule) -> bool {
-        self.enabled.contains(rule.code)
+        match code_number(rule.code) {
+            Some(n) => self.bits[n / 64] & (1 << (n % 64)) != 0,
+            None => self.enabled.contains(rule.code),
+        }
     }
 
     pub fn severity(&self, rule: &Rule) -> Severity {

@@ -1,7 +1,5 @@
 //! DT501-DT506: a body that disagrees with itself or with the page's units.
 
-use std::collections::BTreeSet;
-
 use crate::doc::{Doc, Node};
 
 use super::{
@@ -66,10 +64,10 @@ pub fn duplicate_dept(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             format!("department {dept} occurs more than once in `result.{list}`"),
         ));
     };
+    // Lists hold a handful of departments: a linear search beats building a set.
     if let Some(ids) = dept_ids(ctx) {
-        let mut seen = BTreeSet::new();
-        for (index, dept) in ids.into_iter().enumerate() {
-            if !seen.insert(dept) {
+        for (index, dept) in ids.iter().copied().enumerate() {
+            if ids[..index].contains(&dept) {
                 report(
                     format!("/result/dept_id_list/{index}"),
                     "dept_id_list",
@@ -79,9 +77,9 @@ pub fn duplicate_dept(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
     }
     for list in DEPT_LISTS {
-        let mut seen = BTreeSet::new();
-        for (index, dept) in dept_items(ctx, list) {
-            if !seen.insert(dept) {
+        let items = dept_items(ctx, list);
+        for (at, (index, dept)) in items.iter().copied().enumerate() {
+            if items[..at].iter().any(|(_, d)| *d == dept) {
                 report(format!("/result/{list}/{index}/dept_id"), list, dept);
             }
         }
