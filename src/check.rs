@@ -71,7 +71,8 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(foreign) = foreign_body(body) {
         findings.push(foreign);
-    } else if schema::doc_validator().is_valid(body) {
+    } else if let Some(found) = schema::validate_in_place(body) {
+        findings = found;
         run_rules(
             body,
             &schema::PointerMap::default(),

@@ -127,6 +127,13 @@ impl fmt::Debug for Doc<'_> {
 /// Whether a key occurs twice among an object's members. A 128-bit filter over each key's length
 /// and end bytes keeps the usual case (no repeat) cheap; only a filter hit compares strings.
 fn has_repeated_key(members: &[(Cow<'_, str>, usize)]) -> bool {
+    if members.len() <= 6 {
+        // Items of lists hold two or three members: comparing them pairwise is cheapest.
+        return members
+            .iter()
+            .enumerate()
+            .any(|(i, (key, _))| members[i + 1..].iter().any(|(k, _)| k == key));
+    }
     let mut seen = 0u128;
     for (i, (key, _)) in members.iter().enumerate() {
         let bytes = key.as_bytes();

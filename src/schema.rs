@@ -133,6 +133,25 @@ pub fn validate(body: &Value) -> Validated<'_> {
     repair(body.clone())
 }
 
+/// Validates a body held in a [`Doc`](crate::doc::Doc) where it lies: its findings, or `None`
+/// when a documentation quirk needs the repair path of [`validate_owned`].
+pub fn validate_in_place(body: crate::doc::Node<'_>) -> Option<Vec<Finding>> {
+    let validator = doc_validator();
+    if validator.is_valid(body) {
+        return Some(Vec::new());
+    }
+    let errors: Vec<ValidationError<'_>> = validator.iter_errors(body).collect();
+    if errors.iter().any(|e| quirk_of(e).is_some()) {
+        return None;
+    }
+    let branch = branch_of(body.get("errcode").and_then(crate::doc::Node::as_i64));
+    let mut findings = Vec::new();
+    for error in &errors {
+        schema_findings(error, &PointerMap::default(), branch, &mut findings);
+    }
+    Some(findings)
+}
+
 /// [`validate`] for a body the caller no longer needs, which then becomes the working copy.
 pub fn validate_owned(body: Value) -> Validated<'static> {
     if validator().is_valid(&body) {
@@ -183,7 +202,11 @@ fn repair(mut work: Value) -> Validated<'static> {
 
 /// Which branch of the schema's `if errcode == 0` applied, for messages.
 fn branch_label(body: &Value) -> &'static str {
-    match body.get("errcode").and_then(Value::as_i64) {
+    branch_of(body.get("errcode").and_then(Value::as_i64))
+}
+
+fn branch_of(errcode: Option<i64>) -> &'static str {
+    match errcode {
         Some(0) | None => "checked as a success (errcode 0)",
         Some(_) => "checked as an error response (errcode not 0)",
     }
@@ -480,6 +503,61 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every JSON body the repository holds (rule fixtures, bad inputs, samples).
+    fn bodies() -> Vec<(std::path::PathBuf, Value)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        walkdir::WalkDir::new(root.join("tests/fixtures"))
+            .into_iter()
+            .chain(walkdir::WalkDir::new(root.join("samples")))
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .filter_map(|e| {
+                let text = std::fs::read_to_string(e.path()).ok()?;
+                let value = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+                Some((e.into_path(), value))
+            })
+            .collect()
+    }
+
+    fn keyed(findings: &[Finding]) -> Vec<(String, String, String)> {
+        let mut keys: Vec<_> = findings
+            .iter()
+            .map(|f| (f.rule.code.to_owned(), f.pointer.clone(), f.message.clone()))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn in_place_validation_finds_what_the_value_path_finds() {
+        let (mut in_place, mut repaired) = (0, 0);
+        for (path, value) in bodies() {
+            let doc = crate::doc::Doc::from_value(&value);
+            let by_value = validate(&value).findings;
+            match validate_in_place(doc.root()) {
+                Some(found) => {
+                    in_place += usize::from(!found.is_empty());
+                    assert_eq!(keyed(&found), keyed(&by_value), "{}", path.display());
+                }
+                None => {
+                    repaired += 1;
+                    assert!(
+                        by_value
+                            .iter()
+                            .any(|f| f.rule.category == crate::finding::Category::DocQuirk),
+                        "{}: sent to the repair path without a quirk",
+                        path.display()
+                    );
+                }
+            }
+        }
+        // Both paths must have been exercised for the comparison to mean anything.
+        assert!(
+            in_place >= 10 && repaired >= 4,
+            "{in_place} in place, {repaired} repaired"
+        );
+    }
 
     #[test]
     fn embedded_schema_compiles() {
