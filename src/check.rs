@@ -5,7 +5,6 @@ use serde_json::Value;
 use crate::caller::Caller;
 use crate::doc::{Doc, Node};
 use crate::excerpt::{Base, Excerpt};
-use crate::fields::{result_fields, Personal};
 use crate::finding::{Finding, Position};
 use crate::locate::{locate, LineIndex};
 use crate::redact;
@@ -267,21 +266,6 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
             }
         }
     }
-}
-
-/// Pointers of the personal values a body carries as non-empty strings, with how to mask each.
-pub fn personal_values(body: Node<'_>) -> Vec<(String, Personal)> {
-    let Some(result) = body.get("result").filter(|r| r.is_object()) else {
-        return Vec::new();
-    };
-    result_fields()
-        .iter()
-        .filter_map(|field| {
-            let kind = field.personal?;
-            let value = result.get(&field.name)?.as_str()?;
-            (!value.is_empty()).then(|| (field.pointer.clone(), kind))
-        })
-        .collect()
 }
 
 /// The span of the value at a pointer or, for a missing member, the first byte of its nearest existing parent.

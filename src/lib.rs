@@ -9,6 +9,7 @@ pub mod caller;
 pub mod check;
 pub mod cli;
 pub mod doc;
+pub mod email_format;
 pub mod errcodes;
 pub mod excerpt;
 pub mod fields;

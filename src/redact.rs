@@ -98,8 +98,15 @@ fn personal_pattern() -> Option<&'static PersonalPattern> {
 /// Masks the value of every personal member in a JSON text, wherever it stands: one pass, and
 /// erring on the side of hiding (a member of that name anywhere is masked).
 pub fn mask_personal(text: &mut String) {
+    for (range, kind) in personal_spans(text) {
+        mask(text, range, kind);
+    }
+}
+
+/// Where [`mask_personal`] would mask: the contents of every personal member's string value.
+pub fn personal_spans(text: &str) -> Vec<(std::ops::Range<usize>, Personal)> {
     let Some((pattern, kinds)) = personal_pattern() else {
-        return;
+        return Vec::new();
     };
     // Whole matches only (resolving capture groups costs several times more); a match is
     // `name" : "value"`, so the name ends at its first quote and the value opens at the next one.
@@ -116,9 +123,7 @@ pub fn mask_personal(text: &mut String) {
             Some((m.start() + value_start..m.end() - 1, kind))
         })
         .collect();
-    for (range, kind) in found {
-        mask(text, range, kind);
-    }
+    found
 }
 
 /// Masks every cookie value of a HAR entry (`request.cookies`, `response.cookies`): exporters copy

@@ -33,6 +33,7 @@ pub fn validator() -> &'static Validator {
         #[allow(clippy::expect_used)]
         jsonschema::draft202012::options()
             .should_validate_formats(true)
+            .with_format("email", crate::email_format::is_email)
             .build(response_schema())
             .expect("the embedded response schema compiles (tested)")
     })
@@ -50,6 +51,7 @@ pub fn doc_validator() -> &'static Validator<crate::doc::DocJson> {
         jsonschema::options_for::<crate::doc::DocJson>()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
+            .with_format("email", crate::email_format::is_email)
             .build(response_schema())
             .expect("the embedded response schema compiles (tested)")
     })

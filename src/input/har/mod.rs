@@ -11,7 +11,7 @@ pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Outcome};
 use super::Checked;
-use crate::check::{check_node, personal_values, placed, span_for, Settings};
+use crate::check::{check_node, placed, span_for, Settings};
 use crate::excerpt::Base;
 use crate::finding::Finding;
 use crate::locate::locate;
@@ -327,17 +327,16 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                         }
                     }
                     if !body_findings.is_empty() && !settings.show_values && !base64 {
+                        // The body is plain JSON once decoded: find its personal values there,
+                        // as for any other input, and carry the spans into the escaped literal.
                         if let Some((start, literal)) = body_literal() {
-                            for (pointer, kind) in personal_values(value) {
-                                if let Some(span) = locate(body, &pointer) {
-                                    let index: &Vec<usize> =
-                                        raw_cell.get_or_init(|| raw_index(literal));
-                                    let from =
-                                        start + index.get(span.start + 1).copied().unwrap_or(0);
-                                    let to = start + index.get(span.end - 1).copied().unwrap_or(0);
-                                    show(&mut shown_entry);
-                                    redact::mask(&mut shown_entry, from..to, kind);
-                                }
+                            for (range, kind) in redact::personal_spans(body) {
+                                let index: &Vec<usize> =
+                                    raw_cell.get_or_init(|| raw_index(literal));
+                                let from = start + index.get(range.start).copied().unwrap_or(0);
+                                let to = start + index.get(range.end).copied().unwrap_or(0);
+                                show(&mut shown_entry);
+                                redact::mask(&mut shown_entry, from..to, kind);
                             }
                         }
                     }
