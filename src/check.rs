@@ -84,7 +84,13 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
         let repaired = Doc::from_value(&validated.repaired);
         run_rules(repaired.root(), &validated.map, settings, &mut findings);
     }
-    finish(findings, settings)
+    let mut findings = finish(findings, settings);
+    // What a baseline remembers instead of the value: the value as received at the pointer.
+    for finding in &mut findings {
+        let value = body.pointer(&finding.pointer).map(Node::to_value);
+        finding.fingerprint = Some(fingerprint(value.as_ref()));
+    }
+    findings
 }
 
 /// Runs every enabled body rule on a (repaired) body; pointers are mapped back to the body as received.

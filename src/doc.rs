@@ -51,10 +51,10 @@ impl<'t> Doc<'t> {
     pub fn parse(text: &'t str) -> Result<Self, serde_json::Error> {
         // Rough sizes for pretty-printed responses, so the arena rarely grows while parsing.
         let mut doc = Doc {
-            nodes: Vec::with_capacity(text.len() / 24),
-            members: Vec::with_capacity(text.len() / 32),
+            nodes: Vec::with_capacity((text.len() / 24).max(8)),
+            members: Vec::with_capacity((text.len() / 32).max(8)),
             items: Vec::with_capacity(text.len() / 256),
-            open_members: Vec::with_capacity((text.len() / 32).min(64)),
+            open_members: Vec::with_capacity((text.len() / 32).clamp(8, 64)),
             open_items: Vec::with_capacity((text.len() / 128).min(16)),
         };
         let mut deserializer = serde_json::Deserializer::from_str(text);

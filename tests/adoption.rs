@@ -59,6 +59,28 @@ fn baseline_round_trip() {
         None,
     );
     assert_eq!(code, 0);
+    // The recorded field with another wrong value is not the recorded finding: it fails.
+    std::fs::write(
+        d.join("a.json"),
+        BODY.replace("\"boss\":\"true\"", "\"boss\":\"false\""),
+    )
+    .expect("write");
+    let (code, stdout, _) = dtlint(
+        d,
+        &[
+            "check",
+            "--no-profile",
+            "--baseline",
+            "base.json",
+            "--format",
+            "json",
+            "a.json",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(rules(&stdout).contains(&"DT201".to_owned()), "{stdout}");
+    std::fs::write(d.join("a.json"), BODY).expect("write");
     // A new defect fails.
     std::fs::write(
         d.join("a.json"),
