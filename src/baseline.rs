@@ -90,13 +90,20 @@ impl Baseline {
                 if f.rule.category == crate::finding::Category::Config {
                     return true;
                 }
-                match budget.get_mut(&key(f)) {
-                    Some(left) if *left > 0 => {
+                // An entry recorded without a fingerprint (by a dtlint that did not record them,
+                // or for a finding that has none) matches whatever the value is now.
+                let exact = key(f);
+                let any_value = Entry {
+                    fingerprint: String::new(),
+                    ..exact.clone()
+                };
+                for candidate in [exact, any_value] {
+                    if let Some(left) = budget.get_mut(&candidate).filter(|left| **left > 0) {
                         *left -= 1;
-                        false
+                        return false;
                     }
-                    _ => true,
                 }
+                true
             });
         }
         budget
@@ -126,5 +133,40 @@ impl Baseline {
                 finding
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(fingerprint: Option<&str>) -> Finding {
+        let mut f = Finding::new(&crate::rules::QUOTED_BOOLEAN, "/result/boss", "quoted");
+        "a.json".clone_into(&mut f.source);
+        f.fingerprint = fingerprint.map(str::to_owned);
+        f
+    }
+
+    #[test]
+    fn fingerprints_tell_values_apart_and_an_empty_one_matches_any() {
+        let recorded = Baseline::of([finding(Some("aaaa"))].iter());
+        let checked = ["a.json".to_owned()];
+        let mut same = vec![vec![finding(Some("aaaa"))]];
+        assert!(recorded.apply(&mut same, &checked, "b.json").is_empty());
+        assert!(same[0].is_empty());
+        let mut other = vec![vec![finding(Some("bbbb"))]];
+        assert_eq!(
+            recorded.apply(&mut other, &checked, "b.json").len(),
+            1,
+            "stale"
+        );
+        assert_eq!(other[0].len(), 1, "a different value is a new finding");
+        let old = Baseline::of([finding(None)].iter());
+        let mut any = vec![vec![finding(Some("bbbb"))]];
+        assert!(old.apply(&mut any, &checked, "b.json").is_empty());
+        assert!(
+            any[0].is_empty(),
+            "an entry without a fingerprint hides the finding"
+        );
     }
 }
