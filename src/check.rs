@@ -79,7 +79,7 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
             &mut findings,
         );
     } else {
-        let validated = schema::validate_owned(body.to_value());
+        let validated = schema::repair(body.to_value());
         findings = validated.findings;
         let repaired = Doc::from_value(&validated.repaired);
         run_rules(repaired.root(), &validated.map, settings, &mut findings);

@@ -29,14 +29,7 @@ const MAX_REPAIR_ROUNDS: usize = 8;
 /// Never at run time: the embedded schema is compiled by a unit test, so a broken schema fails the build's tests.
 pub fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        #[allow(clippy::expect_used)]
-        jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .with_format("email", crate::email_format::is_email)
-            .build(response_schema())
-            .expect("the embedded response schema compiles (tested)")
-    })
+    VALIDATOR.get_or_init(compile)
 }
 
 /// The same schema compiled for bodies held in a [`Doc`](crate::doc::Doc), which is how every
@@ -46,15 +39,18 @@ pub fn validator() -> &'static Validator {
 /// Never at run time, as for [`validator`].
 pub fn doc_validator() -> &'static Validator<crate::doc::DocJson> {
     static VALIDATOR: OnceLock<Validator<crate::doc::DocJson>> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        #[allow(clippy::expect_used)]
-        jsonschema::options_for::<crate::doc::DocJson>()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .should_validate_formats(true)
-            .with_format("email", crate::email_format::is_email)
-            .build(response_schema())
-            .expect("the embedded response schema compiles (tested)")
-    })
+    VALIDATOR.get_or_init(compile)
+}
+
+/// The response schema compiled for one JSON representation, with the same options for each.
+fn compile<F: jsonschema::json::Json>() -> Validator<F> {
+    #[allow(clippy::expect_used)]
+    jsonschema::options_for::<F>()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .with_format("email", crate::email_format::is_email)
+        .build(response_schema())
+        .expect("the embedded response schema compiles (tested)")
 }
 
 fn documented_example() -> &'static Value {
@@ -136,7 +132,7 @@ pub fn validate(body: &Value) -> Validated<'_> {
 }
 
 /// Validates a body held in a [`Doc`](crate::doc::Doc) where it lies: its findings, or `None`
-/// when a documentation quirk needs the repair path of [`validate_owned`].
+/// when a documentation quirk needs the repair path of [`repair`].
 pub fn validate_in_place(body: crate::doc::Node<'_>) -> Option<Vec<Finding>> {
     let validator = doc_validator();
     if validator.is_valid(body) {
@@ -154,19 +150,9 @@ pub fn validate_in_place(body: crate::doc::Node<'_>) -> Option<Vec<Finding>> {
     Some(findings)
 }
 
-/// [`validate`] for a body the caller no longer needs, which then becomes the working copy.
-pub fn validate_owned(body: Value) -> Validated<'static> {
-    if validator().is_valid(&body) {
-        return Validated {
-            findings: Vec::new(),
-            repaired: Cow::Owned(body),
-            map: PointerMap::default(),
-        };
-    }
-    repair(body)
-}
-
-fn repair(mut work: Value) -> Validated<'static> {
+/// Repairs the quirks of an invalid body, which becomes the working copy, and reports what
+/// remains; [`validate`] for a body that may be valid.
+pub fn repair(mut work: Value) -> Validated<'static> {
     let validator = validator();
     let mut map = PointerMap::default();
     let mut findings = Vec::new();
