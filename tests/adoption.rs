@@ -36,28 +36,22 @@ fn baseline_round_trip() {
         !recorded.contains("\"line\"") && !recorded.contains("true\\\""),
         "no lines, no values: {recorded}"
     );
+    // Every later run checks a.json against base.json; `extra` goes between the two.
+    let against_baseline = |extra: &[&str]| {
+        let args = [
+            &["check", "--no-profile", "--baseline", "base.json"][..],
+            extra,
+            &["a.json"],
+        ]
+        .concat();
+        dtlint(d, &args, None)
+    };
     // Unchanged run: clean.
-    let (code, stdout, _) = dtlint(
-        d,
-        &[
-            "check",
-            "--no-profile",
-            "--baseline",
-            "base.json",
-            "--format",
-            "json",
-            "a.json",
-        ],
-        None,
-    );
+    let (code, stdout, _) = against_baseline(&["--format", "json"]);
     assert_eq!((code, rules(&stdout)), (0, Vec::<String>::new()));
     // Moving the value to another line changes nothing.
     std::fs::write(d.join("a.json"), BODY.replace(",\"boss\"", ",\n\n\"boss\"")).expect("write");
-    let (code, _, _) = dtlint(
-        d,
-        &["check", "--no-profile", "--baseline", "base.json", "a.json"],
-        None,
-    );
+    let (code, _, _) = against_baseline(&[]);
     assert_eq!(code, 0);
     // The recorded field with another wrong value is not the recorded finding: it fails.
     std::fs::write(
@@ -65,41 +59,16 @@ fn baseline_round_trip() {
         BODY.replace("\"boss\":\"true\"", "\"boss\":\"false\""),
     )
     .expect("write");
-    let (code, stdout, _) = dtlint(
-        d,
-        &[
-            "check",
-            "--no-profile",
-            "--baseline",
-            "base.json",
-            "--format",
-            "json",
-            "a.json",
-        ],
-        None,
-    );
+    let (code, stdout, _) = against_baseline(&["--format", "json"]);
     assert_eq!(code, 1, "{stdout}");
     assert!(rules(&stdout).contains(&"DT201".to_owned()), "{stdout}");
-    std::fs::write(d.join("a.json"), BODY).expect("write");
     // A new defect fails.
     std::fs::write(
         d.join("a.json"),
         BODY.replace("\"active\":true", "\"active\":\"false\""),
     )
     .expect("write");
-    let (code, stdout, _) = dtlint(
-        d,
-        &[
-            "check",
-            "--no-profile",
-            "--baseline",
-            "base.json",
-            "--format",
-            "json",
-            "a.json",
-        ],
-        None,
-    );
+    let (code, stdout, _) = against_baseline(&["--format", "json"]);
     assert_eq!((code, rules(&stdout)), (1, vec!["DT201".to_owned()]));
     assert!(stdout.contains("/result/active"));
     // The recorded defect fixed: its entry is stale (a warning), the run passes.
@@ -108,47 +77,12 @@ fn baseline_round_trip() {
         BODY.replace("\"boss\":\"true\"", "\"boss\":true"),
     )
     .expect("write");
-    let (code, stdout, _) = dtlint(
-        d,
-        &[
-            "check",
-            "--no-profile",
-            "--baseline",
-            "base.json",
-            "--format",
-            "json",
-            "a.json",
-        ],
-        None,
-    );
+    let (code, stdout, _) = against_baseline(&["--format", "json"]);
     assert_eq!((code, rules(&stdout)), (0, vec!["DT901".to_owned()]));
     // Update: the stale entry goes.
-    let (code, _, _) = dtlint(
-        d,
-        &[
-            "check",
-            "--no-profile",
-            "--baseline",
-            "base.json",
-            "--update-baseline",
-            "a.json",
-        ],
-        None,
-    );
+    let (code, _, _) = against_baseline(&["--update-baseline"]);
     assert_eq!(code, 0);
-    let (code, stdout, _) = dtlint(
-        d,
-        &[
-            "check",
-            "--no-profile",
-            "--baseline",
-            "base.json",
-            "--format",
-            "json",
-            "a.json",
-        ],
-        None,
-    );
+    let (code, stdout, _) = against_baseline(&["--format", "json"]);
     assert_eq!((code, rules(&stdout)), (0, Vec::<String>::new()));
 }
 
