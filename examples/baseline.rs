@@ -26,8 +26,8 @@ fn main() {
         println!("{parsed} of {} lines parsed", lines.len());
         return;
     }
+    // Unsorted, as dtlint walks (it sorts the paths it found afterwards, for its report).
     let files: Vec<_> = walkdir::WalkDir::new(folder)
-        .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "json"))

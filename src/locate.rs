@@ -56,7 +56,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let offset = char_floor(bytes, offset);
     let before = bytes.get(..offset).unwrap_or_default();
-    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let line = 1 + bytecount::count(before, b'\n');
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let from = line_start.max(bom_len(bytes));
     let col = 1 + count_chars(bytes.get(from..offset).unwrap_or_default());
@@ -203,7 +203,7 @@ fn is_continuation(b: u8) -> bool {
 }
 
 fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| !is_continuation(b)).count()
+    bytecount::num_chars(bytes)
 }
 
 /// Clamps to the text and backs up to the start of the char containing the offset.

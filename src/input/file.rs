@@ -36,7 +36,7 @@ pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checke
             ..Checked::default()
         };
     }
-    let text = match std::str::from_utf8(bytes) {
+    let text = match super::utf8(bytes) {
         Ok(text) => text,
         Err(error) => return not_utf8(bytes, error.valid_up_to()),
     };

@@ -100,7 +100,7 @@ fn check_line(line: Line, settings: &Settings) -> Outcome {
             );
         }
     };
-    let text = match std::str::from_utf8(&bytes) {
+    let text = match super::utf8(&bytes) {
         Ok(text) => text,
         Err(error) => {
             let prefix = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or("");

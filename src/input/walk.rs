@@ -204,21 +204,20 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
 }
 
 fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
-    let walker = WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            if entry.depth() == 0 {
-                return true;
-            }
-            let name = entry.file_name().to_string_lossy();
-            let hidden = name.starts_with('.');
-            if entry.file_type().is_dir() {
-                (options.hidden || !hidden) && !SKIPPED_DIRS.contains(&name.as_ref())
-            } else {
-                true
-            }
-        });
+    // Unsorted: `collect` sorts all targets by their display path once, and walkdir's sort
+    // compares file names through `Path::file_name`, which cost more than reading the folder.
+    let walker = WalkDir::new(root).into_iter().filter_entry(|entry| {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let hidden = name.starts_with('.');
+        if entry.file_type().is_dir() {
+            (options.hidden || !hidden) && !SKIPPED_DIRS.contains(&name.as_ref())
+        } else {
+            true
+        }
+    });
     for entry in walker {
         match entry {
             Err(error) => {

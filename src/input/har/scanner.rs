@@ -193,7 +193,7 @@ impl<R: BufRead> Cursor<R> {
                 }
                 if in_string {
                     // Most of a HAR is string content (bodies, headers): jump to the next quote or backslash.
-                    match memchr::memchr2(b'"', b'\\', &buf[used..]) {
+                    match quote_or_backslash(&buf[used..]) {
                         None => used = buf.len(),
                         Some(k) => {
                             used += k + 1;
@@ -234,13 +234,13 @@ impl<R: BufRead> Cursor<R> {
             let (mut line, mut column) = (self.line, self.column);
             let tail = match memchr::memrchr(b'\n', chunk) {
                 Some(last) => {
-                    line += memchr::memchr_iter(b'\n', chunk).count();
+                    line += bytecount::count(chunk, b'\n');
                     column = 1;
                     &chunk[last + 1..]
                 }
                 None => chunk,
             };
-            column += tail.iter().filter(|&&b| b & 0xc0 != 0x80).count();
+            column += bytecount::num_chars(tail);
             if let Some(sink) = sink.as_deref_mut() {
                 if size + used <= limit {
                     sink.extend_from_slice(chunk);
@@ -262,6 +262,18 @@ impl<R: BufRead> Cursor<R> {
             }
         }
     }
+}
+
+/// The index of the first `"` or `\\` in `bytes`. An embedded body is dense with escaped quotes,
+/// so most hops are a few bytes long: those are looked at directly, since a `memchr2` call costs
+/// more to set up than it saves there. Longer stretches of plain text go to `memchr2`.
+fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const NEAR: usize = 16;
+    let near = bytes.len().min(NEAR);
+    if let Some(k) = bytes[..near].iter().position(|&b| b == b'"' || b == b'\\') {
+        return Some(k);
+    }
+    memchr::memchr2(b'"', b'\\', &bytes[near..]).map(|k| k + near)
 }
 
 /// Where the scanner is in the file.
@@ -473,6 +485,22 @@ impl<R: BufRead> Scanner<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_or_backslash_finds_what_memchr2_finds() {
+        for len in [0, 1, 15, 16, 17, 31, 32, 100] {
+            for at in [0, 1, 14, 15, 16, 17, 40, 99] {
+                for mark in [b'"', b'\\'] {
+                    let mut bytes = vec![b'a'; len];
+                    if at < len {
+                        bytes[at] = mark;
+                    }
+                    let want = memchr::memchr2(b'"', b'\\', &bytes);
+                    assert_eq!(quote_or_backslash(&bytes), want, "len {len}, at {at}");
+                }
+            }
+        }
+    }
 
     fn items(text: &str) -> (Vec<Item>, Option<Broken>) {
         let mut scanner = Scanner::new(text.as_bytes(), 1 << 20);
