@@ -1,6 +1,6 @@
 //! Checks one response: parse its text, validate it against the schema, run the body rules, place each finding.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::caller::Caller;
 use crate::doc::{Doc, Node};
@@ -85,12 +85,38 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
         run_rules(repaired.root(), &validated.map, settings, &mut findings);
     }
     let mut findings = finish(findings, settings);
-    // What a baseline remembers instead of the value: the value as received at the pointer.
-    for finding in &mut findings {
-        let value = body.pointer(&finding.pointer).map(Node::to_value);
-        finding.fingerprint = Some(fingerprint(value.as_ref()));
-    }
+    set_fingerprints(&mut findings, body);
     findings
+}
+
+/// Gives each finding the fingerprint of the value at its pointer in `root` (the document as
+/// received): what a baseline remembers instead of the value.
+pub fn set_fingerprints(findings: &mut [Finding], root: Node<'_>) {
+    for finding in findings {
+        let value = root.pointer(&finding.pointer).map(Node::to_value);
+        finding.fingerprint = Some(fingerprint_at(&finding.pointer, value.as_ref()));
+    }
+}
+
+/// [`fingerprint`] of the value at `pointer`, with personal data masked first as reports mask
+/// it. Baselines are committed, and a hash of an 11-digit phone number is undone by hashing all
+/// of them; the masked form keeps only what a report shows. Other values hash as before.
+fn fingerprint_at(pointer: &str, value: Option<&Value>) -> String {
+    let Some(value) = value else {
+        return fingerprint(None);
+    };
+    // Under its own member name, so that a personal member's value is masked by name too.
+    let name = pointer.rsplit('/').next().unwrap_or_default();
+    let mut member = Map::new();
+    member.insert(name.replace("~1", "/").replace("~0", "~"), value.clone());
+    let plain = Value::Object(member).to_string();
+    let mut masked = plain.clone();
+    crate::redact::mask_personal(&mut masked);
+    if masked == plain {
+        fingerprint(Some(value))
+    } else {
+        fingerprint(Some(&Value::String(format!("masked:{masked}"))))
+    }
 }
 
 /// Runs every enabled body rule on a (repaired) body; pointers are mapped back to the body as received.
@@ -367,6 +393,35 @@ fn parse_message(error: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_hold_personal_values_only_masked() {
+        let phone = |number: &str| Value::String(number.to_owned());
+        let a = fingerprint_at("/result/mobile", Some(&phone("13912345678")));
+        // Same shown digits: the baseline cannot tell them apart, and holds no hash of either.
+        assert_eq!(
+            a,
+            fingerprint_at("/result/mobile", Some(&phone("13900005678")))
+        );
+        assert_ne!(a, fingerprint(Some(&phone("13912345678"))));
+        assert_ne!(
+            a,
+            fingerprint_at("/result/mobile", Some(&phone("13712345678")))
+        );
+        // Inside a container too.
+        let result = |number: &str| serde_json::json!({"name": "x", "mobile": number});
+        assert_eq!(
+            fingerprint_at("/result", Some(&result("13912345678"))),
+            fingerprint_at("/result", Some(&result("13900005678")))
+        );
+        // Anything else hashes as it always did, so earlier baselines still match.
+        let other = serde_json::json!("true");
+        assert_eq!(
+            fingerprint_at("/result/boss", Some(&other)),
+            fingerprint(Some(&other))
+        );
+        assert_eq!(fingerprint_at("/result/x", None), fingerprint(None));
+    }
 
     #[test]
     fn parse_errors_carry_position() {

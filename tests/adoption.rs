@@ -129,3 +129,78 @@ fn suppressions_need_a_reason_and_report_when_unused() {
     assert_eq!(code, 2);
     assert!(stderr.contains("reason"), "{stderr}");
 }
+
+/// Request findings of a HAR are fingerprinted too, from the redacted entry: a rotated token
+/// (same length) keeps them hidden and never reaches the baseline; another request value does not.
+#[test]
+fn baseline_fingerprints_har_request_findings() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path();
+    let sample =
+        std::fs::read_to_string(crate::common::root().join("samples/documented-request.har"))
+            .expect("sample");
+    let token = "a894388c-a1b9-4ab4-8623-99cd0502019f";
+    assert!(sample.contains(token), "the sample's token changed");
+    std::fs::write(d.join("a.har"), &sample).expect("write");
+    let (code, _, _) = dtlint(
+        d,
+        &["baseline", "--no-profile", "a.har", "-o", "base.json"],
+        None,
+    );
+    assert_eq!(code, 0);
+    let recorded = json(&std::fs::read_to_string(d.join("base.json")).expect("baseline written"));
+    let request_entries: Vec<_> = recorded["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            f["pointer"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/request/"))
+        })
+        .collect();
+    assert!(request_entries.len() >= 2, "{recorded}");
+    for entry in &request_entries {
+        let fingerprint = entry["fingerprint"].as_str().unwrap_or("");
+        assert_eq!(fingerprint.len(), 24, "{entry}");
+    }
+    assert!(
+        !recorded.to_string().contains(token),
+        "the token reached the baseline"
+    );
+    let against_baseline = || {
+        dtlint(
+            d,
+            &[
+                "check",
+                "--no-profile",
+                "--baseline",
+                "base.json",
+                "--format",
+                "json",
+                "a.har",
+            ],
+            None,
+        )
+    };
+    // The token rotated: the request is the same, so is every finding.
+    let rotated = sample.replace(token, "b894388c-a1b9-4ab4-8623-99cd0502019e");
+    std::fs::write(d.join("a.har"), rotated).expect("write");
+    let (code, stdout, _) = against_baseline();
+    assert_eq!(
+        (code, rules(&stdout)),
+        (0, Vec::<String>::new()),
+        "{stdout}"
+    );
+    // Another user asked for in the same shape of request: DT704 (both login_id and userid)
+    // is about another value, so the recorded entry no longer hides it.
+    let other_user = sample.replace("userid=zhangsan", "userid=lisi").replace(
+        r#"{"name": "userid", "value": "zhangsan"}"#,
+        r#"{"name": "userid", "value": "lisi"}"#,
+    );
+    assert_ne!(other_user, sample);
+    std::fs::write(d.join("a.har"), other_user).expect("write");
+    let (_, stdout, _) = against_baseline();
+    // DT704 is a warning: it shows, with DT901 for the recorded entry that no longer matches.
+    assert_eq!(rules(&stdout), ["DT704", "DT901"], "{stdout}");
+}

@@ -316,6 +316,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                     let mut correlation =
                         request::correlate(&normalised, value, entry.response.status);
                     correlation.retain(|f| settings.selection.is_enabled(f.rule));
+                    crate::check::set_fingerprints(&mut correlation, value);
                     // The status is a fact of the exchange, not of the body: point at it in the entry.
                     for finding in correlation {
                         if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
@@ -345,10 +346,11 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         }
     }
     let mut findings: Vec<Finding> = Vec::new();
-    let (requests, pointers): (Vec<Finding>, Vec<String>) = entry_findings
+    let (mut requests, pointers): (Vec<Finding>, Vec<String>) = entry_findings
         .into_iter()
         .filter(|(f, _)| settings.selection.is_enabled(f.rule))
         .unzip();
+
     let mut i = 0;
     if !requests.is_empty() || !body_findings.is_empty() {
         show(&mut shown_entry);
@@ -361,6 +363,14 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                     (start + 1).min(end)..end,
                     crate::fields::Personal::Text,
                 );
+            }
+        }
+        // Request findings point into the entry: fingerprint its values, read from the redacted
+        // copy, so that neither a token nor its rotation shows in (or changes) a baseline.
+        // Parsed again only for the few entries with such findings.
+        if !requests.is_empty() {
+            if let Ok(entry_doc) = crate::doc::Doc::parse(&shown_entry) {
+                crate::check::set_fingerprints(&mut requests, entry_doc.root());
             }
         }
     }
