@@ -126,11 +126,7 @@ fn run_rules(
     settings: &Settings,
     findings: &mut Vec<Finding>,
 ) {
-    let ctx = Ctx {
-        body,
-        caller: &settings.caller,
-        now_ms: settings.now_ms,
-    };
+    let ctx = Ctx::new(body, &settings.caller, settings.now_ms);
     let mut from_rules = Vec::new();
     let mut ran: Vec<usize> = Vec::new();
     for rule in ALL {

@@ -8,16 +8,16 @@ use crate::fields::{account_fields, has_value, AccountScope};
 use crate::finding::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(result) = ctx.result() else {
+    if ctx.result().is_none() {
         return;
-    };
+    }
     let enterprise = ctx.is_enterprise_account();
     let own_dingtalk = ctx.is_own_dingtalk_account();
     for field in account_fields() {
         let Some(scope) = field.account else {
             continue;
         };
-        let present = result.get(&field.name).is_some_and(has_value);
+        let present = ctx.field(&field.name).is_some_and(has_value);
         let applies = match scope {
             AccountScope::Enterprise => enterprise,
             AccountScope::OwnDingtalk => own_dingtalk,

@@ -18,14 +18,13 @@ const MAX_SAFE: u64 = 1 << 53;
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
 fn dept_ids(ctx: &Ctx<'_>) -> Option<Vec<i64>> {
-    let list = ctx.result()?.get("dept_id_list").filter(|l| l.is_array())?;
+    let list = ctx.field("dept_id_list").filter(|l| l.is_array())?;
     Some(list.items().filter_map(Node::as_i64).collect())
 }
 
 /// The items of one dept list with their index, skipping items without an integer `dept_id`.
 fn dept_items<'a>(ctx: &Ctx<'a>, list: &str) -> Vec<(usize, i64)> {
-    ctx.result()
-        .and_then(|r| r.get(list))
+    ctx.field(list)
         .map(|items| {
             items
                 .items()
@@ -87,11 +86,7 @@ pub fn duplicate_dept(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 pub fn extension_shape(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = ctx
-        .result()
-        .and_then(|r| r.get("extension"))
-        .and_then(Node::as_str)
-    else {
+    let Some(text) = ctx.field("extension").and_then(Node::as_str) else {
         return;
     };
     if text.is_empty() {
@@ -118,7 +113,7 @@ pub fn extension_shape(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 fn hired_date(ctx: &Ctx<'_>) -> Option<i64> {
-    ctx.result()?.get("hired_date")?.as_i64()
+    ctx.field("hired_date")?.as_i64()
 }
 
 pub fn hired_date_seconds(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {

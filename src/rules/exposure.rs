@@ -5,11 +5,11 @@ use crate::fields::{exposure_fields, has_value, Access};
 use crate::finding::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(result) = ctx.result() else {
+    if ctx.result().is_none() {
         return;
-    };
+    }
     for field in exposure_fields() {
-        let Some(value) = result.get(&field.name) else {
+        let Some(value) = ctx.field(&field.name) else {
             continue;
         };
         let (rule, why, help) = match field.access(ctx.caller) {

@@ -5,14 +5,14 @@ use crate::fields::undocumented_fields;
 use crate::finding::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(result) = ctx.result() else {
+    if ctx.result().is_none() {
         return;
-    };
+    }
     for field in undocumented_fields() {
         let Some(source) = &field.undocumented else {
             continue;
         };
-        if result.contains_key(&field.name) {
+        if ctx.field(&field.name).is_some() {
             out.push(Finding::new(
                 &KNOWN_UNDOCUMENTED_FIELD,
                 &field.pointer,

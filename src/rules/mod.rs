@@ -5,6 +5,7 @@ mod consistency;
 mod envelope;
 mod exposure;
 mod fields_known;
+mod members;
 
 pub mod catalogue;
 
@@ -59,12 +60,30 @@ pub struct Ctx<'a> {
     pub caller: &'a Caller,
     /// Milliseconds since the epoch at the start of the run, read once so a run is consistent.
     pub now_ms: i64,
+    result: Option<Node<'a>>,
+    members: Option<members::Members<'a>>,
 }
 
 impl<'a> Ctx<'a> {
+    pub fn new(body: Node<'a>, caller: &'a Caller, now_ms: i64) -> Self {
+        let result = body.get("result").filter(|r| r.is_object());
+        Ctx {
+            body,
+            caller,
+            now_ms,
+            result,
+            members: result.map(members::Members::new),
+        }
+    }
+
     /// `result`, when it is an object.
     pub fn result(&self) -> Option<Node<'a>> {
-        self.body.get("result").filter(|r| r.is_object())
+        self.result
+    }
+
+    /// The member `name` of `result` (the last one, if the name repeats).
+    pub fn field(&self, name: &str) -> Option<Node<'a>> {
+        self.members.as_ref()?.get(name)
     }
 
     pub fn errcode(&self) -> Option<i64> {
@@ -73,13 +92,12 @@ impl<'a> Ctx<'a> {
 
     /// A string member of `result`.
     pub fn result_text(&self, key: &str) -> Option<&'a str> {
-        self.result()?.get(key)?.as_str()
+        self.field(key)?.as_str()
     }
 
     /// Whether `result.exclusive_account` is `true`.
     pub fn is_enterprise_account(&self) -> bool {
-        self.result()
-            .and_then(|r| r.get("exclusive_account"))
+        self.field("exclusive_account")
             .and_then(Node::as_bool)
             .unwrap_or(false)
     }
