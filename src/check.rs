@@ -1,6 +1,6 @@
 //! Checks one response: parse its text, validate it against the schema, run the body rules, place each finding.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::caller::Caller;
 use crate::doc::{Doc, Node};
@@ -102,20 +102,28 @@ pub fn set_fingerprints(findings: &mut [Finding], root: Node<'_>) {
 /// it. Baselines are committed, and a hash of an 11-digit phone number is undone by hashing all
 /// of them; the masked form keeps only what a report shows. Other values hash as before.
 fn fingerprint_at(pointer: &str, value: Option<&Value>) -> String {
-    let Some(value) = value else {
-        return fingerprint(None);
+    let masked = match value {
+        // A personal member's own value: masked by the member's kind.
+        Some(Value::String(text)) => {
+            let name = pointer.rsplit('/').next().unwrap_or_default();
+            crate::redact::personal_kind(&name.replace("~1", "/").replace("~0", "~")).map(|kind| {
+                let mut shown = text.clone();
+                crate::redact::mask(&mut shown, 0..text.len(), kind);
+                Value::String(shown).to_string()
+            })
+        }
+        // A container: its personal members, by name, wherever they stand.
+        Some(container @ (Value::Object(_) | Value::Array(_))) => {
+            let plain = container.to_string();
+            let mut shown = plain.clone();
+            crate::redact::mask_personal(&mut shown);
+            (shown != plain).then_some(shown)
+        }
+        _ => None,
     };
-    // Under its own member name, so that a personal member's value is masked by name too.
-    let name = pointer.rsplit('/').next().unwrap_or_default();
-    let mut member = Map::new();
-    member.insert(name.replace("~1", "/").replace("~0", "~"), value.clone());
-    let plain = Value::Object(member).to_string();
-    let mut masked = plain.clone();
-    crate::redact::mask_personal(&mut masked);
-    if masked == plain {
-        fingerprint(Some(value))
-    } else {
-        fingerprint(Some(&Value::String(format!("masked:{masked}"))))
+    match masked {
+        Some(shown) => fingerprint(Some(&Value::String(format!("masked:{shown}")))),
+        None => fingerprint(value),
     }
 }
 

@@ -95,6 +95,12 @@ fn personal_pattern() -> Option<&'static PersonalPattern> {
         .as_ref()
 }
 
+/// How a member's string value is masked, if `name` is a personal member.
+pub fn personal_kind(name: &str) -> Option<Personal> {
+    let (_, kinds) = personal_pattern()?;
+    kinds.iter().find(|(n, _)| n == name).map(|(_, kind)| *kind)
+}
+
 /// Masks the value of every personal member in a JSON text, wherever it stands: one pass, and
 /// erring on the side of hiding (a member of that name anywhere is masked).
 pub fn mask_personal(text: &mut String) {
