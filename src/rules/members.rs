@@ -21,27 +21,27 @@ pub struct Members<'a> {
 
 impl<'a> Members<'a> {
     pub fn new(object: Node<'a>) -> Self {
+        if !object.is_object() || object.len() > MAX_MEMBERS {
+            return Members {
+                object,
+                slots: None,
+                entries: Vec::new(),
+            };
+        }
         // `entries` yields each name once, its last occurrence: the member `get` returns.
-        let entries: Vec<(&'a str, Node<'a>)> = if object.len() <= MAX_MEMBERS {
-            object.entries().collect()
-        } else {
-            Vec::new()
-        };
-        let slots = (object.is_object() && object.len() <= MAX_MEMBERS).then(|| {
-            let mut slots = [0u8; SLOTS];
-            for (position, (name, _)) in entries.iter().enumerate() {
-                let mut slot = slot_of(name);
-                while slots[slot] != 0 {
-                    slot = (slot + 1) % SLOTS;
-                }
-                // Fits: at most MAX_MEMBERS (64) entries.
-                slots[slot] = u8::try_from(position + 1).unwrap_or(u8::MAX);
+        let entries: Vec<(&'a str, Node<'a>)> = object.entries().collect();
+        let mut slots = [0u8; SLOTS];
+        for (position, (name, _)) in entries.iter().enumerate() {
+            let mut slot = slot_of(name);
+            while slots[slot] != 0 {
+                slot = (slot + 1) % SLOTS;
             }
-            slots
-        });
+            // At most MAX_MEMBERS (64) entries: the position always fits.
+            slots[slot] = u8::try_from(position + 1).unwrap_or(u8::MAX);
+        }
         Members {
             object,
-            slots,
+            slots: Some(slots),
             entries,
         }
     }
@@ -54,7 +54,7 @@ impl<'a> Members<'a> {
         let mut slot = slot_of(name);
         loop {
             let position = usize::from(slots[slot]).checked_sub(1)?;
-            let (key, node) = self.entries[position];
+            let (key, node) = *self.entries.get(position)?;
             if key == name {
                 return Some(node);
             }

@@ -350,7 +350,6 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         .into_iter()
         .filter(|(f, _)| settings.selection.is_enabled(f.rule))
         .unzip();
-
     let mut i = 0;
     if !requests.is_empty() || !body_findings.is_empty() {
         show(&mut shown_entry);

@@ -264,7 +264,7 @@ impl<R: BufRead> Cursor<R> {
     }
 }
 
-/// The index of the first `"` or `\\` in `bytes`. An embedded body is dense with escaped quotes,
+/// The index of the first `"` or `\` in `bytes`. An embedded body is dense with escaped quotes,
 /// so most hops are a few bytes long: those are looked at directly, since a `memchr2` call costs
 /// more to set up than it saves there. Longer stretches of plain text go to `memchr2`.
 fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
