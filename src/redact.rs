@@ -111,7 +111,7 @@ pub fn mask_personal(text: &mut String) {
 
 /// Where [`mask_personal`] would mask: the contents of every personal member's string value.
 pub fn personal_spans(text: &str) -> Vec<(std::ops::Range<usize>, Personal)> {
-    let Some((pattern, kinds)) = personal_pattern() else {
+    let Some((pattern, _)) = personal_pattern() else {
         return Vec::new();
     };
     // Whole matches only (resolving capture groups costs several times more); a match is
@@ -124,7 +124,7 @@ pub fn personal_spans(text: &str) -> Vec<(std::ops::Range<usize>, Personal)> {
             }
             let matched = m.as_str();
             let name_end = matched.find('"')?;
-            let kind = kinds.iter().find(|(n, _)| n == &matched[..name_end])?.1;
+            let kind = personal_kind(&matched[..name_end])?;
             let value_start = name_end + 1 + matched[name_end + 1..].find('"')? + 1;
             Some((m.start() + value_start..m.end() - 1, kind))
         })
