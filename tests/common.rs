@@ -7,10 +7,15 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The reference page, beside the repository as CI lays it out.
-pub fn reference(name: &str) -> String {
+/// The reference page, beside the repository as CI lays it out; `None` when it is not there
+/// (a fresh clone has nothing beside the repository). Any other read error panics.
+pub fn reference(name: &str) -> Option<String> {
     let path = root().join("../shared/reference").join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => panic!("reading {}: {e}", path.display()),
+    }
 }
 
 /// Runs the built binary in `dir` with no profile lookup surprises; returns (exit code, stdout, stderr).

@@ -1,4 +1,8 @@
 //! The schema holds exactly the fields of the reference page's response table, at the right place, with the table's types and conditions.
+//!
+//! The table lives in the repository as `tests/data/response-table.tsv`, so a fresh clone needs
+//! nothing beside it. When the page itself is beside the repository (`../shared/reference`), one
+//! more test checks that file against the page row by row.
 
 use std::collections::BTreeMap;
 
@@ -66,9 +70,110 @@ const EXPECTED: &[(&str, &str)] = &[
     ("result.disable_status", "Boolean"),
 ];
 
-/// Rows of the response table: (name, type, description).
-fn table_rows() -> Vec<(String, String, String)> {
-    let page = reference("user-get-api-doc.txt");
+/// The response table as kept in the repository.
+const DATA: &str = include_str!("data/response-table.tsv");
+
+/// The data file's column names.
+const HEADER: &str = "name\ttype\tconditions";
+
+/// The types the table uses; longer names first, so that `Object[]` is not read as `Object`.
+const TYPES: [&str; 6] = [
+    "Object[]", "Number[]", "String", "Number", "Boolean", "Object",
+];
+
+/// What the table says about when, and to whom, a field is returned.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Conditions {
+    /// Not returned for third-party enterprise apps.
+    withheld: bool,
+    /// The Contacts permission an internal app needs: `mobile` or `email-profile`.
+    permission: Option<&'static str>,
+    /// The accounts the field applies to: `own-dingtalk` or `enterprise`.
+    account: Option<&'static str>,
+    /// Returned only when it holds a value.
+    only_when_set: bool,
+}
+
+impl Conditions {
+    /// Read from the page's description by its wording.
+    fn from_description(description: &str) -> Self {
+        let says = |needle: &str| description.contains(needle);
+        let permission = if says("Mobile number information of employees permission") {
+            Some("mobile")
+        } else if says("Email and other profile information permission") {
+            Some("email-profile")
+        } else {
+            None
+        };
+        let account =
+            if says("only for DingTalk Enterprise Accounts belonging to your organization") {
+                Some("own-dingtalk")
+            } else if says("only for Enterprise Accounts") || says("only to Enterprise Accounts") {
+                Some("enterprise")
+            } else {
+                None
+            };
+        Conditions {
+            withheld: says("not returned for third-party enterprise apps"),
+            permission,
+            account,
+            only_when_set: says("returned only when")
+                || says("not returned if")
+                || says("not included in the response if")
+                || says("This field is returned when"),
+        }
+    }
+
+    /// Read from the data file's `conditions` column: comma-separated tags, `-` for none.
+    fn from_tags(tags: &str, line: &str) -> Self {
+        let mut conditions = Conditions::default();
+        if tags == "-" {
+            return conditions;
+        }
+        for tag in tags.split(',') {
+            let fresh = match tag {
+                "third-party-withheld" => !std::mem::replace(&mut conditions.withheld, true),
+                "needs-mobile-permission" => conditions.permission.replace("mobile").is_none(),
+                "needs-email-profile-permission" => {
+                    conditions.permission.replace("email-profile").is_none()
+                }
+                "own-dingtalk-account-only" => conditions.account.replace("own-dingtalk").is_none(),
+                "enterprise-account-only" => conditions.account.replace("enterprise").is_none(),
+                "only-when-set" => !std::mem::replace(&mut conditions.only_when_set, true),
+                other => panic!("unknown condition tag {other:?} in {line:?}"),
+            };
+            assert!(
+                fresh,
+                "tag {tag:?} repeats or contradicts another in {line:?}"
+            );
+        }
+        conditions
+    }
+}
+
+/// Rows of the data file: (name, type, conditions).
+fn data_rows() -> Vec<(String, String, Conditions)> {
+    let mut lines = DATA.lines().filter(|l| !l.starts_with('#'));
+    assert_eq!(lines.next(), Some(HEADER), "the data file's header");
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let columns: Vec<&str> = line.split('\t').collect();
+            let [name, kind, tags] = columns[..] else {
+                panic!("three tab-separated columns in {line:?}");
+            };
+            assert!(TYPES.contains(&kind), "unknown type in {line:?}");
+            (
+                name.to_owned(),
+                kind.to_owned(),
+                Conditions::from_tags(tags, line),
+            )
+        })
+        .collect()
+}
+
+/// Rows of the page's response table: (name, type, description).
+fn page_rows(page: &str) -> Vec<(String, String, String)> {
     let start = page
         .find("Response body\n")
         .expect("the page has a response table");
@@ -85,12 +190,10 @@ fn table_rows() -> Vec<(String, String, String)> {
                 .find(|c: char| c.is_ascii_uppercase())
                 .expect("a type follows the name");
             let (name, rest) = line.split_at(cut);
-            let kind = [
-                "Object[]", "Number[]", "String", "Number", "Boolean", "Object",
-            ]
-            .into_iter()
-            .find(|k| rest.starts_with(k))
-            .unwrap_or_else(|| panic!("unknown type in row {line:?}"));
+            let kind = TYPES
+                .into_iter()
+                .find(|k| rest.starts_with(k))
+                .unwrap_or_else(|| panic!("unknown type in row {line:?}"));
             (
                 name.to_owned(),
                 kind.to_owned(),
@@ -140,10 +243,9 @@ fn schema_fields(node: &Value, prefix: &str, out: &mut BTreeMap<String, (String,
 
 #[test]
 fn expected_nesting_follows_the_table_row_by_row() {
-    let rows = table_rows();
-    let from_table: Vec<(String, String)> = rows
-        .iter()
-        .map(|(n, k, _)| (n.clone(), k.clone()))
+    let from_table: Vec<(String, String)> = data_rows()
+        .into_iter()
+        .map(|(name, kind, _)| (name, kind))
         .collect();
     let from_list: Vec<(String, String)> = EXPECTED
         .iter()
@@ -155,7 +257,7 @@ fn expected_nesting_follows_the_table_row_by_row() {
         })
         .collect();
     assert_eq!(from_table, from_list);
-    assert_eq!(rows.len(), 51);
+    assert_eq!(from_table.len(), 51);
 }
 
 #[test]
@@ -173,50 +275,51 @@ fn schema_holds_exactly_the_table_fields_with_their_types() {
 
 #[test]
 fn conditional_notes_of_the_table_equal_the_annotations() {
-    let rows = table_rows();
+    let rows = data_rows();
+    assert_eq!(
+        rows.len(),
+        EXPECTED.len(),
+        "one data row per expected field"
+    );
     let mut fields = BTreeMap::new();
     schema_fields(&schema(), "", &mut fields);
-    for ((name, _, description), (path, _)) in rows.iter().zip(EXPECTED) {
+    for ((name, _, table), (path, _)) in rows.iter().zip(EXPECTED) {
         let node = &fields[*path].1;
-        let says = |needle: &str| description.contains(needle);
         let withheld = node
             .get("x-withheld-from")
             .and_then(Value::as_array)
             .is_some_and(|a| a.iter().any(|v| v == "third-party"));
-        assert_eq!(
-            withheld,
-            says("not returned for third-party enterprise apps"),
-            "x-withheld-from of {name}"
-        );
+        assert_eq!(withheld, table.withheld, "x-withheld-from of {name}");
         let permission = node.get("x-permission").and_then(Value::as_str);
-        let page_permission = if says("Mobile number information of employees permission") {
-            Some("mobile")
-        } else if says("Email and other profile information permission") {
-            Some("email-profile")
-        } else {
-            None
-        };
-        assert_eq!(permission, page_permission, "x-permission of {name}");
+        assert_eq!(permission, table.permission, "x-permission of {name}");
         let account = node.get("x-account").and_then(Value::as_str);
-        let page_account =
-            if says("only for DingTalk Enterprise Accounts belonging to your organization") {
-                Some("own-dingtalk")
-            } else if says("only for Enterprise Accounts") || says("only to Enterprise Accounts") {
-                Some("enterprise")
-            } else {
-                None
-            };
-        assert_eq!(account, page_account, "x-account of {name}");
+        assert_eq!(account, table.account, "x-account of {name}");
         let only_when_set = node.get("x-only-when-set").is_some();
-        let page_only_when_set = says("returned only when")
-            || says("not returned if")
-            || says("not included in the response if")
-            || says("This field is returned when");
         assert_eq!(
-            only_when_set, page_only_when_set,
+            only_when_set, table.only_when_set,
             "x-only-when-set of {name}"
         );
     }
+}
+
+#[test]
+fn data_file_agrees_with_the_reference_page() {
+    let Some(page) = reference("user-get-api-doc.txt") else {
+        eprintln!(
+            "note: ../shared/reference/user-get-api-doc.txt is absent; \
+             tests/data/response-table.tsv was not compared with the page"
+        );
+        return;
+    };
+    let from_page: Vec<(String, String, Conditions)> = page_rows(&page)
+        .into_iter()
+        .map(|(name, kind, description)| (name, kind, Conditions::from_description(&description)))
+        .collect();
+    let from_data = data_rows();
+    for (index, (data, page)) in from_data.iter().zip(&from_page).enumerate() {
+        assert_eq!(data, page, "row {} of the response table", index + 1);
+    }
+    assert_eq!(from_data.len(), from_page.len(), "number of rows");
 }
 
 #[test]
