@@ -7,7 +7,7 @@ use crate::doc::{Doc, Node};
 use crate::excerpt::{Base, Excerpt};
 use crate::finding::{Finding, Position};
 use crate::locate::{locate, LineIndex};
-use crate::redact;
+use crate::privacy::mask as redact;
 use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE};
 use crate::schema;
 use crate::selection::Selection;
@@ -106,17 +106,19 @@ fn fingerprint_at(pointer: &str, value: Option<&Value>) -> String {
         // A personal member's own value: masked by the member's kind.
         Some(Value::String(text)) => {
             let name = pointer.rsplit('/').next().unwrap_or_default();
-            crate::redact::personal_kind(&name.replace("~1", "/").replace("~0", "~")).map(|kind| {
-                let mut shown = text.clone();
-                crate::redact::mask(&mut shown, 0..text.len(), kind);
-                Value::String(shown).to_string()
-            })
+            crate::privacy::mask::personal_kind(&name.replace("~1", "/").replace("~0", "~")).map(
+                |kind| {
+                    let mut shown = text.clone();
+                    crate::privacy::mask::mask(&mut shown, 0..text.len(), kind);
+                    Value::String(shown).to_string()
+                },
+            )
         }
         // A container: its personal members, by name, wherever they stand.
         Some(container @ (Value::Object(_) | Value::Array(_))) => {
             let plain = container.to_string();
             let mut shown = plain.clone();
-            crate::redact::mask_personal(&mut shown);
+            crate::privacy::mask::mask_personal(&mut shown);
             (shown != plain).then_some(shown)
         }
         _ => None,

@@ -44,12 +44,17 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
-    /// Write a copy of a HAR capture without credentials and with personal values masked, for tickets.
+    /// Write a copy of a capture (HAR, JSON body, NDJSON, or a folder of them) without
+    /// credentials and with personal values masked, for tickets.
+    ///
+    /// Every entry and every place in it is redacted, whatever its host or path. The copy is
+    /// read back before it is kept: if any removed value is still in it, nothing is written
+    /// and the exit code is 2.
     Redact {
-        /// The HAR capture to sanitise.
+        /// The capture to redact: a .har, .json, .ndjson file, or a folder of them.
         input: PathBuf,
-        /// Where to write the copy.
-        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        /// Where to write the copy (a folder when INPUT is a folder); never INPUT itself.
+        #[arg(short = 'o', long = "out", value_name = "PATH")]
         out: PathBuf,
         /// Keep personal values (credentials are removed all the same).
         #[arg(long)]

@@ -32,7 +32,7 @@ impl AccountScope {
 }
 
 /// How a personal value is masked in reports (`x-personal`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Personal {
     Phone,
     Email,

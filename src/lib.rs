@@ -16,11 +16,10 @@ pub mod fields;
 pub mod finding;
 pub mod input;
 pub mod locate;
-pub mod redact;
+pub mod privacy;
 pub mod report;
 pub mod request;
 pub mod rules;
-pub mod sanitise;
 pub mod schema;
 pub mod selection;
 pub mod settings;
@@ -70,15 +69,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
             out: target,
             show_values,
         } => {
-            let text = std::fs::read_to_string(&input).map_err(|e| {
-                RunError::Usage(miette::miette!("cannot read {}: {e}", input.display()))
-            })?;
-            let clean = sanitise::sanitise_har(&text, show_values)
-                .map_err(|m| RunError::Usage(miette::miette!("{}: {m}", input.display())))?;
-            std::fs::write(&target, clean).map_err(|e| {
-                RunError::Usage(miette::miette!("cannot write {}: {e}", target.display()))
-            })?;
-            writeln!(out, "wrote {}", target.display())?;
+            let summary = privacy::copy::redact(&input, &target, show_values)
+                .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
+            report::write_redaction(&summary, out, &mut io::stderr().lock())?;
             Ok(ExitStatus::Clean)
         }
         Command::Baseline(args) => {

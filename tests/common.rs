@@ -49,3 +49,34 @@ pub fn dtlint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, String, 
 pub fn json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("report is JSON ({e}):\n{stdout}"))
 }
+
+/// (entry, rule, pointer) of every finding of `file`, checked from `dir` as an app of `app_type`.
+pub fn findings(dir: &Path, app_type: &str, file: &str) -> Vec<(u64, String, String)> {
+    let (_, stdout, _) = dtlint(
+        dir,
+        &[
+            "check",
+            "--no-profile",
+            "--app-type",
+            app_type,
+            "--format",
+            "json",
+            file,
+        ],
+        None,
+    );
+    let mut list: Vec<_> = json(&stdout)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["entry"].as_u64().unwrap_or(0),
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["pointer"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}

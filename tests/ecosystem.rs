@@ -1,36 +1,6 @@
 //! The tool in its surroundings: the redacted copy of a capture, completions, the man page, the Action.
 
-use crate::common::{dtlint, json, root};
-
-fn findings(dir: &std::path::Path, file: &str) -> Vec<(u64, String, String)> {
-    let (_, stdout, _) = dtlint(
-        dir,
-        &[
-            "check",
-            "--no-profile",
-            "--app-type",
-            "internal",
-            "--format",
-            "json",
-            file,
-        ],
-        None,
-    );
-    let mut list: Vec<_> = json(&stdout)["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["entry"].as_u64().unwrap_or(0),
-                f["rule"].as_str().unwrap_or("").to_owned(),
-                f["pointer"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
-    list.sort();
-    list
-}
+use crate::common::{dtlint, findings, root};
 
 #[test]
 fn a_redacted_capture_has_no_secrets_and_the_same_findings() {
@@ -59,8 +29,8 @@ fn a_redacted_capture_has_no_secrets_and_the_same_findings() {
         ] {
             assert!(!text.contains(secret), "{har}: {secret} survives");
         }
-        let original = findings(&root(), har);
-        let copy = findings(dir.path(), "clean.har");
+        let original = findings(&root(), "internal", har);
+        let copy = findings(dir.path(), "internal", "clean.har");
         assert_eq!(original, copy, "{har}");
     }
 }

@@ -8,6 +8,7 @@ mod common;
 mod ecosystem;
 mod outputs;
 mod properties;
+mod redaction;
 mod rule_fixtures;
 mod samples;
 mod schema_table;

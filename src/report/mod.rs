@@ -149,6 +149,22 @@ pub fn write_baseline_note(
     writeln!(out, "recorded {count} findings in {}", path.display())
 }
 
+/// Says where `redact` wrote its copies (stdout) and what it removed and masked, counted by
+/// kind (one line on stderr, so a pipe of stdout carries only paths).
+///
+/// # Errors
+/// When a writer fails.
+pub fn write_redaction(
+    summary: &crate::privacy::copy::Summary,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    for path in &summary.written {
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    writeln!(err, "dtlint: {summary}")
+}
+
 /// Writes a run in the chosen format.
 ///
 /// # Errors

@@ -15,7 +15,7 @@ use crate::check::{check_node, placed, span_for, Settings};
 use crate::excerpt::Base;
 use crate::finding::Finding;
 use crate::locate::locate;
-use crate::redact;
+use crate::privacy::mask as redact;
 use crate::request::{self, url_path, HarRequest};
 use crate::rules::{
     HAR_BROKEN, HAR_ENTRY_INVALID, INPUT_TOO_LARGE, INVALID_JSON, INVALID_UTF8,

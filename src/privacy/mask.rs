@@ -1,45 +1,56 @@
-//! Masks what reports must never show: access tokens and credentials always, personal values unless asked.
+//! Masks what reports must never show, in place and at the same length so positions stay right:
+//! credentials always (the names of [`super::credentials`]), personal values unless asked.
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::credentials;
 use crate::fields::Personal;
 
-/// Names (of headers, query and form parameters) whose values are credentials.
-pub const SECRET_NAMES: [&str; 8] = [
-    "access_token",
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-acs-dingtalk-access-token",
-    "appsecret",
-    "app_secret",
-];
-
-/// Whether a header or parameter name carries a credential.
-pub fn is_secret_name(name: &str) -> bool {
-    SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name))
+/// The alternation of every credential name as it can stand in lowercased text: listed names
+/// whole, and any name around one of the listed words. Matches are confirmed by
+/// [`credentials::credential`], which knows the exceptions.
+pub(crate) fn name_alternation() -> String {
+    let words: Vec<String> = credentials::WORDS
+        .iter()
+        .map(|(w, _)| regex::escape(w))
+        .collect();
+    let whole: Vec<String> = credentials::spellings()
+        .into_iter()
+        .filter(|s| !credentials::WORDS.iter().any(|(w, _)| s.contains(w)))
+        .map(|s| regex::escape(&s))
+        .collect();
+    format!(
+        "[a-z0-9_\\-]*(?:{})[a-z0-9_\\-]*|{}",
+        words.join("|"),
+        whole.join("|")
+    )
 }
 
-/// Patterns whose capture group 1 is a secret: the token in URLs, forms and JSON, and credential headers of HAR files.
-/// They are matched against an ASCII-lowercased copy of the text (same length, same positions),
-/// so they are case-sensitive and their literal prefixes make fast prefilters.
+/// Patterns with a `value` group that holds a credential, and a `name` group where a name says
+/// so. They are matched against an ASCII-lowercased copy of the text (same length, same
+/// positions), so they are case-sensitive and their literals make fast prefilters.
 fn secret_patterns() -> &'static [Regex] {
     static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
-        let names = SECRET_NAMES.map(regex::escape).join("|");
+        let names = name_alternation();
         [
-            // access_token=VALUE (and other credentials DingTalk URLs carry) in a URL or form body.
-            r#"(?:access_token|appsecret|app_secret|client_secret|suite_ticket|suite_access_token)(?:=|%3d)([^&"\s\\#]+)"#.to_owned(),
-            // "access_token":"VALUE" in a JSON body, escaped or not.
-            r#"access_token\\*"\s*:\s*\\*"([^"\\]+)"#.to_owned(),
+            // name=VALUE in a URL, a fragment or a form body.
+            format!(r#"(?:^|[?&#;\s"'])(?P<name>{names})(?:=|%3d)(?P<value>[^&"\s\\#]+)"#),
+            // "name":"VALUE" in a JSON body, escaped or not.
+            format!(r#""(?P<name>{names})\\*"\s*:\s*\\*"(?P<value>[^"\\]+)"#),
             // HAR name/value pairs: queryString, params, headers and cookies.
-            format!(r#""name"\s*:\s*"(?:{names})"\s*,\s*"value"\s*:\s*"((?:[^"\\]|\\.)*)""#),
-            format!(r#""value"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"name"\s*:\s*"(?:{names})""#),
+            format!(
+                r#""name"\s*:\s*"(?P<name>{names})"\s*,\s*"value"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)""#
+            ),
+            format!(
+                r#""value"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*,\s*"name"\s*:\s*"(?P<name>{names})""#
+            ),
             // Raw header lines (Fiddler and Charles keep them in comments).
-            r"(?m)^(?:authorization|cookie):\s*(.+)$".to_owned(),
+            format!(r"(?m)^(?P<name>{names}):\s*(?P<value>.+)$"),
+            // Bearer and basic credentials, whatever carries them.
+            r"\b(?:bearer|basic)\s+(?P<value>[a-z0-9._~+/=\-]{8,})".to_owned(),
         ]
         .iter()
         .filter_map(|p| Regex::new(p).ok())
@@ -47,13 +58,17 @@ fn secret_patterns() -> &'static [Regex] {
     })
 }
 
-/// Replaces every secret in `text` with `*`, keeping its length so positions stay right.
+/// Replaces every credential in `text` with `*`, keeping its length so positions stay right.
 pub fn redact_secrets(text: &mut String) {
     let lower = text.to_ascii_lowercase();
     let mut ranges = Vec::new();
     for pattern in secret_patterns() {
         for captures in pattern.captures_iter(&lower) {
-            if let Some(m) = captures.get(1) {
+            let named = captures.name("name");
+            if named.is_some_and(|n| credentials::credential(n.as_str()).is_none()) {
+                continue;
+            }
+            if let Some(m) = captures.name("value") {
                 ranges.push(m.range());
             }
         }
@@ -232,6 +247,24 @@ mod tests {
         assert!(!text.contains("abc123"), "{text}");
         assert_eq!(text.len(), before);
         assert!(text.contains("access_token=******&x=1"));
+    }
+
+    #[test]
+    fn every_listed_credential_is_starred_in_reports_too() {
+        let mut text = r#"{"comment":"GET /cb?authCode=CODE1&state=1","postData":{"text":"{\"appSecret\":\"SECRET1\",\"suiteTicket\":\"TICKET1\"}"},"headers":[{"name":"x-acs-dingtalk-access-token","value":"TOKEN1"},{"name":"Authorization","value":"Bearer BEARER12"}],"note":"Authorization: Basic BASIC123"}"#.to_owned();
+        let before = text.len();
+        redact_secrets(&mut text);
+        assert_eq!(text.len(), before);
+        for secret in [
+            "CODE1", "SECRET1", "TICKET1", "TOKEN1", "BEARER12", "BASIC123",
+        ] {
+            assert!(!text.contains(secret), "{secret}: {text}");
+        }
+        // Neighbours of the listed names stay.
+        let mut text = r#"{"errcode":0,"state_code":"86","token_type":"bearer"}"#.to_owned();
+        let kept = text.clone();
+        redact_secrets(&mut text);
+        assert_eq!(text, kept);
     }
 
     #[test]

@@ -1,0 +1,8 @@
+//! Privacy is a property of the exit and of `redact`: the one list of credential names, the
+//! same-length masking every report goes through, and the copies `dtlint redact` writes.
+
+pub mod copy;
+pub mod credentials;
+pub mod mask;
+pub mod scrub;
+pub mod tree;

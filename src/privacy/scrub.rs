@@ -1,0 +1,601 @@
+//! Removes credentials from, and masks personal values in, any JSON tree or text of a capture:
+//! the rules `dtlint redact` applies to every entry, whatever its host or path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use base64::Engine;
+use regex::{Captures, Regex};
+
+use super::credentials::{self, Credential};
+use super::mask::mask;
+use super::tree::Tree;
+use crate::fields::Personal;
+
+/// What replaces a credential.
+pub const REDACTED: &str = "REDACTED";
+
+/// Removed values shorter than this are not looked for by the self-check: `sign=1` or a
+/// four-letter code can stand anywhere in a capture by chance.
+const SHORTEST_CHECKED: usize = 8;
+
+/// Members of other endpoints' bodies that hold the same kinds of personal data as user/get's
+/// `x-personal` fields under other names.
+const PERSONAL_ALIASES: &[(&str, Personal)] = &[
+    ("phone", Personal::Phone),
+    ("phone_number", Personal::Phone),
+    ("mobile_phone", Personal::Phone),
+    ("tel", Personal::Phone),
+    ("mail", Personal::Email),
+];
+
+/// The masking kind of a member called `name` in any body: user/get's `x-personal` fields,
+/// in snake or camel case, and [`PERSONAL_ALIASES`].
+pub fn personal(name: &str) -> Option<Personal> {
+    static KINDS: OnceLock<Vec<(String, Personal)>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        crate::fields::result_fields()
+            .iter()
+            .filter_map(|f| Some((f.name.clone(), f.personal?)))
+            .chain(PERSONAL_ALIASES.iter().map(|(n, k)| ((*n).to_owned(), *k)))
+            .map(|(n, k)| (n.replace('_', ""), k))
+            .collect()
+    });
+    if name.len() > 64 {
+        return None;
+    }
+    let plain: String = name
+        .chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    kinds.iter().find(|(n, _)| *n == plain).map(|(_, k)| *k)
+}
+
+/// How many values of each kind were removed or masked.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Tally {
+    /// Credentials removed, by kind.
+    pub credentials: BTreeMap<Credential, u64>,
+    /// Personal values masked, by kind.
+    pub personal: BTreeMap<Personal, u64>,
+}
+
+impl Tally {
+    /// Everything counted.
+    pub fn total(&self) -> u64 {
+        self.credentials.values().sum::<u64>() + self.personal.values().sum::<u64>()
+    }
+}
+
+/// Scrubs trees and texts, counting what it does and remembering what it removed.
+#[derive(Debug, Default)]
+pub struct Scrubber {
+    /// Keep personal values (credentials are removed all the same).
+    pub show_values: bool,
+    /// What was removed or masked so far.
+    pub tally: Tally,
+    /// Values removed or masked, for the self-check of the written copy.
+    pub removed: BTreeSet<String>,
+}
+
+/// Whether an object is an error answer, whose `code` names the error rather than carries an
+/// OAuth code (`{"code": "Forbidden.AccessDenied", "message": …}` of the new API family).
+fn is_error_object(members: &[(String, Tree)]) -> bool {
+    members
+        .iter()
+        .any(|(n, _)| matches!(n.as_str(), "message" | "errmsg" | "msg"))
+}
+
+impl Scrubber {
+    /// A scrubber; `show_values` keeps personal values.
+    pub fn new(show_values: bool) -> Self {
+        Self {
+            show_values,
+            ..Self::default()
+        }
+    }
+
+    fn remember(&mut self, value: &str) {
+        if value.len() >= SHORTEST_CHECKED {
+            self.removed.insert(value.to_owned());
+        }
+    }
+
+    /// Counts one removed credential and gives what stands in its place.
+    fn removed_credential(&mut self, kind: Credential, value: &str) -> String {
+        if value.is_empty() || value == REDACTED {
+            return value.to_owned();
+        }
+        *self.tally.credentials.entry(kind).or_default() += 1;
+        self.remember(value);
+        // A value that was itself percent-encoded or quoted may survive in its decoded form.
+        if let Ok(decoded) = percent_encoding::percent_decode_str(value).decode_utf8() {
+            self.remember(&decoded);
+        }
+        REDACTED.to_owned()
+    }
+
+    /// Masks one personal value, unless values are shown.
+    fn masked(&mut self, kind: Personal, value: &str) -> String {
+        if self.show_values || value.is_empty() {
+            return value.to_owned();
+        }
+        let mut text = value.to_owned();
+        mask(&mut text, 0..value.len(), kind);
+        if text != value {
+            *self.tally.personal.entry(kind).or_default() += 1;
+            // Free text (`remark`, `work_place`) may repeat by chance elsewhere; contact
+            // data may not.
+            if kind != Personal::Text {
+                self.remember(value);
+            }
+        }
+        text
+    }
+
+    /// Scrubs a tree in place: members by name, then every string left by pattern.
+    pub fn tree(&mut self, node: &mut Tree) {
+        match node {
+            Tree::Object(members) => {
+                let before = self.tally.total();
+                if let Some(name) = pair_name(members) {
+                    self.pair(members, &name);
+                } else {
+                    let error = is_error_object(members);
+                    let base64 = members.iter().any(|(n, v)| {
+                        n == "encoding" && matches!(v, Tree::String(s) if s == "base64")
+                    });
+                    for (name, value) in members.iter_mut() {
+                        self.member(name, value, error, base64);
+                    }
+                }
+                if self.tally.total() != before {
+                    fix_sizes(members);
+                }
+            }
+            Tree::Array(items) => items.iter_mut().for_each(|i| self.tree(i)),
+            Tree::String(s) => {
+                if let Some(clean) = self.string(s) {
+                    *s = clean;
+                }
+            }
+            Tree::Other(_) => {}
+        }
+    }
+
+    fn member(&mut self, name: &str, value: &mut Tree, error: bool, base64: bool) {
+        let credential =
+            credentials::credential(name).filter(|k| !(*k == Credential::Code && error));
+        if let Some(kind) = credential {
+            self.all_credential(value, kind);
+        } else if name == "cookies" {
+            // Exporters list cookies under their own names, which no list can know.
+            if let Tree::Array(items) = value {
+                for item in items {
+                    self.cookie(item);
+                }
+            }
+        } else if let Some(kind) = personal(name) {
+            self.all_personal(name, value, kind);
+        } else if credentials::is_kept_id(name) {
+            // Ids stay whatever their digits look like: the copy must still be debuggable.
+        } else if name == "text" && base64 {
+            self.base64_text(value);
+        } else {
+            self.tree(value);
+        }
+    }
+
+    /// A `{"name": …, "value": …}` pair of headers, query strings or params: the value is
+    /// judged by the pair's name as a member's would be by its own.
+    fn pair(&mut self, members: &mut [(String, Tree)], pair_name: &str) {
+        let credential = credentials::credential(pair_name);
+        let personal = personal(pair_name);
+        let kept = credentials::is_kept_id(pair_name);
+        for (name, value) in members.iter_mut() {
+            match name.as_str() {
+                "name" => {}
+                "value" => {
+                    if let Some(kind) = credential {
+                        self.all_credential(value, kind);
+                    } else if let Some(kind) = personal {
+                        self.all_personal(pair_name, value, kind);
+                    } else if !kept {
+                        self.tree(value);
+                    }
+                }
+                _ => self.tree(value),
+            }
+        }
+    }
+
+    fn cookie(&mut self, item: &mut Tree) {
+        match item {
+            Tree::Object(members) => {
+                for (name, value) in members.iter_mut() {
+                    if name == "value" {
+                        self.all_credential(value, Credential::Cookie);
+                    } else if name != "name" {
+                        self.tree(value);
+                    }
+                }
+            }
+            other => self.tree(other),
+        }
+    }
+
+    /// Replaces every string and number below a credential's name.
+    fn all_credential(&mut self, value: &mut Tree, kind: Credential) {
+        match value {
+            Tree::String(s) => *s = self.removed_credential(kind, s),
+            Tree::Other(raw) => {
+                let text = raw.get();
+                if !matches!(text, "null" | "true" | "false") {
+                    let text = text.to_owned();
+                    *value = Tree::String(self.removed_credential(kind, &text));
+                }
+            }
+            Tree::Array(items) => items.iter_mut().for_each(|i| self.all_credential(i, kind)),
+            Tree::Object(members) => members
+                .iter_mut()
+                .for_each(|(_, v)| self.all_credential(v, kind)),
+        }
+    }
+
+    /// Masks every string (and number) below a personal member's name; `extension` keeps its
+    /// shape as a JSON text of an object.
+    fn all_personal(&mut self, name: &str, value: &mut Tree, kind: Personal) {
+        match value {
+            Tree::String(s) => {
+                if name == "extension" {
+                    if let Ok(mut inner @ Tree::Object(_)) = Tree::parse(s) {
+                        self.all_personal("", &mut inner, Personal::Text);
+                        *s = inner.to_json();
+                        return;
+                    }
+                }
+                *s = self.masked(kind, s);
+            }
+            Tree::Other(raw) => {
+                let text = raw.get();
+                if !self.show_values && !matches!(text, "null" | "true" | "false") {
+                    let text = text.to_owned();
+                    *value = Tree::String(self.masked(kind, &text));
+                }
+            }
+            Tree::Array(items) => items
+                .iter_mut()
+                .for_each(|i| self.all_personal(name, i, kind)),
+            Tree::Object(members) => members
+                .iter_mut()
+                .for_each(|(_, v)| self.all_personal(name, v, kind)),
+        }
+    }
+
+    /// A base64 body (`content.text` with `encoding: base64`): decoded, scrubbed, encoded again.
+    fn base64_text(&mut self, value: &mut Tree) {
+        let Tree::String(s) = value else {
+            return self.tree(value);
+        };
+        let engine = base64::engine::general_purpose::STANDARD;
+        let decoded = engine
+            .decode(s.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
+        // Binary bodies (images) carry no text to scrub.
+        if let Some(clean) = decoded.and_then(|text| self.string(&text)) {
+            *s = engine.encode(clean);
+        }
+    }
+
+    /// Scrubs a string: a JSON text as a tree, anything else by pattern. `None` when nothing changed.
+    pub fn string(&mut self, s: &str) -> Option<String> {
+        let trimmed = s.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            if let Ok(mut tree) = Tree::parse(s) {
+                let before = self.tally.total();
+                self.tree(&mut tree);
+                return (self.tally.total() != before).then(|| tree.to_json());
+            }
+        }
+        let clean = self.text(s);
+        (clean != s).then_some(clean)
+    }
+
+    /// Scrubs free text: URLs, form bodies, header lines, log-like text.
+    pub fn text(&mut self, s: &str) -> String {
+        let patterns = patterns();
+        let mut text = s.to_owned();
+        for (pattern, step) in [
+            (&patterns.pair, Step::Pair),
+            (&patterns.header_line, Step::HeaderLine),
+            (&patterns.json_member, Step::JsonMember),
+            (&patterns.scheme, Step::Scheme),
+            (&patterns.email, Step::Email),
+            (&patterns.token, Step::Phone),
+        ] {
+            let gate = if step == Step::Phone {
+                &patterns.mobile
+            } else {
+                pattern
+            };
+            if !gate.is_match(&text) {
+                continue;
+            }
+            text = pattern
+                .replace_all(&text, |c: &Captures| self.replace(step, c))
+                .into_owned();
+        }
+        text
+    }
+
+    fn replace(&mut self, step: Step, c: &Captures) -> String {
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        let group = |n: &str| c.name(n).map_or("", |m| m.as_str());
+        match step {
+            Step::Pair | Step::HeaderLine | Step::JsonMember => {
+                let (name, value) = (group("name"), group("value"));
+                let decoded_name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+                let start = c.name("value").map_or(whole.len(), |m| m.start())
+                    - c.get(0).map_or(0, |m| m.start());
+                let head = &whole[..start];
+                let tail = &whole[start + value.len()..];
+                if let Some(kind) = credentials::credential(&decoded_name) {
+                    return format!("{head}{}{tail}", self.removed_credential(kind, value));
+                }
+                if let Some(kind) = personal(&decoded_name) {
+                    let decoded = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+                    if decoded != value && step == Step::Pair {
+                        let masked = self.masked(kind, &decoded);
+                        let encoded: String =
+                            form_urlencoded::byte_serialize(masked.as_bytes()).collect();
+                        return format!("{head}{encoded}{tail}");
+                    }
+                    return format!("{head}{}{tail}", self.masked(kind, value));
+                }
+                if step == Step::Pair && value.contains('%') {
+                    // An email in a query is usually percent-encoded (`%40`).
+                    let decoded = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+                    if patterns().email.is_match(&decoded) {
+                        let clean = self.text(&decoded);
+                        let encoded: String =
+                            form_urlencoded::byte_serialize(clean.as_bytes()).collect();
+                        return format!("{head}{encoded}{tail}");
+                    }
+                }
+                whole.to_owned()
+            }
+            Step::Scheme => {
+                let value = group("value");
+                let head = &whole[..whole.len() - value.len()];
+                format!(
+                    "{head}{}",
+                    self.removed_credential(Credential::Authorization, value)
+                )
+            }
+            Step::Email => self.masked(Personal::Email, whole),
+            Step::Phone => {
+                if is_mobile_number(whole) {
+                    self.masked(Personal::Phone, whole)
+                } else {
+                    whole.to_owned()
+                }
+            }
+        }
+    }
+}
+
+/// The name of a `{"name": …, "value": …}` pair, the shape HAR gives headers, query strings,
+/// params and cookies.
+fn pair_name(members: &[(String, Tree)]) -> Option<String> {
+    if !members.iter().any(|(n, _)| n == "value") {
+        return None;
+    }
+    members.iter().find_map(|(n, v)| match v {
+        Tree::String(s) if n == "name" => Some(s.clone()),
+        _ => None,
+    })
+}
+
+/// After a change, HAR's sizes of what changed are no longer true: `content.size` (the decoded
+/// body's length) is counted again, `headersSize` and `bodySize` become -1 ("unknown", as HAR
+/// 1.2 allows).
+fn fix_sizes(members: &mut [(String, Tree)]) {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let is_content = members.iter().any(|(n, _)| n == "mimeType");
+    let base64 = members
+        .iter()
+        .any(|(n, v)| n == "encoding" && matches!(v, Tree::String(s) if s == "base64"));
+    let length = members.iter().find_map(|(n, v)| match v {
+        Tree::String(s) if n == "text" && is_content => Some(if base64 {
+            engine
+                .decode(s.trim())
+                .map_or(-1, |b| i64::try_from(b.len()).unwrap_or(-1))
+        } else {
+            i64::try_from(s.len()).unwrap_or(-1)
+        }),
+        _ => None,
+    });
+    for (name, value) in members.iter_mut() {
+        let new = match name.as_str() {
+            "size" => length,
+            "headersSize" | "bodySize" => Some(-1),
+            _ => None,
+        };
+        let (Some(new), Tree::Other(raw)) = (new, &mut *value) else {
+            continue;
+        };
+        let known: Option<i64> = raw.get().parse().ok();
+        if known.is_some_and(|k| k >= 0 && k != new) {
+            if let Ok(replacement) = serde_json::value::to_raw_value(&new) {
+                *raw = replacement;
+            }
+        }
+    }
+}
+
+/// A mainland mobile number, alone in its token (`13912345678`, or with `86` before it).
+fn is_mobile_number(token: &str) -> bool {
+    let digits = token
+        .strip_prefix("86")
+        .filter(|d| d.len() == 11)
+        .unwrap_or(token);
+    let bytes = digits.as_bytes();
+    bytes.len() == 11
+        && bytes.iter().all(u8::is_ascii_digit)
+        && bytes[0] == b'1'
+        && (b'3'..=b'9').contains(&bytes[1])
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Pair,
+    HeaderLine,
+    JsonMember,
+    Scheme,
+    Email,
+    Phone,
+}
+
+struct Patterns {
+    pair: Regex,
+    header_line: Regex,
+    json_member: Regex,
+    scheme: Regex,
+    email: Regex,
+    token: Regex,
+    mobile: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        // Constant patterns: every test run compiles them, so a typo cannot ship.
+        let compile = |p: &str| Regex::new(p).expect("a valid constant pattern");
+        Patterns {
+            // name=value in a query, a fragment or a form body.
+            pair: compile(
+                r#"(?:^|[?&#;\s"',])(?P<name>[A-Za-z0-9_.\-%\[\]]{1,64})=(?P<value>[^&#\s"'<>]*)"#,
+            ),
+            // `Name: value` lines of raw headers (Fiddler and Charles keep them in comments).
+            header_line: compile(
+                r"(?m)^(?P<name>[A-Za-z0-9_\-]{1,64})[ \t]*:[ \t]*(?P<value>[^\r\n]+)",
+            ),
+            // "name": "value" in text that is not JSON as a whole (a cut body, a log line).
+            json_member: compile(
+                r#""(?P<name>[A-Za-z0-9_\-]{1,64})\\?"\s*:\s*\\?"(?P<value>[^"\\]*)"#,
+            ),
+            // Bearer and basic credentials, whatever carries them.
+            scheme: compile(r"(?i)\b(?:bearer|basic)\s+(?P<value>[A-Za-z0-9._~+/=\-]{8,})"),
+            email: compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"),
+            // Alphanumeric tokens: a mobile number is one whole token of digits.
+            token: compile(r"[A-Za-z0-9]+"),
+            mobile: compile(r"1[3-9][0-9]{9}"),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scrubbed(json: &str) -> (String, Scrubber) {
+        let mut scrubber = Scrubber::new(false);
+        let mut tree = Tree::parse(json).expect("JSON");
+        scrubber.tree(&mut tree);
+        (tree.to_json(), scrubber)
+    }
+
+    #[test]
+    fn members_are_judged_by_name_in_either_family() {
+        let (out, s) = scrubbed(
+            r#"{"appSecret":"S1-abcdefgh","access_token":"T1-abcdefgh","expires_in":7200,"token_type":"Bearer","ticket":12345678,"userid":"13900139000","corpId":"ding1","mobile":"13900139000","orgEmail":"a.b@example.com"}"#,
+        );
+        assert_eq!(
+            out,
+            r#"{"appSecret":"REDACTED","access_token":"REDACTED","expires_in":7200,"token_type":"Bearer","ticket":"REDACTED","userid":"13900139000","corpId":"ding1","mobile":"139****9000","orgEmail":"a**@example.com"}"#
+        );
+        assert_eq!(s.tally.credentials.values().sum::<u64>(), 3);
+        assert!(s.removed.contains("T1-abcdefgh") && s.removed.contains("13900139000"));
+    }
+
+    #[test]
+    fn an_error_code_stays_and_an_oauth_code_goes() {
+        let (out, _) =
+            scrubbed(r#"[{"code":"InvalidAuthentication","message":"x"},{"code":"abc123def"}]"#);
+        assert_eq!(
+            out,
+            r#"[{"code":"InvalidAuthentication","message":"x"},{"code":"REDACTED"}]"#
+        );
+    }
+
+    #[test]
+    fn pairs_are_judged_by_their_name_and_cookie_lists_whole() {
+        let (out, _) = scrubbed(
+            r#"{"headers":[{"name":"X-Acs-Dingtalk-Access-Token","value":"abcdefgh"},{"name":"Location","value":"/cb?authCode=xyz&state=1"},{"name":"userid","value":"13900139000"}],"cookies":[{"name":"theme","value":"dark"}]}"#,
+        );
+        assert_eq!(
+            out,
+            r#"{"headers":[{"name":"X-Acs-Dingtalk-Access-Token","value":"REDACTED"},{"name":"Location","value":"/cb?authCode=REDACTED&state=1"},{"name":"userid","value":"13900139000"}],"cookies":[{"name":"theme","value":"REDACTED"}]}"#
+        );
+    }
+
+    #[test]
+    fn free_text_by_pattern() {
+        let mut s = Scrubber::new(false);
+        assert_eq!(
+            s.text("https://h/p?x=1&access_token=abc#code=def&mail=a.b%40example.com"),
+            "https://h/p?x=1&access_token=REDACTED#code=REDACTED&mail=a**%40example.com"
+        );
+        assert_eq!(
+            s.text("Authorization: Basic dXNlcjpwYXNz\nX: 1"),
+            "Authorization: REDACTED\nX: 1"
+        );
+        assert_eq!(
+            s.text("sent Bearer abcdefgh12 ok"),
+            "sent Bearer REDACTED ok"
+        );
+        assert_eq!(
+            s.text("tel +86 13900139000, 8613900139000; id 139001390001234 a13900139000"),
+            "tel +86 139****9000, 861******9000; id 139001390001234 a13900139000"
+        );
+        assert_eq!(
+            s.text("write to li.si@example.net"),
+            "write to l****@example.net"
+        );
+    }
+
+    #[test]
+    fn json_held_in_strings_and_base64_bodies_are_scrubbed_inside() {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let body = r#"{"accessToken":"abcdefgh"}"#;
+        let json = format!(
+            r#"{{"text":{},"content":{{"size":{},"mimeType":"application/json","encoding":"base64","text":"{}"}},"extension":"{{\"紧急电话\":\"13900139000\"}}"}}"#,
+            serde_json::to_string(body).unwrap_or_default(),
+            body.len(),
+            engine.encode(body)
+        );
+        let (out, _) = scrubbed(&json);
+        let tree: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(tree["text"], r#"{"accessToken":"REDACTED"}"#);
+        let decoded = engine
+            .decode(tree["content"]["text"].as_str().unwrap_or_default())
+            .unwrap_or_default();
+        assert_eq!(decoded, br#"{"accessToken":"REDACTED"}"#);
+        assert_eq!(tree["content"]["size"], decoded.len());
+        assert_eq!(tree["extension"], r#"{"紧急电话":"***********"}"#);
+    }
+
+    #[test]
+    fn show_values_keeps_personal_values_only() {
+        let mut s = Scrubber::new(true);
+        let mut tree = Tree::parse(r#"{"mobile":"13900139000","sign":"abcdefgh"}"#).expect("JSON");
+        s.tree(&mut tree);
+        assert_eq!(
+            tree.to_json(),
+            r#"{"mobile":"13900139000","sign":"REDACTED"}"#
+        );
+    }
+}
