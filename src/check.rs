@@ -84,7 +84,7 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
         let repaired = Doc::from_value(&validated.repaired);
         run_rules(repaired.root(), &validated.map, settings, &mut findings);
     }
-    let mut findings = finish(findings, settings);
+    let mut findings = crate::engine::finish::body(findings, &settings.selection);
     set_fingerprints(&mut findings, body);
     findings
 }
@@ -160,21 +160,6 @@ fn run_rules(
     }
 }
 
-/// Applies the selection and severities, and orders the findings of one body.
-fn finish(mut findings: Vec<Finding>, settings: &Settings) -> Vec<Finding> {
-    findings.retain(|f| settings.selection.is_enabled(f.rule));
-    for finding in &mut findings {
-        finding.severity = settings.selection.severity(finding.rule);
-    }
-    findings.sort_by(|a, b| {
-        (a.rule.code, &a.pointer, &a.message).cmp(&(b.rule.code, &b.pointer, &b.message))
-    });
-    findings.dedup_by(|a, b| {
-        a.rule.code == b.rule.code && a.pointer == b.pointer && a.message == b.message
-    });
-    findings
-}
-
 /// The documented members of `result` a body carries with a value, when the run observes them.
 pub fn observe(body: Node<'_>, settings: &Settings) -> Vec<&'static str> {
     if !settings.observe {
@@ -235,6 +220,13 @@ pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
 
 /// Checks one response whose text starts at `base` inside a larger input (an NDJSON line).
 pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
+    let mut check = check_text_unselected(text, base, settings);
+    // Body findings are selected already; the reader's own (empty, HTML, not JSON) are not.
+    crate::engine::finish::select(&mut check.findings, &settings.selection);
+    check
+}
+
+fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextCheck {
     let body_text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - body_text.len();
     let trimmed = body_text.trim_start();

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod doc;
 pub mod email_format;
+pub mod engine;
 pub mod errcodes;
 pub mod excerpt;
 pub mod fields;
@@ -215,7 +216,7 @@ fn checked_run_observing(
     }
     if let Some(first) = resolved.suppressions.first() {
         let profile = first.profile.clone();
-        run.apply_config(&profile, |lists| {
+        run.apply_config(&profile, &resolved.settings.selection, |lists| {
             suppress::apply(&resolved.suppressions, lists)
         });
     }
@@ -239,7 +240,9 @@ fn check_command(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Ru
             .filter(|i| !i.config)
             .map(|i| i.source.replace('\\', "/"))
             .collect();
-        run.apply_config(&shown, |lists| recorded.apply(lists, &checked, &shown));
+        run.apply_config(&shown, &resolved.settings.selection, |lists| {
+            recorded.apply(lists, &checked, &shown)
+        });
     }
     let style = Style {
         color: use_color(args.color),

@@ -6,6 +6,7 @@ mod bad_inputs;
 mod cli;
 mod common;
 mod ecosystem;
+mod exit;
 mod outputs;
 mod properties;
 mod redaction;

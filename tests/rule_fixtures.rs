@@ -39,8 +39,8 @@ fn findings(dir: &Path, file: &str) -> Vec<serde_json::Value> {
         check_har(&bytes[..], &settings, Limits::default().max_size)
     } else {
         check_bytes(&bytes, &settings, &Limits::default())
-    }
-    .named(file);
+    };
+    let checked = dtlint::engine::finish::input(checked, file, &settings.selection);
     checked
         .findings
         .iter()

@@ -36,21 +36,6 @@ pub struct Checked {
     pub config: bool,
 }
 
-impl Checked {
-    /// Sets the source of every finding, once, where the input is named.
-    #[must_use]
-    pub fn named(mut self, source: &str) -> Self {
-        source.clone_into(&mut self.source);
-        for finding in &mut self.findings {
-            source.clone_into(&mut finding.source);
-            if let Some(excerpt) = &mut finding.excerpt {
-                source.clone_into(&mut excerpt.name);
-            }
-        }
-        self
-    }
-}
-
 /// Checks every target in parallel; results come back in the targets' (sorted) order.
 /// `progress` counts finished inputs (the caller decides whether a bar is shown).
 pub fn check_all(

@@ -75,10 +75,12 @@ impl Run {
     }
 
     /// Lets `apply` remove findings from every input (a baseline, suppressions) and adds the
-    /// findings it returns about dtlint's own configuration, under `source`.
+    /// findings it returns about dtlint's own configuration, under `source`, through the same
+    /// exit as every other finding.
     pub fn apply_config(
         &mut self,
         source: &str,
+        selection: &crate::selection::Selection,
         apply: impl FnOnce(&mut [Vec<Finding>]) -> Vec<Finding>,
     ) {
         let mut lists: Vec<Vec<Finding>> = self
@@ -91,14 +93,13 @@ impl Run {
             input.findings = list;
         }
         if !config.is_empty() {
-            self.inputs.push(
-                Checked {
-                    findings: config,
-                    config: true,
-                    ..Checked::default()
-                }
-                .named(source),
-            );
+            let config = Checked {
+                findings: config,
+                config: true,
+                ..Checked::default()
+            };
+            self.inputs
+                .push(crate::engine::finish::input(config, source, selection));
         }
     }
 

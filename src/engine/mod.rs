@@ -1,0 +1,3 @@
+//! The stages every response and every finding go through, whichever reader found them.
+
+pub mod finish;
