@@ -12,7 +12,7 @@ fn check_file(name: &str, bytes: &[u8]) -> Checked {
     } else {
         check_bytes(bytes, &settings, &Limits::default())
     };
-    dtlint::engine::finish::input(checked, name, &settings.selection)
+    checked.finished(name, &settings.selection)
 }
 
 #[test]

@@ -40,7 +40,7 @@ fn findings(dir: &Path, file: &str) -> Vec<serde_json::Value> {
     } else {
         check_bytes(&bytes, &settings, &Limits::default())
     };
-    let checked = dtlint::engine::finish::input(checked, file, &settings.selection);
+    let checked = checked.finished(file, &settings.selection);
     checked
         .findings
         .iter()

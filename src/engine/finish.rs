@@ -3,7 +3,6 @@
 //! configuration findings all leave through here, so the flags act on every code alike.
 
 use crate::finding::Finding;
-use crate::input::Checked;
 use crate::selection::Selection;
 
 /// Drops the findings of rules that are not selected and gives the rest their run's severity.
@@ -26,17 +25,14 @@ pub fn body(mut findings: Vec<Finding>, selection: &Selection) -> Vec<Finding> {
     findings
 }
 
-/// A finished input (or dtlint's configuration findings): named as reports show it, with
-/// every finding selected and at its run's severity.
-#[must_use]
-pub fn input(mut checked: Checked, source: &str, selection: &Selection) -> Checked {
-    select(&mut checked.findings, selection);
-    source.clone_into(&mut checked.source);
-    for finding in &mut checked.findings {
+/// The findings of a finished input (or dtlint's configuration findings): named as reports
+/// show them, selected and at their run's severity.
+pub fn input(findings: &mut Vec<Finding>, source: &str, selection: &Selection) {
+    select(findings, selection);
+    for finding in findings {
         source.clone_into(&mut finding.source);
         if let Some(excerpt) = &mut finding.excerpt {
             source.clone_into(&mut excerpt.name);
         }
     }
-    checked
 }

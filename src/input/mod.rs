@@ -36,6 +36,16 @@ pub struct Checked {
     pub config: bool,
 }
 
+impl Checked {
+    /// The input, finished: named, its findings through the one exit.
+    #[must_use]
+    pub fn finished(mut self, source: &str, selection: &crate::selection::Selection) -> Self {
+        source.clone_into(&mut self.source);
+        crate::engine::finish::input(&mut self.findings, source, selection);
+        self
+    }
+}
+
 /// Checks every target in parallel; results come back in the targets' (sorted) order.
 /// `progress` counts finished inputs (the caller decides whether a bar is shown).
 pub fn check_all(

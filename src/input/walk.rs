@@ -129,7 +129,7 @@ impl Target {
                 Err(error) => unreadable(format!("cannot read the file: {error}")),
             },
         };
-        crate::engine::finish::input(checked, self.display(), &settings.selection)
+        checked.finished(self.display(), &settings.selection)
     }
 }
 

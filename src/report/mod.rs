@@ -98,8 +98,7 @@ impl Run {
                 config: true,
                 ..Checked::default()
             };
-            self.inputs
-                .push(crate::engine::finish::input(config, source, selection));
+            self.inputs.push(config.finished(source, selection));
         }
     }
 
