@@ -4,11 +4,12 @@ use serde_json::Value;
 
 use crate::caller::Caller;
 use crate::doc::{Doc, Node};
+use crate::engine::guard::{self, Subject};
 use crate::excerpt::{Base, Excerpt};
 use crate::finding::{Finding, Position};
 use crate::locate::{locate, LineIndex};
 use crate::privacy::mask as redact;
-use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE};
+use crate::rules::{Ctx, ALL, NOT_A_USER_GET_RESPONSE};
 use crate::schema;
 use crate::selection::Selection;
 
@@ -227,74 +228,33 @@ pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
 }
 
 fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextCheck {
-    let body_text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let bom = text.len() - body_text.len();
-    let trimmed = body_text.trim_start();
-    if trimmed.is_empty() {
-        let finding = Finding::new(
-            &EMPTY_INPUT,
-            "",
-            "the input is empty: no JSON value to check",
-        );
-        return TextCheck {
-            findings: placed(vec![finding], text, text, base, |_| Some((0, 0))),
-            parsed: false,
-            present: Vec::new(),
-        };
-    }
-    if trimmed.starts_with('<') {
-        let offset = text.len() - trimmed.len();
-        let finding = Finding::new(
-            &NOT_A_USER_GET_RESPONSE,
-            "",
-            "the body is an HTML page, not JSON (DingTalk answers throttled calls with such a page)",
-        )
-        .with_help("retry later, or check that the capture saved the API's body and not a login or error page");
-        return TextCheck {
-            findings: placed(vec![finding], text, text, base, |_| Some((offset, 1))),
-            parsed: false,
-            present: Vec::new(),
-        };
-    }
-    match Doc::parse(body_text) {
-        Err(error) => {
-            let offset = bom + offset_of(body_text, error.line(), error.column());
-            let mut message = parse_message(&error);
-            let near = text.get(offset.saturating_sub(1)..).unwrap_or("");
-            if ["NaN", "Infinity", "-Infinity"]
-                .iter()
-                .any(|t| near.starts_with(t) || near.get(1..).is_some_and(|r| r.starts_with(t)))
-            {
-                message = "the input is not valid JSON: NaN and Infinity are JavaScript, not JSON (a serializer wrote a non-finite number)".to_owned();
-            }
-            let finding = Finding::new(&INVALID_JSON, "", message)
-                .with_help("the capture may be truncated or re-encoded; compare with the raw body");
-            TextCheck {
-                findings: placed(vec![finding], text, text, base, |_| Some((offset, 0))),
+    let doc = match guard::parse(Subject::Input, text) {
+        Ok(doc) => doc,
+        Err(stop) => {
+            return TextCheck {
+                findings: placed(vec![stop.finding], text, text, base, |_| Some(stop.span)),
                 parsed: false,
                 present: Vec::new(),
             }
         }
-        Ok(doc) => {
-            let findings = check_node(doc.root(), settings);
-            let present = observe(doc.root(), settings);
-            if findings.is_empty() {
-                return TextCheck {
-                    findings,
-                    parsed: true,
-                    present,
-                };
-            }
-            let mut shown = text.to_owned();
-            if !settings.show_values {
-                redact::mask_personal(&mut shown);
-            }
-            TextCheck {
-                findings: placed(findings, text, &shown, base, |f| span_for(text, &f.pointer)),
-                parsed: true,
-                present,
-            }
-        }
+    };
+    let findings = check_node(doc.root(), settings);
+    let present = observe(doc.root(), settings);
+    if findings.is_empty() {
+        return TextCheck {
+            findings,
+            parsed: true,
+            present,
+        };
+    }
+    let mut shown = text.to_owned();
+    if !settings.show_values {
+        redact::mask_personal(&mut shown);
+    }
+    TextCheck {
+        findings: placed(findings, text, &shown, base, |f| span_for(text, &f.pointer)),
+        parsed: true,
+        present,
     }
 }
 
@@ -356,36 +316,6 @@ pub fn placed(
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
-}
-
-/// Byte offset of serde_json's 1-based line and column (column counted in bytes).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    for (index, piece) in text.split_inclusive('\n').enumerate() {
-        if index + 1 == line {
-            return (offset + column.saturating_sub(1)).min(text.len());
-        }
-        offset += piece.len();
-    }
-    text.len()
-}
-
-/// serde_json's message without its own " at line L column C", which the finding carries as fields.
-fn parse_message(error: &serde_json::Error) -> String {
-    let full = error.to_string();
-    let text = full
-        .rfind(" at line ")
-        .map_or(full.as_str(), |cut| &full[..cut]);
-    let kind = match error.classify() {
-        serde_json::error::Category::Eof => "the JSON ends too early",
-        _ => "the input is not valid JSON",
-    };
-    if text.contains("recursion limit") {
-        return format!(
-            "{kind}: nesting deeper than 128 levels (no response of this API nests beyond 4)"
-        );
-    }
-    format!("{kind}: {text}")
 }
 
 #[cfg(test)]

@@ -2,9 +2,8 @@
 
 use super::Checked;
 use crate::check::{check_text, placed, Settings};
+use crate::engine::guard::{self, Subject};
 use crate::excerpt::Base;
-use crate::finding::Finding;
-use crate::rules::{INPUT_TOO_LARGE, INVALID_UTF8};
 
 /// Resource limits of one run.
 #[derive(Debug, Clone, Copy)]
@@ -23,50 +22,24 @@ impl Default for Limits {
 
 /// Checks the bytes of a single-response input.
 pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checked {
-    if bytes.len() as u64 > limits.max_size {
-        return Checked {
-            findings: vec![Finding::new(
-                &INPUT_TOO_LARGE,
-                "",
-                format!(
-                    "the input is larger than the limit of {} bytes (--max-size)",
-                    limits.max_size
-                ),
-            )],
-            ..Checked::default()
-        };
-    }
-    let text = match super::utf8(bytes) {
+    let text = match guard::bytes(Subject::Input, bytes, Some(limits.max_size)) {
         Ok(text) => text,
-        Err(error) => return not_utf8(bytes, error.valid_up_to()),
+        Err(stop) => {
+            // Positions are counted on the valid prefix, which is all that can be shown as text.
+            let prefix = std::str::from_utf8(&bytes[..stop.span.0]).unwrap_or("");
+            return Checked {
+                findings: placed(vec![stop.finding], prefix, prefix, Base::START, |_| {
+                    Some(stop.span)
+                }),
+                ..Checked::default()
+            };
+        }
     };
     let check = check_text(text, settings);
     Checked {
         findings: check.findings,
         responses: u64::from(check.parsed),
         present: check.present.into_iter().map(|name| (name, 1)).collect(),
-        ..Checked::default()
-    }
-}
-
-fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Checked {
-    let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
-    let message = if utf16 {
-        "the input is UTF-16 (it starts with a UTF-16 byte order mark); JSON bodies must be UTF-8"
-            .to_owned()
-    } else if bytes.starts_with(&[0x1f, 0x8b]) {
-        "the input is gzip-compressed (it starts with gzip's magic bytes): the body was saved before decompression".to_owned()
-    } else {
-        format!("the input is not UTF-8: byte {valid_up_to} (0x{:02x}) starts no valid character; binary data or another encoding", bytes.get(valid_up_to).copied().unwrap_or(0))
-    };
-    // Positions are computed on the valid prefix, which is all that can be shown as text.
-    let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or("");
-    let finding = Finding::new(&INVALID_UTF8, "", message)
-        .with_help("save the body as UTF-8 bytes exactly as received");
-    Checked {
-        findings: placed(vec![finding], prefix, prefix, Base::START, |_| {
-            Some((valid_up_to, 0))
-        }),
         ..Checked::default()
     }
 }

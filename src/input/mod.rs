@@ -67,9 +67,3 @@ pub fn check_all(
         })
         .collect()
 }
-
-/// `std::str::from_utf8`, with simdutf8's validation on the way in: several times faster on the
-/// valid input that is nearly all of it. std's walk runs only on failure, for its error position.
-fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
-    simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes))
-}

@@ -5,9 +5,9 @@ use std::io::{BufRead, Read};
 use super::pipeline::{self, Outcome};
 use super::Checked;
 use crate::check::{check_text_at, placed, Settings};
+use crate::engine::guard::{self, Subject};
 use crate::excerpt::Base;
 use crate::finding::Finding;
-use crate::rules::{INPUT_TOO_LARGE, INVALID_UTF8};
 
 /// One line of the input with where it starts.
 struct Line {
@@ -70,7 +70,7 @@ pub fn check_ndjson<R: BufRead + Send>(mut reader: R, settings: &Settings, limit
         index += 1;
         Some(line)
     };
-    let mut checked = pipeline::run(produce, |line| check_line(line, settings));
+    let mut checked = pipeline::run(produce, |line| check_line(line, settings, limit));
     if let Some(error) = failed {
         checked.findings.push(Finding::new(
             &crate::rules::UNREADABLE_INPUT,
@@ -82,41 +82,26 @@ pub fn check_ndjson<R: BufRead + Send>(mut reader: R, settings: &Settings, limit
     checked
 }
 
-fn check_line(line: Line, settings: &Settings) -> Outcome {
+fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
+    let subject = Subject::Line(line.index);
     let bytes = match line.bytes {
         Ok(bytes) => bytes,
         Err(size) => {
-            let finding = Finding::new(
-                &INPUT_TOO_LARGE,
-                "",
-                format!(
-                    "line {} has {size} bytes, more than the limit (--max-size); it was skipped",
-                    line.index + 1
-                ),
-            );
+            let finding = guard::too_large(subject, Some(size), limit);
             return Outcome::with(
                 line.index,
                 placed(vec![finding], "", "", line.at, |_| Some((0, 0))),
             );
         }
     };
-    let text = match super::utf8(&bytes) {
+    let text = match guard::bytes(subject, &bytes, None) {
         Ok(text) => text,
-        Err(error) => {
-            let prefix = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or("");
-            let finding = Finding::new(
-                &INVALID_UTF8,
-                "",
-                format!(
-                    "line {} is not UTF-8 from byte {} on",
-                    line.index + 1,
-                    error.valid_up_to()
-                ),
-            );
+        Err(stop) => {
+            let prefix = std::str::from_utf8(&bytes[..stop.span.0]).unwrap_or("");
             return Outcome::with(
                 line.index,
-                placed(vec![finding], prefix, prefix, line.at, |_| {
-                    Some((error.valid_up_to(), 0))
+                placed(vec![stop.finding], prefix, prefix, line.at, |_| {
+                    Some(stop.span)
                 }),
             );
         }

@@ -9,7 +9,7 @@ use super::file::{check_bytes, Limits};
 use super::{check_har, check_ndjson, Checked};
 use crate::check::Settings;
 use crate::finding::Finding;
-use crate::rules::{INPUT_TOO_LARGE, UNREADABLE_INPUT};
+use crate::rules::UNREADABLE_INPUT;
 
 /// How an input's text holds responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -137,14 +137,10 @@ fn read_file(path: &Path, settings: &Settings, limits: &Limits) -> Checked {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > limits.max_size {
             return Checked {
-                findings: vec![Finding::new(
-                    &INPUT_TOO_LARGE,
-                    "",
-                    format!(
-                        "the file has {} bytes, more than the limit of {} (--max-size)",
-                        meta.len(),
-                        limits.max_size
-                    ),
+                findings: vec![crate::engine::guard::too_large(
+                    crate::engine::guard::Subject::Input,
+                    Some(meta.len()),
+                    limits.max_size,
                 )],
                 ..Checked::default()
             };

@@ -12,15 +12,13 @@ pub use scanner::{Item, Scanner};
 use super::pipeline::{self, Outcome};
 use super::Checked;
 use crate::check::{check_node, placed, span_for, Settings};
+use crate::engine::guard::{self, Subject};
 use crate::excerpt::Base;
 use crate::finding::Finding;
 use crate::locate::locate;
 use crate::privacy::mask as redact;
 use crate::request::{self, url_path, HarRequest};
-use crate::rules::{
-    HAR_BROKEN, HAR_ENTRY_INVALID, INPUT_TOO_LARGE, INVALID_JSON, INVALID_UTF8,
-    NOT_A_USER_GET_RESPONSE, RESPONSE_BODY_MISSING,
-};
+use crate::rules::{HAR_BROKEN, HAR_ENTRY_INVALID, RESPONSE_BODY_MISSING};
 
 /// The path of the API; entries for any other path are skipped.
 pub const API_PATH: &str = "/topapi/v2/user/get";
@@ -59,7 +57,7 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
             None
         }
     };
-    let mut checked = pipeline::run(produce, |item| check_item(item, settings));
+    let mut checked = pipeline::run(produce, |item| check_item(item, settings, limit));
     if let Some(broken) = broken {
         let finding = Finding::new(
             &HAR_BROKEN,
@@ -73,22 +71,20 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
     checked
 }
 
-fn check_item(item: Item, settings: &Settings) -> Outcome {
+fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
     match item {
-        Item::TooLarge { index, size, at } => Outcome::with(
-            index,
-            placed(
-                vec![Finding::new(&INPUT_TOO_LARGE, "", format!("HAR entry {index} has {size} bytes, more than the limit (--max-size); it was skipped"))],
-                "",
-                "",
-                at,
-                |_| Some((0, 0)),
-            ),
-        ),
-        Item::NotUtf8 { index, at } => Outcome::with(
-            index,
-            placed(vec![Finding::new(&INVALID_UTF8, "", format!("HAR entry {index} is not UTF-8"))], "", "", at, |_| Some((0, 0))),
-        ),
+        Item::TooLarge { index, size, at } => {
+            let finding = guard::too_large(Subject::Entry(index), Some(size), limit);
+            Outcome::with(index, placed(vec![finding], "", "", at, |_| Some((0, 0))))
+        }
+        Item::NotUtf8 { index, bytes, at } => {
+            let Err(stop) = guard::bytes(Subject::Entry(index), &bytes, None) else {
+                return Outcome::with(index, Vec::new());
+            };
+            let prefix = std::str::from_utf8(&bytes[..stop.span.0]).unwrap_or("");
+            let findings = placed(vec![stop.finding], prefix, prefix, at, |_| Some(stop.span));
+            Outcome::with(index, findings)
+        }
         Item::Entry { index, text, at } => check_entry(index, &text, at, settings),
     }
 }
@@ -236,6 +232,8 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         })
         .collect();
     let mut body_findings = Vec::new();
+    // Where the guard stopped the body, when it did: (offset, len) in the decoded body.
+    let mut body_stop: Option<(usize, usize)> = None;
     let mut responses = 0;
     let mut present = Vec::new();
     // Where decoded body bytes sit in the raw literal; built once, and only for entries with findings.
@@ -263,18 +261,21 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             ));
             None
         }
-        Some(t) if base64 => match base64::engine::general_purpose::STANDARD
-            .decode(t.trim())
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-        {
-            Some(decoded) => Some(decoded),
-            None => {
+        Some(t) if base64 => match base64::engine::general_purpose::STANDARD.decode(t.trim()) {
+            Ok(bytes) => match guard::bytes(Subject::Body, &bytes, None) {
+                Ok(decoded) => Some(decoded.to_owned()),
+                Err(stop) => {
+                    body_stop = Some(stop.span);
+                    body_findings.push(stop.finding);
+                    None
+                }
+            },
+            Err(_) => {
                 entry_findings.push((
                     Finding::new(
                         &RESPONSE_BODY_MISSING,
                         "/response/content/text",
-                        "the response body is marked base64 but does not decode to UTF-8 text",
+                        "the response body is marked base64 but is not valid base64",
                     ),
                     "/response/content/text".to_owned(),
                 ));
@@ -291,23 +292,21 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         }
     };
     if let Some(body) = &body_text {
-        let trimmed = body.trim_start();
-        if trimmed.starts_with('<') || entry.response.content.mime_type.contains("html") {
-            body_findings.push(Finding::new(&NOT_A_USER_GET_RESPONSE, "", "the response body is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"));
+        // HAR knows the body's type: an HTML page is one whatever it starts with.
+        let parsed = if entry.response.content.mime_type.contains("html") {
+            Err(Box::new(guard::Stop {
+                finding: guard::html_page(Subject::Body),
+                span: (0, 0),
+            }))
         } else {
-            match crate::doc::Doc::parse(body) {
-                Err(error) => body_findings.push(Finding::new(
-                    &INVALID_JSON,
-                    "",
-                    format!(
-                        "the response body is not valid JSON: {}",
-                        error
-                            .to_string()
-                            .split(" at line ")
-                            .next()
-                            .unwrap_or_default()
-                    ),
-                )),
+            guard::parse(Subject::Body, body)
+        };
+        {
+            match parsed {
+                Err(stop) => {
+                    body_stop = Some(stop.span);
+                    body_findings.push(stop.finding);
+                }
                 Ok(doc) => {
                     let value = doc.root();
                     responses = 1;
@@ -390,7 +389,9 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             if base64 {
                 return Some((start, literal.len()));
             }
-            let (offset, len) = span_for(body_text.as_deref()?, &f.pointer).unwrap_or((0, 0));
+            let (offset, len) = body_stop
+                .or_else(|| span_for(body_text.as_deref()?, &f.pointer))
+                .unwrap_or((0, 0));
             let index: &Vec<usize> = raw_cell.get_or_init(|| raw_index(literal));
             let from = index.get(offset).copied().unwrap_or(0);
             let to = index.get(offset + len).copied().unwrap_or(from);

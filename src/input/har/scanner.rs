@@ -25,9 +25,10 @@ pub enum Item {
         size: u64,
         at: Base,
     },
-    /// An item that is not valid UTF-8.
+    /// An item that is not valid UTF-8, kept for the guard to say where.
     NotUtf8 {
         index: u64,
+        bytes: Vec<u8>,
         at: Base,
     },
 }
@@ -372,7 +373,11 @@ impl<R: BufRead> Scanner<R> {
         }
         Ok(Some(match String::from_utf8(text) {
             Ok(text) => Item::Entry { index, text, at },
-            Err(_) => Item::NotUtf8 { index, at },
+            Err(error) => Item::NotUtf8 {
+                index,
+                bytes: error.into_bytes(),
+                at,
+            },
         }))
     }
 
