@@ -1,50 +1,28 @@
 //! Reads HAR 1.2 captures entry by entry and checks both sides of each `/topapi/v2/user/get` exchange.
 
+mod body;
+mod entry;
+mod place;
 mod scanner;
 
 use std::io::BufRead;
-
-use base64::Engine;
-use serde::Deserialize;
 
 pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Outcome};
 use super::Checked;
-use crate::check::{check_node, placed, span_for, Settings};
+use crate::check::{check_node, placed, Settings};
 use crate::engine::guard::{self, Subject};
 use crate::excerpt::Base;
 use crate::finding::Finding;
-use crate::locate::locate;
-use crate::privacy::mask as redact;
-use crate::request::{self, url_path, HarRequest};
-use crate::rules::{HAR_BROKEN, HAR_ENTRY_INVALID, RESPONSE_BODY_MISSING};
+use crate::request::{self, url_path};
+use crate::rules::HAR_BROKEN;
+
+use body::Body;
+use place::EntryText;
 
 /// The path of the API; entries for any other path are skipped.
 pub const API_PATH: &str = "/topapi/v2/user/get";
-
-#[derive(Debug, Deserialize)]
-struct Content {
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    encoding: Option<String>,
-    #[serde(rename = "mimeType", default)]
-    mime_type: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct HarResponse {
-    #[serde(default)]
-    status: i64,
-    content: Content,
-}
-
-#[derive(Debug, Deserialize)]
-struct Entry {
-    request: HarRequest,
-    response: HarResponse,
-}
 
 /// Checks a HAR stream. Entries are read on one thread and checked in parallel batches.
 pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
@@ -89,125 +67,13 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
     }
 }
 
-/// For every byte offset of a decoded JSON string (and its end), the offset in its raw literal,
-/// built in one pass so that many findings in one body cost one walk.
-fn raw_index(literal: &str) -> Vec<usize> {
-    let bytes = literal.as_bytes();
-    let mut index = Vec::with_capacity(literal.len());
-    let mut raw = 1usize;
-    // The closing quote is not content.
-    let end = literal.len().saturating_sub(1);
-    while raw < end {
-        let (raw_len, decoded_len) = if bytes[raw] == b'\\' {
-            let next = bytes.get(raw + 1).copied().unwrap_or(b'"');
-            if next == b'u' {
-                let code = literal
-                    .get(raw + 2..raw + 6)
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .unwrap_or(0);
-                if (0xd800..0xdc00).contains(&code) && literal.get(raw + 6..raw + 8) == Some("\\u")
-                {
-                    (12, 4)
-                } else {
-                    (6, char::from_u32(code).map_or(3, char::len_utf8))
-                }
-            } else {
-                (2, 1)
-            }
-        } else {
-            let width = literal[raw..].chars().next().map_or(1, char::len_utf8);
-            (width, width)
-        };
-        for k in 0..decoded_len {
-            // Bytes of one escaped character all map to where its escape starts.
-            index.push(if raw_len == decoded_len { raw + k } else { raw });
-        }
-        raw += raw_len;
-    }
-    index.push(raw.min(literal.len()));
-    index
-}
-
-/// Maps a byte offset in a decoded JSON string to the offset in its raw literal (which starts with `"`).
-#[cfg(test)]
-fn raw_offset(literal: &str, decoded: usize) -> usize {
-    let bytes = literal.as_bytes();
-    let (mut raw, mut done) = (1usize, 0usize);
-    while done < decoded && raw < bytes.len() {
-        if bytes[raw] == b'\\' {
-            let next = bytes.get(raw + 1).copied().unwrap_or(b'"');
-            if next == b'u' {
-                let code = literal
-                    .get(raw + 2..raw + 6)
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .unwrap_or(0);
-                if (0xd800..0xdc00).contains(&code) && literal.get(raw + 6..raw + 8) == Some("\\u")
-                {
-                    raw += 12;
-                    done += 4;
-                } else {
-                    raw += 6;
-                    done += char::from_u32(code).map_or(3, char::len_utf8);
-                }
-            } else {
-                raw += 2;
-                done += 1;
-            }
-        } else {
-            let width = literal[raw..].chars().next().map_or(1, char::len_utf8);
-            raw += width;
-            done += width;
-        }
-    }
-    raw
-}
-
-fn entry_finding(
-    index: u64,
-    text: &str,
-    at: Base,
-    finding: Finding,
-    pointer_in_entry: &str,
-) -> Vec<Finding> {
-    let shown = without_secrets(text);
-    let mut placed = placed(vec![finding], text, &shown, at, |_| {
-        span_for(text, pointer_in_entry)
-    });
-    for f in &mut placed {
-        f.entry = Some(index);
-    }
-    placed
-}
-
 fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome {
-    let entry: Entry = match serde_json::from_str(text) {
+    let place = EntryText::new(text, at, settings.show_values);
+    let entry = match entry::parse(index, text) {
         Ok(entry) => entry,
-        Err(error) => {
-            let what = if text.starts_with('{') {
-                "lacks what a HAR entry has (request.method, request.url, response.content)"
-            } else {
-                "is not an object"
-            };
-            let finding = Finding::new(
-                &HAR_ENTRY_INVALID,
-                "",
-                format!(
-                    "item {index} of log.entries {what}: {}",
-                    error
-                        .to_string()
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or_default()
-                ),
-            )
-            .with_help("each item of log.entries is an object with request and response (HAR 1.2)");
-            return Outcome {
-                index,
-                findings: entry_finding(index, text, at, finding, ""),
-                responses: 0,
-                present: Vec::new(),
-                skipped: false,
-            };
+        Err(finding) => {
+            let findings = place.in_entry(vec![*finding], None, false);
+            return Outcome::with(index, findings);
         }
     };
     // A CORS preflight carries no call of its own; browsers send one before cross-origin POSTs.
@@ -216,219 +82,78 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
     {
         return Outcome {
             index,
-            findings: Vec::new(),
-            responses: 0,
-            present: Vec::new(),
             skipped: true,
+            ..Outcome::default()
         };
     }
     let (normalised, request_findings) = request::check(&entry.request);
-    // Findings about the request point into the entry; those about the response point into its body.
-    let mut entry_findings: Vec<(Finding, String)> = request_findings
-        .into_iter()
-        .map(|f| {
-            let p = f.pointer.clone();
-            (f, p)
-        })
-        .collect();
+    // Findings about the exchange point into the entry; those about the response into its body.
+    let mut entry_findings = request_findings;
+    let mut outcome = Outcome::with(index, Vec::new());
+    let content = &entry.response.content;
     let mut body_findings = Vec::new();
-    // Where the guard stopped the body, when it did: (offset, len) in the decoded body.
-    let mut body_stop: Option<(usize, usize)> = None;
-    let mut responses = 0;
-    let mut present = Vec::new();
-    // Where decoded body bytes sit in the raw literal; built once, and only for entries with findings.
-    let raw_cell: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
-    // Finding the body string costs a scan of the entry; only entries with findings need it.
-    let literal_cell = std::cell::OnceCell::new();
-    let body_literal = || {
-        *literal_cell.get_or_init(|| {
-            locate(text, "/response/content/text").map(|s| (s.start, &text[s.start..s.end]))
-        })
-    };
-    let base64 = entry.response.content.encoding.as_deref() == Some("base64");
-    let body_text = match entry
-        .response
-        .content
-        .text
-        .as_deref()
-        .filter(|t| !t.is_empty())
-    {
-        None => {
-            entry_findings.push((
-                Finding::new(&RESPONSE_BODY_MISSING, "/response/content", "the captured response has no body text (the export left it out)")
-                    .with_help("capture again with response bodies saved (devtools: 'Save all as HAR with content')"),
-                "/response/content".to_owned(),
-            ));
+    let mut stop = None;
+    let body = match body::find(content) {
+        Body::Missing(finding) => {
+            entry_findings.push(*finding);
             None
         }
-        Some(t) if base64 => match base64::engine::general_purpose::STANDARD.decode(t.trim()) {
-            Ok(bytes) => match guard::bytes(Subject::Body, &bytes, None) {
-                Ok(decoded) => Some(decoded.to_owned()),
-                Err(stop) => {
-                    body_stop = Some(stop.span);
-                    body_findings.push(stop.finding);
-                    None
-                }
-            },
-            Err(_) => {
-                entry_findings.push((
-                    Finding::new(
-                        &RESPONSE_BODY_MISSING,
-                        "/response/content/text",
-                        "the response body is marked base64 but is not valid base64",
-                    ),
-                    "/response/content/text".to_owned(),
-                ));
-                None
-            }
-        },
-        Some(t) => Some(t.to_owned()),
-    };
-    // The redacted copy shown in excerpts; made only for entries with findings (redaction scans the entry).
-    let mut shown_entry = String::new();
-    let show = |shown: &mut String| {
-        if shown.is_empty() {
-            *shown = without_secrets(text);
+        Body::Stopped(stopped) => {
+            stop = Some(stopped.span);
+            body_findings.push(stopped.finding);
+            None
         }
+        Body::Text(body) => Some(body),
     };
-    if let Some(body) = &body_text {
-        // HAR knows the body's type: an HTML page is one whatever it starts with.
-        let parsed = if entry.response.content.mime_type.contains("html") {
-            Err(Box::new(guard::Stop {
-                finding: guard::html_page(Subject::Body),
-                span: (0, 0),
-            }))
-        } else {
-            guard::parse(Subject::Body, body)
-        };
-        {
-            match parsed {
-                Err(stop) => {
-                    body_stop = Some(stop.span);
-                    body_findings.push(stop.finding);
-                }
-                Ok(doc) => {
-                    let value = doc.root();
-                    responses = 1;
-                    body_findings = check_node(value, settings);
-                    present = crate::check::observe(value, settings);
-                    let mut correlation =
-                        request::correlate(&normalised, value, entry.response.status);
-                    correlation.retain(|f| settings.selection.is_enabled(f.rule));
-                    crate::check::set_fingerprints(&mut correlation, value);
+    if let Some(body) = &body {
+        match body::parse(content, body) {
+            Err(stopped) => {
+                stop = Some(stopped.span);
+                body_findings.push(stopped.finding);
+            }
+            Ok(doc) => {
+                let value = doc.root();
+                outcome.responses = 1;
+                body_findings = check_node(value, settings);
+                outcome.present = crate::check::observe(value, settings);
+                let mut correlation = request::correlate(&normalised, value, entry.response.status);
+                crate::check::set_fingerprints(&mut correlation, value);
+                for mut finding in correlation {
                     // The status is a fact of the exchange, not of the body: point at it in the entry.
-                    for finding in correlation {
-                        if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
-                            let mut finding = finding;
-                            "/response/status".clone_into(&mut finding.pointer);
-                            entry_findings.push((finding, "/response/status".to_owned()));
-                        } else {
-                            body_findings.push(finding);
-                        }
-                    }
-                    if !body_findings.is_empty() && !settings.show_values && !base64 {
-                        // The body is plain JSON once decoded: find its personal values there,
-                        // as for any other input, and carry the spans into the escaped literal.
-                        if let Some((start, literal)) = body_literal() {
-                            for (range, kind) in redact::personal_spans(body) {
-                                let index: &Vec<usize> =
-                                    raw_cell.get_or_init(|| raw_index(literal));
-                                let from = start + index.get(range.start).copied().unwrap_or(0);
-                                let to = start + index.get(range.end).copied().unwrap_or(0);
-                                show(&mut shown_entry);
-                                redact::mask(&mut shown_entry, from..to, kind);
-                            }
-                        }
+                    if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
+                        "/response/status".clone_into(&mut finding.pointer);
+                        entry_findings.push(finding);
+                    } else {
+                        body_findings.push(finding);
                     }
                 }
             }
         }
     }
-    let mut findings: Vec<Finding> = Vec::new();
-    let (mut requests, pointers): (Vec<Finding>, Vec<String>) = entry_findings
-        .into_iter()
-        .filter(|(f, _)| settings.selection.is_enabled(f.rule))
-        .unzip();
-    let mut i = 0;
-    if !requests.is_empty() || !body_findings.is_empty() {
-        show(&mut shown_entry);
-        // A base64 body cannot be masked field by field: hide it whole.
-        if base64 && !settings.show_values {
-            if let Some((start, literal)) = body_literal() {
-                let end = start + literal.len().saturating_sub(1);
-                redact::mask(
-                    &mut shown_entry,
-                    (start + 1).min(end)..end,
-                    crate::fields::Personal::Text,
-                );
-            }
-        }
-        // Request findings point into the entry: fingerprint its values, read from the redacted
-        // copy, so that neither a token nor its rotation shows in (or changes) a baseline.
-        // Parsed again only for the few entries with such findings.
-        if !requests.is_empty() {
-            if let Ok(entry_doc) = crate::doc::Doc::parse(&shown_entry) {
-                crate::check::set_fingerprints(&mut requests, entry_doc.root());
-            }
-        }
-    }
-    findings.extend(placed(requests, text, &shown_entry, at, |_| {
-        let span = span_for(text, &pointers[i]);
-        i += 1;
-        span
-    }));
+    // Placing costs scans of the entry: only what the run reports is placed.
+    entry_findings.retain(|f| settings.selection.is_enabled(f.rule));
     body_findings.retain(|f| settings.selection.is_enabled(f.rule));
-    if !body_findings.is_empty() {
-        let note = if base64 {
-            " (position: the base64 body string)"
-        } else {
-            ""
-        };
-        findings.extend(placed(body_findings, text, &shown_entry, at, |f| {
-            let (start, literal) = body_literal()?;
-            if base64 {
-                return Some((start, literal.len()));
-            }
-            let (offset, len) = body_stop
-                .or_else(|| span_for(body_text.as_deref()?, &f.pointer))
-                .unwrap_or((0, 0));
-            let index: &Vec<usize> = raw_cell.get_or_init(|| raw_index(literal));
-            let from = index.get(offset).copied().unwrap_or(0);
-            let to = index.get(offset + len).copied().unwrap_or(from);
-            Some((start + from, to - from))
-        }));
-        if base64 {
-            for f in &mut findings {
-                if f.rule.category != crate::finding::Category::Request
-                    && !f.message.ends_with(note)
-                {
-                    f.message.push_str(note);
-                }
-            }
+    let base64 = body::is_base64(content);
+    let body = body.as_deref();
+    // Findings in the entry fingerprint its values read from the redacted copy, so that
+    // neither a token nor its rotation shows in (or changes) a baseline.
+    if !entry_findings.is_empty() {
+        if let Ok(shown) = crate::doc::Doc::parse(place.shown(body, base64)) {
+            crate::check::set_fingerprints(&mut entry_findings, shown.root());
         }
     }
+    let mut findings = place.in_entry(entry_findings, body, base64);
+    findings.extend(place.in_body(body_findings, body, stop, base64));
     for f in &mut findings {
         f.entry = Some(index);
     }
-    Outcome {
-        index,
-        findings,
-        present,
-        responses,
-        skipped: false,
-    }
-}
-
-/// The entry's text with every credential starred, same length: excerpts are cut from this.
-pub fn without_secrets(text: &str) -> String {
-    let mut shown = text.to_owned();
-    redact::redact_secrets(&mut shown);
-    redact::redact_cookies(text, &mut shown);
-    shown
+    outcome.findings = findings;
+    outcome
 }
 
 #[cfg(test)]
 mod tests {
+    use super::place::without_secrets;
     use super::*;
 
     #[test]
@@ -457,19 +182,5 @@ mod tests {
             }
         }
         assert_eq!(entries, 1);
-    }
-
-    #[test]
-    fn raw_offsets_follow_escapes() {
-        let literal = r#""{\"a\":\"\u00e9\/x\"}""#;
-        let decoded: String = serde_json::from_str(literal).expect("string");
-        assert_eq!(decoded, "{\"a\":\"é/x\"}");
-        for (i, _) in decoded.char_indices() {
-            let raw = raw_offset(literal, i);
-            assert_eq!(raw_index(literal)[i], raw, "the index agrees at {i}");
-            let piece: String =
-                serde_json::from_str(&format!("\"{}", &literal[raw..])).unwrap_or_default();
-            assert_eq!(piece, decoded[i..], "offset {i}");
-        }
     }
 }
