@@ -9,7 +9,7 @@ use crate::excerpt::{Base, Excerpt};
 use crate::finding::{Finding, Position};
 use crate::locate::{locate, LineIndex};
 use crate::privacy::mask as redact;
-use crate::rules::{Ctx, ALL, NOT_A_USER_GET_RESPONSE};
+use crate::rules::{Ctx, CHECKS, NOT_A_USER_GET_RESPONSE};
 use crate::schema;
 use crate::selection::Selection;
 
@@ -139,21 +139,14 @@ fn run_rules(
 ) {
     let ctx = Ctx::new(body, &settings.caller, settings.now_ms);
     let mut from_rules = Vec::new();
-    let mut ran: Vec<usize> = Vec::new();
-    for rule in ALL {
-        let Some(check) = rule.check else { continue };
-        if !settings.selection.is_enabled(rule)
-            || (rule.needs_app_type && settings.caller.app_type.is_none())
-        {
-            continue;
+    for check in CHECKS {
+        let runs = check.emits.iter().any(|rule| {
+            settings.selection.is_enabled(rule)
+                && !(rule.needs_app_type && settings.caller.app_type.is_none())
+        });
+        if runs {
+            (check.run)(&ctx, &mut from_rules);
         }
-        // Several rules share one check function (it emits all of them); run it once.
-        let id = check as usize;
-        if ran.contains(&id) {
-            continue;
-        }
-        ran.push(id);
-        check(&ctx, &mut from_rules);
     }
     for mut finding in from_rules {
         finding.pointer = map.to_original(&finding.pointer);
