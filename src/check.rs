@@ -9,7 +9,7 @@ use crate::excerpt::{Base, Excerpt};
 use crate::finding::{Finding, Position};
 use crate::locate::{locate, LineIndex};
 use crate::privacy::mask as redact;
-use crate::rules::{Ctx, CHECKS, NOT_A_USER_GET_RESPONSE};
+use crate::rules::{Ctx, CHECKS};
 use crate::schema;
 use crate::selection::Selection;
 
@@ -69,7 +69,7 @@ pub fn check_value(body: &Value, settings: &Settings) -> Vec<Finding> {
 /// into a `Value` so its documentation quirks can be repaired in a copy the rules then read.
 pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
     let mut findings = Vec::new();
-    if let Some(foreign) = foreign_body(body) {
+    if let Some(foreign) = crate::rules::reader::foreign_body(body) {
         findings.push(foreign);
     } else if let Some(found) = schema::validate_in_place(body) {
         findings = found;
@@ -175,26 +175,6 @@ pub fn fingerprint(value: Option<&Value>) -> String {
     let text = value.map_or_else(|| "<absent>".to_owned(), Value::to_string);
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
-}
-
-/// Bodies that are answers of something else: DingTalk's throttling JSON and its newer API family.
-fn foreign_body(body: Node<'_>) -> Option<Finding> {
-    let object = body.is_object().then_some(body)?;
-    if object.contains_key("errcode") {
-        return None;
-    }
-    let message = if object.contains_key("status") && object.contains_key("wait") {
-        "the body is DingTalk's throttling answer ({\"status\":...,\"wait\":...}), not a response of this API"
-    } else if object.contains_key("code") && object.contains_key("message") {
-        "the body has `code` and `message`: it comes from DingTalk's newer API family, not from topapi/v2/user/get"
-    } else {
-        return None;
-    };
-    Some(
-        Finding::new(&NOT_A_USER_GET_RESPONSE, "", message).with_help(
-            "retry later for throttling; check the URL the client called for a newer-API body",
-        ),
-    )
 }
 
 /// The outcome of checking one response's text.

@@ -1,45 +1,13 @@
 //! The guard every response text passes before it is parsed, whichever reader found it: size,
 //! encoding (UTF-8, with UTF-16 and gzip recognised), byte order mark, emptiness, HTML pages,
-//! and the parse itself. One copy of each check and of its wording.
-
-use std::fmt;
+//! and the parse itself. One copy of each check; the findings' wording is the reader family's
+//! (`rules::reader`).
 
 use crate::doc::Doc;
 use crate::finding::Finding;
-use crate::rules::{
-    EMPTY_INPUT, INPUT_TOO_LARGE, INVALID_JSON, INVALID_UTF8, NOT_A_USER_GET_RESPONSE,
-};
+use crate::rules::reader::{self, NotUtf8};
 
-/// What a guarded text is, as messages name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    /// A whole input: a file or standard input.
-    Input,
-    /// A line of an NDJSON input (0-based).
-    Line(u64),
-    /// An item of a HAR's `log.entries` (0-based).
-    Entry(u64),
-    /// The response body of a HAR entry.
-    Body,
-}
-
-impl Subject {
-    /// Whether the subject is one part of a stream that goes on without it.
-    fn is_part(self) -> bool {
-        matches!(self, Self::Line(_) | Self::Entry(_))
-    }
-}
-
-impl fmt::Display for Subject {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Input => f.write_str("the input"),
-            Self::Line(index) => write!(f, "line {}", index + 1),
-            Self::Entry(index) => write!(f, "HAR entry {index}"),
-            Self::Body => f.write_str("the response body"),
-        }
-    }
-}
+pub use crate::rules::reader::Subject;
 
 /// Where the guard stopped a text: its finding, and the span `(offset, len)` it points at.
 #[derive(Debug)]
@@ -49,7 +17,8 @@ pub struct Stop {
 }
 
 impl Stop {
-    fn at(finding: Finding, offset: usize, len: usize) -> Box<Self> {
+    /// A stop at `offset`, `len` bytes long.
+    pub fn at(finding: Finding, offset: usize, len: usize) -> Box<Self> {
         Box::new(Self {
             finding,
             span: (offset, len),
@@ -57,42 +26,16 @@ impl Stop {
     }
 }
 
-/// DT006 for a subject larger than `limit`; `size` when it is known (a stream read up to the
-/// limit is not).
-pub fn too_large(subject: Subject, size: Option<u64>, limit: u64) -> Finding {
-    let skipped = if subject.is_part() {
-        "; it was skipped"
-    } else {
-        ""
-    };
-    let message = match size {
-        Some(size) => {
-            format!(
-                "{subject} has {size} bytes, more than the limit of {limit} (--max-size){skipped}"
-            )
-        }
-        None => {
-            format!("{subject} is larger than the limit of {limit} bytes (--max-size){skipped}")
-        }
-    };
-    Finding::new(&INPUT_TOO_LARGE, "", message)
-}
-
 /// DT003 for bytes that are not UTF-8 from `valid_up_to` on, saying what they look like instead.
-pub fn not_utf8(subject: Subject, bytes: &[u8], valid_up_to: usize) -> Box<Stop> {
-    let message = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        format!("{subject} is UTF-16 (it starts with a UTF-16 byte order mark); JSON bodies must be UTF-8")
+fn not_utf8(subject: Subject, bytes: &[u8], valid_up_to: usize) -> Box<Stop> {
+    let what = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        NotUtf8::Utf16
     } else if bytes.starts_with(&[0x1f, 0x8b]) {
-        format!("{subject} is gzip-compressed (it starts with gzip's magic bytes): the body was saved before decompression")
+        NotUtf8::Gzip
     } else {
-        format!(
-            "{subject} is not UTF-8: byte {valid_up_to} (0x{:02x}) starts no valid character; binary data or another encoding",
-            bytes.get(valid_up_to).copied().unwrap_or(0)
-        )
+        NotUtf8::At(valid_up_to, bytes.get(valid_up_to).copied().unwrap_or(0))
     };
-    let finding = Finding::new(&INVALID_UTF8, "", message)
-        .with_help("save the body as UTF-8 bytes exactly as received");
-    Stop::at(finding, valid_up_to, 0)
+    Stop::at(reader::invalid_utf8(subject, what), valid_up_to, 0)
 }
 
 /// The bytes of a subject as text: within `limit` (when given) and UTF-8.
@@ -101,28 +44,13 @@ pub fn not_utf8(subject: Subject, bytes: &[u8], valid_up_to: usize) -> Box<Stop>
 /// DT006 or DT003, pointing at the start or at the first byte that is not UTF-8.
 pub fn bytes(subject: Subject, bytes: &[u8], limit: Option<u64>) -> Result<&str, Box<Stop>> {
     if let Some(limit) = limit.filter(|l| bytes.len() as u64 > *l) {
-        return Err(Stop::at(too_large(subject, None, limit), 0, 0));
+        return Err(Stop::at(reader::too_large(subject, None, limit), 0, 0));
     }
     // simdutf8 on the way in: several times faster on the valid input that is nearly all of
     // it. std's walk runs only on failure, for its error position.
     simdutf8::basic::from_utf8(bytes)
         .or_else(|_| std::str::from_utf8(bytes))
         .map_err(|e| not_utf8(subject, bytes, e.valid_up_to()))
-}
-
-/// DT005 for an HTML page where a JSON body should be.
-pub fn html_page(subject: Subject) -> Finding {
-    // A page is a body whatever carried it; "the input" would read as the file's fault.
-    let subject = match subject {
-        Subject::Input => "the body".to_owned(),
-        other => other.to_string(),
-    };
-    Finding::new(
-        &NOT_A_USER_GET_RESPONSE,
-        "",
-        format!("{subject} is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"),
-    )
-    .with_help("retry later, or check that the capture saved the API's body and not a login or error page")
 }
 
 /// A text parsed as one JSON document, after a byte order mark, emptiness and HTML are ruled out.
@@ -134,15 +62,11 @@ pub fn parse(subject: Subject, text: &str) -> Result<Doc<'_>, Box<Stop>> {
     let bom = text.len() - body.len();
     let trimmed = body.trim_start();
     if trimmed.is_empty() {
-        let finding = Finding::new(
-            &EMPTY_INPUT,
-            "",
-            format!("{subject} is empty: no JSON value to check"),
-        );
-        return Err(Stop::at(finding, 0, 0));
+        return Err(Stop::at(reader::empty_input(subject), 0, 0));
     }
     if trimmed.starts_with('<') {
-        return Err(Stop::at(html_page(subject), text.len() - trimmed.len(), 1));
+        let offset = text.len() - trimmed.len();
+        return Err(Stop::at(reader::html_page(subject), offset, 1));
     }
     Doc::parse(body).map_err(|error| {
         let offset = bom + offset_of(body, error.line(), error.column());
@@ -150,14 +74,7 @@ pub fn parse(subject: Subject, text: &str) -> Result<Doc<'_>, Box<Stop>> {
         let non_finite = ["NaN", "Infinity", "-Infinity"]
             .iter()
             .any(|t| near.starts_with(t) || near.get(1..).is_some_and(|r| r.starts_with(t)));
-        let message = if non_finite {
-            format!("{subject} is not valid JSON: NaN and Infinity are JavaScript, not JSON (a serializer wrote a non-finite number)")
-        } else {
-            parse_message(subject, &error)
-        };
-        let finding = Finding::new(&INVALID_JSON, "", message)
-            .with_help("the capture may be truncated or re-encoded; compare with the raw body");
-        Stop::at(finding, offset, 0)
+        Stop::at(reader::invalid_json(subject, &error, non_finite), offset, 0)
     })
 }
 
@@ -173,27 +90,6 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len()
 }
 
-/// serde_json's message without its own " at line L column C", which the finding carries as fields.
-fn parse_message(subject: Subject, error: &serde_json::Error) -> String {
-    let full = error.to_string();
-    let text = full
-        .rfind(" at line ")
-        .map_or(full.as_str(), |cut| &full[..cut]);
-    let kind = match error.classify() {
-        serde_json::error::Category::Eof if subject == Subject::Input => {
-            "the JSON ends too early".to_owned()
-        }
-        serde_json::error::Category::Eof => format!("{subject} ends too early"),
-        _ => format!("{subject} is not valid JSON"),
-    };
-    if text.contains("recursion limit") {
-        return format!(
-            "{kind}: nesting deeper than 128 levels (no response of this API nests beyond 4)"
-        );
-    }
-    format!("{kind}: {text}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,11 +97,11 @@ mod tests {
     #[test]
     fn one_wording_names_each_subject() {
         assert_eq!(
-            too_large(Subject::Line(2), Some(9), 4).message,
+            reader::too_large(Subject::Line(2), Some(9), 4).message,
             "line 3 has 9 bytes, more than the limit of 4 (--max-size); it was skipped"
         );
         assert_eq!(
-            too_large(Subject::Input, None, 4).message,
+            reader::too_large(Subject::Input, None, 4).message,
             "the input is larger than the limit of 4 bytes (--max-size)"
         );
         let stop = bytes(Subject::Entry(1), b"{\"a\":\"\xff\"}", None).expect_err("not UTF-8");

@@ -7,7 +7,6 @@ use super::Checked;
 use crate::check::{check_text_at, placed, Settings};
 use crate::engine::guard::{self, Subject};
 use crate::excerpt::Base;
-use crate::finding::Finding;
 
 /// One line of the input with where it starts.
 struct Line {
@@ -72,11 +71,11 @@ pub fn check_ndjson<R: BufRead + Send>(mut reader: R, settings: &Settings, limit
     };
     let mut checked = pipeline::run(produce, |line| check_line(line, settings, limit));
     if let Some(error) = failed {
-        checked.findings.push(Finding::new(
-            &crate::rules::UNREADABLE_INPUT,
-            "",
-            format!("reading stopped: {error}"),
-        ));
+        checked
+            .findings
+            .push(crate::rules::reader::unreadable(format!(
+                "reading stopped: {error}"
+            )));
         checked.unreadable = true;
     }
     checked
@@ -87,7 +86,7 @@ fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
     let bytes = match line.bytes {
         Ok(bytes) => bytes,
         Err(size) => {
-            let finding = guard::too_large(subject, Some(size), limit);
+            let finding = crate::rules::reader::too_large(subject, Some(size), limit);
             return Outcome::with(
                 line.index,
                 placed(vec![finding], "", "", line.at, |_| Some((0, 0))),

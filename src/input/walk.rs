@@ -8,8 +8,6 @@ use walkdir::WalkDir;
 use super::file::{check_bytes, Limits};
 use super::{check_har, check_ndjson, Checked};
 use crate::check::Settings;
-use crate::finding::Finding;
-use crate::rules::UNREADABLE_INPUT;
 
 /// How an input's text holds responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -137,8 +135,8 @@ fn read_file(path: &Path, settings: &Settings, limits: &Limits) -> Checked {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > limits.max_size {
             return Checked {
-                findings: vec![crate::engine::guard::too_large(
-                    crate::engine::guard::Subject::Input,
+                findings: vec![crate::rules::reader::too_large(
+                    crate::rules::reader::Subject::Input,
                     Some(meta.len()),
                     limits.max_size,
                 )],
@@ -154,7 +152,7 @@ fn read_file(path: &Path, settings: &Settings, limits: &Limits) -> Checked {
 
 fn unreadable(reason: String) -> Checked {
     Checked {
-        findings: vec![Finding::new(&UNREADABLE_INPUT, "", reason)],
+        findings: vec![crate::rules::reader::unreadable(reason)],
         unreadable: true,
         ..Checked::default()
     }

@@ -9,7 +9,7 @@ mod exposure;
 mod fields_known;
 mod members;
 mod quirks;
-mod reader;
+pub mod reader;
 mod request;
 mod schema;
 

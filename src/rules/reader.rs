@@ -1,7 +1,8 @@
 //! DT001-DT009: the input could not be read as one response (emitted by the readers and the guard).
 use super::define::emitted;
 use super::Rule;
-use crate::finding::{Category, Severity};
+use crate::doc::Node;
+use crate::finding::{Category, Finding, Severity};
 
 pub const INVALID_JSON: Rule = emitted(
     "DT001",
@@ -83,3 +84,196 @@ pub const RESPONSE_BODY_MISSING: Rule = emitted(
     "a captured call of the API has no response body, or one that cannot be decoded",
     "## What it does\nReports a HAR entry for `/topapi/v2/user/get` whose `response.content.text` is missing or empty, or whose base64 body does not decode to UTF-8 text.\n\n## Why is this bad?\nThe response cannot be checked. Browsers leave bodies out when the capture was started late or content saving was off.\n\n## Example\nFails: `\"content\":{\"size\":812,\"mimeType\":\"application/json\"}` without `text`.",
 );
+
+/// What a reader-level finding is about, as its message names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A whole input: a file or standard input.
+    Input,
+    /// A line of an NDJSON input (0-based).
+    Line(u64),
+    /// An item of a HAR's `log.entries` (0-based).
+    Entry(u64),
+    /// The response body of a HAR entry.
+    Body,
+}
+
+impl Subject {
+    /// Whether the subject is one part of a stream that goes on without it.
+    fn is_part(self) -> bool {
+        matches!(self, Self::Line(_) | Self::Entry(_))
+    }
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Input => f.write_str("the input"),
+            Self::Line(index) => write!(f, "line {}", index + 1),
+            Self::Entry(index) => write!(f, "HAR entry {index}"),
+            Self::Body => f.write_str("the response body"),
+        }
+    }
+}
+
+/// DT001: the text is not JSON; `non_finite` when the parser stopped at `NaN` or `Infinity`.
+pub fn invalid_json(subject: Subject, error: &serde_json::Error, non_finite: bool) -> Finding {
+    let message = if non_finite {
+        format!("{subject} is not valid JSON: NaN and Infinity are JavaScript, not JSON (a serializer wrote a non-finite number)")
+    } else {
+        // serde_json's message without its own " at line L column C": the finding carries them.
+        let full = error.to_string();
+        let text = full
+            .rfind(" at line ")
+            .map_or(full.as_str(), |cut| &full[..cut]);
+        let kind = match error.classify() {
+            serde_json::error::Category::Eof if subject == Subject::Input => {
+                "the JSON ends too early".to_owned()
+            }
+            serde_json::error::Category::Eof => format!("{subject} ends too early"),
+            _ => format!("{subject} is not valid JSON"),
+        };
+        if text.contains("recursion limit") {
+            format!(
+                "{kind}: nesting deeper than 128 levels (no response of this API nests beyond 4)"
+            )
+        } else {
+            format!("{kind}: {text}")
+        }
+    };
+    Finding::new(&INVALID_JSON, "", message)
+        .with_help("the capture may be truncated or re-encoded; compare with the raw body")
+}
+
+/// DT002: an input that cannot be opened or read.
+pub fn unreadable(reason: String) -> Finding {
+    Finding::new(&UNREADABLE_INPUT, "", reason)
+}
+
+/// What bytes that are not UTF-8 look like instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotUtf8 {
+    /// They start with a UTF-16 byte order mark.
+    Utf16,
+    /// They start with gzip's magic bytes.
+    Gzip,
+    /// The byte at this offset starts no valid character.
+    At(usize, u8),
+}
+
+/// DT003: the bytes are not UTF-8.
+pub fn invalid_utf8(subject: Subject, what: NotUtf8) -> Finding {
+    let message = match what {
+        NotUtf8::Utf16 => format!("{subject} is UTF-16 (it starts with a UTF-16 byte order mark); JSON bodies must be UTF-8"),
+        NotUtf8::Gzip => format!("{subject} is gzip-compressed (it starts with gzip's magic bytes): the body was saved before decompression"),
+        NotUtf8::At(offset, byte) => format!("{subject} is not UTF-8: byte {offset} (0x{byte:02x}) starts no valid character; binary data or another encoding"),
+    };
+    Finding::new(&INVALID_UTF8, "", message)
+        .with_help("save the body as UTF-8 bytes exactly as received")
+}
+
+/// DT004: nothing but white space.
+pub fn empty_input(subject: Subject) -> Finding {
+    Finding::new(
+        &EMPTY_INPUT,
+        "",
+        format!("{subject} is empty: no JSON value to check"),
+    )
+}
+
+/// DT005: an HTML page where a JSON body should be.
+pub fn html_page(subject: Subject) -> Finding {
+    // A page is a body whatever carried it; "the input" would read as the file's fault.
+    let subject = match subject {
+        Subject::Input => "the body".to_owned(),
+        other => other.to_string(),
+    };
+    Finding::new(
+        &NOT_A_USER_GET_RESPONSE,
+        "",
+        format!("{subject} is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"),
+    )
+    .with_help("retry later, or check that the capture saved the API's body and not a login or error page")
+}
+
+/// DT005: a JSON body of another kind of answer, recognised by its members.
+pub fn foreign_body(body: Node<'_>) -> Option<Finding> {
+    let object = body.is_object().then_some(body)?;
+    if object.contains_key("errcode") {
+        return None;
+    }
+    let message = if object.contains_key("status") && object.contains_key("wait") {
+        "the body is DingTalk's throttling answer ({\"status\":...,\"wait\":...}), not a response of this API"
+    } else if object.contains_key("code") && object.contains_key("message") {
+        "the body has `code` and `message`: it comes from DingTalk's newer API family, not from topapi/v2/user/get"
+    } else {
+        return None;
+    };
+    Some(
+        Finding::new(&NOT_A_USER_GET_RESPONSE, "", message).with_help(
+            "retry later for throttling; check the URL the client called for a newer-API body",
+        ),
+    )
+}
+
+/// DT006: larger than `limit`; `size` when it is known (a stream read up to the limit is not).
+pub fn too_large(subject: Subject, size: Option<u64>, limit: u64) -> Finding {
+    let skipped = if subject.is_part() {
+        "; it was skipped"
+    } else {
+        ""
+    };
+    let message = match size {
+        Some(size) => {
+            format!(
+                "{subject} has {size} bytes, more than the limit of {limit} (--max-size){skipped}"
+            )
+        }
+        None => {
+            format!("{subject} is larger than the limit of {limit} bytes (--max-size){skipped}")
+        }
+    };
+    Finding::new(&INPUT_TOO_LARGE, "", message)
+}
+
+/// DT007: the HAR stops being readable.
+pub fn har_broken(reason: &str) -> Finding {
+    Finding::new(&HAR_BROKEN, "", format!("the HAR breaks here: {reason}"))
+        .with_help("export the capture again; every entry before this point was checked")
+}
+
+/// DT008: item `index` of `log.entries` is not a HAR entry; `object` when it is a JSON object.
+pub fn har_entry_invalid(index: u64, object: bool, reason: &str) -> Finding {
+    let what = if object {
+        "lacks what a HAR entry has (request.method, request.url, response.content)"
+    } else {
+        "is not an object"
+    };
+    Finding::new(
+        &HAR_ENTRY_INVALID,
+        "",
+        format!("item {index} of log.entries {what}: {reason}"),
+    )
+    .with_help("each item of log.entries is an object with request and response (HAR 1.2)")
+}
+
+/// DT009: the entry has no body text.
+pub fn response_body_missing() -> Finding {
+    Finding::new(
+        &RESPONSE_BODY_MISSING,
+        "/response/content",
+        "the captured response has no body text (the export left it out)",
+    )
+    .with_help(
+        "capture again with response bodies saved (devtools: 'Save all as HAR with content')",
+    )
+}
+
+/// DT009: the body is marked base64 but cannot be decoded.
+pub fn response_body_not_base64() -> Finding {
+    Finding::new(
+        &RESPONSE_BODY_MISSING,
+        "/response/content/text",
+        "the response body is marked base64 but is not valid base64",
+    )
+}

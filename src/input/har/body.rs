@@ -7,7 +7,7 @@ use super::entry::Content;
 use crate::doc::Doc;
 use crate::engine::guard::{self, Stop, Subject};
 use crate::finding::Finding;
-use crate::rules::RESPONSE_BODY_MISSING;
+use crate::rules::reader;
 
 /// What an entry's response content holds.
 #[derive(Debug)]
@@ -28,16 +28,7 @@ pub fn is_base64(content: &Content) -> bool {
 /// The body of a response's content.
 pub fn find(content: &Content) -> Body {
     let Some(text) = content.text.as_deref().filter(|t| !t.is_empty()) else {
-        return Body::Missing(Box::new(
-            Finding::new(
-                &RESPONSE_BODY_MISSING,
-                "/response/content",
-                "the captured response has no body text (the export left it out)",
-            )
-            .with_help(
-                "capture again with response bodies saved (devtools: 'Save all as HAR with content')",
-            ),
-        ));
+        return Body::Missing(Box::new(reader::response_body_missing()));
     };
     if !is_base64(content) {
         return Body::Text(text.to_owned());
@@ -47,11 +38,7 @@ pub fn find(content: &Content) -> Body {
             Ok(decoded) => Body::Text(decoded.to_owned()),
             Err(stop) => Body::Stopped(stop),
         },
-        Err(_) => Body::Missing(Box::new(Finding::new(
-            &RESPONSE_BODY_MISSING,
-            "/response/content/text",
-            "the response body is marked base64 but is not valid base64",
-        ))),
+        Err(_) => Body::Missing(Box::new(reader::response_body_not_base64())),
     }
 }
 
@@ -63,7 +50,7 @@ pub fn find(content: &Content) -> Body {
 pub fn parse<'b>(content: &Content, body: &'b str) -> Result<Doc<'b>, Box<Stop>> {
     if content.mime_type.contains("html") {
         return Err(Box::new(Stop {
-            finding: guard::html_page(Subject::Body),
+            finding: reader::html_page(Subject::Body),
             span: (0, 0),
         }));
     }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::finding::Finding;
 use crate::request::HarRequest;
-use crate::rules::HAR_ENTRY_INVALID;
+use crate::rules::reader;
 
 #[derive(Debug, Deserialize)]
 pub struct Content {
@@ -36,20 +36,12 @@ pub struct Entry {
 /// DT008, saying what the item lacks.
 pub fn parse(index: u64, text: &str) -> Result<Entry, Box<Finding>> {
     serde_json::from_str(text).map_err(|error| {
-        let what = if text.starts_with('{') {
-            "lacks what a HAR entry has (request.method, request.url, response.content)"
-        } else {
-            "is not an object"
-        };
         let reason = error.to_string();
         let reason = reason.split(" at line ").next().unwrap_or_default();
-        Box::new(
-            Finding::new(
-                &HAR_ENTRY_INVALID,
-                "",
-                format!("item {index} of log.entries {what}: {reason}"),
-            )
-            .with_help("each item of log.entries is an object with request and response (HAR 1.2)"),
-        )
+        Box::new(reader::har_entry_invalid(
+            index,
+            text.starts_with('{'),
+            reason,
+        ))
     })
 }

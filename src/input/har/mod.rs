@@ -14,9 +14,7 @@ use super::Checked;
 use crate::check::{check_node, placed, Settings};
 use crate::engine::guard::{self, Subject};
 use crate::excerpt::Base;
-use crate::finding::Finding;
 use crate::request::{self, url_path};
-use crate::rules::HAR_BROKEN;
 
 use body::Body;
 use place::EntryText;
@@ -37,12 +35,7 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
     };
     let mut checked = pipeline::run(produce, |item| check_item(item, settings, limit));
     if let Some(broken) = broken {
-        let finding = Finding::new(
-            &HAR_BROKEN,
-            "",
-            format!("the HAR breaks here: {}", broken.message),
-        )
-        .with_help("export the capture again; every entry before this point was checked");
+        let finding = crate::rules::reader::har_broken(&broken.message);
         let mut finding = placed(vec![finding], "", "", broken.at, |_| Some((0, 0)));
         checked.findings.append(&mut finding);
     }
@@ -52,7 +45,7 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
 fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
     match item {
         Item::TooLarge { index, size, at } => {
-            let finding = guard::too_large(Subject::Entry(index), Some(size), limit);
+            let finding = crate::rules::reader::too_large(Subject::Entry(index), Some(size), limit);
             Outcome::with(index, placed(vec![finding], "", "", at, |_| Some((0, 0))))
         }
         Item::NotUtf8 { index, bytes, at } => {
