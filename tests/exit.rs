@@ -110,6 +110,10 @@ fn cases(dir: &Path) -> Vec<Case> {
             })
             .collect();
         invalid.sort();
+        let sample = crate::rule_fixtures::invalid_body(code, rule.name);
+        if !invalid.contains(&sample) {
+            invalid.push(sample);
+        }
         for (n, file) in invalid.iter().enumerate() {
             let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
             let bytes = std::fs::read(file).expect("fixture");

@@ -18,6 +18,21 @@ fn fixture_dir(code: &str, name: &str) -> PathBuf {
         .join(format!("{code}-{name}"))
 }
 
+/// Where a rule's failing body is: its fixture folder's `invalid.*`, or, for the rules
+/// `samples/defects/` shows, that sample (one copy of each defect body).
+pub fn invalid_body(code: &str, name: &str) -> PathBuf {
+    let dir = fixture_dir(code, name);
+    for ext in ["har", "json", "ndjson"] {
+        let own = dir.join(format!("invalid.{ext}"));
+        if own.is_file() {
+            return own;
+        }
+    }
+    root()
+        .join("samples/defects")
+        .join(format!("{code}-{name}.json"))
+}
+
 fn settings_for(dir: &Path) -> dtlint::Settings {
     let profile = dir.join("profile.toml");
     let args = SettingsArgs {
@@ -31,9 +46,9 @@ fn settings_for(dir: &Path) -> dtlint::Settings {
     }
 }
 
-fn findings(dir: &Path, file: &str) -> Vec<serde_json::Value> {
-    let bytes =
-        std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{}/{file}: {e}", dir.display()));
+/// The findings of `path` under the profile of `dir`, reported as coming from `file`.
+fn findings_of(dir: &Path, path: &Path, file: &str) -> Vec<serde_json::Value> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let settings = settings_for(dir);
     let checked = if file.ends_with(".har") {
         check_har(&bytes[..], &settings, Limits::default().max_size)
@@ -63,18 +78,20 @@ fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
             dir.display()
         );
         // Request rules are about captured exchanges, so their fixtures are HAR files.
-        let ext = if dir.join("invalid.har").is_file() {
+        let ext = if dir.join("valid.har").is_file() {
             "har"
         } else {
             "json"
         };
-        let invalid = findings(&dir, &format!("invalid.{ext}"));
+        let invalid_path = invalid_body(rule.code, rule.name);
+        let invalid = findings_of(&dir, &invalid_path, &format!("invalid.{ext}"));
         assert!(
             invalid.iter().any(|f| f["rule"] == rule.code),
             "{} does not fire on its invalid.json: {invalid:#?}",
             rule.code
         );
-        let valid = findings(&dir, &format!("valid.{ext}"));
+        let valid_file = format!("valid.{ext}");
+        let valid = findings_of(&dir, &dir.join(&valid_file), &valid_file);
         assert!(
             !valid.iter().any(|f| f["rule"] == rule.code),
             "{} fires on its valid.json: {valid:#?}",
