@@ -10,7 +10,7 @@ mod fields_known;
 mod members;
 mod quirks;
 pub mod reader;
-mod request;
+pub mod request;
 mod schema;
 
 use crate::caller::Caller;

@@ -1,7 +1,16 @@
 //! DT701-DT709: the request of a captured HAR exchange and its agreement with the response.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use jsonschema::Validator;
+use serde_json::{json, Value};
+
 use super::define::request;
 use super::Rule;
-use crate::finding::Severity;
+use crate::fields::REQUEST_SCHEMA;
+use crate::finding::{Finding, Severity};
+use crate::request::{HarRequest, Normalised};
 
 pub const REQUEST_NOT_POST: Rule = request(
     "DT701",
@@ -74,3 +83,228 @@ pub const HTTP_STATUS_NOT_200: Rule = request(
     "a JSON answer came with an HTTP status other than 200",
     "## What it does\nReports a captured response whose HTTP status is not 200 although its body is JSON. The platform answers errors with 200 and decides by `errcode`.\n\n## Why is this bad?\nA proxy, gateway or mock produced the answer; clients that branch on the status code see an error where the body may say success.\n\n## Example\nFails: status 502 with `{\"errcode\":-1,...}`.",
 );
+
+/// The body parameters the page documents.
+const BODY_PARAMETERS: [&str; 3] = ["userid", "language", "login_id"];
+
+fn validator() -> Option<&'static Validator> {
+    static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let schema: Value = serde_json::from_str(REQUEST_SCHEMA).ok()?;
+            jsonschema::draft202012::options().build(&schema).ok()
+        })
+        .as_ref()
+}
+
+fn non_empty<'a>(map: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str> {
+    map.get(key).map(String::as_str).filter(|v| !v.is_empty())
+}
+
+/// Checks one request; pointers are into the HAR entry.
+pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
+    let normalised = request.normalise();
+    let mut out = Vec::new();
+    let instance = json!({
+        "method": normalised.method,
+        "query": normalised.query,
+        "body": normalised.body,
+    });
+    let body_pointer = if request.post_data.is_some() {
+        "/request/postData"
+    } else {
+        "/request"
+    };
+    if let Some(validator) = validator().filter(|v| !v.is_valid(&instance)) {
+        for error in validator.iter_errors(&instance) {
+            let schema_path = error.schema_path().as_str().to_owned();
+            if schema_path.starts_with("/properties/method") {
+                out.push(
+                    Finding::new(
+                        &REQUEST_NOT_POST,
+                        "/request/method",
+                        format!(
+                            "the request uses {}; the page documents POST only",
+                            normalised.method
+                        ),
+                    )
+                    .with_help("call the API with POST"),
+                );
+            } else if schema_path.starts_with("/properties/query") {
+                let in_body = non_empty(&normalised.body, "access_token").is_some();
+                let message = if in_body {
+                    "`access_token` is sent in the body, as the page's own curl example does, but the page's parameter table puts it in the query string"
+                } else {
+                    "the query string has no `access_token`; the platform answers errcode 88 / sub_code 40000 (access_token blank)"
+                };
+                out.push(
+                    Finding::new(&ACCESS_TOKEN_NOT_IN_QUERY, "/request/url", message)
+                        .with_help("append ?access_token=... to the URL"),
+                );
+            } else if schema_path.starts_with("/properties/body/anyOf") {
+                out.push(
+                    Finding::new(&NO_USER_IDENTIFIER, body_pointer, "the body names neither `userid` nor `login_id`")
+                        .with_help("send the userid of the user to read (or login_id for a DingTalk-built Enterprise Account)"),
+                );
+            } else if schema_path.starts_with("/properties/body/properties/language") {
+                out.push(
+                    Finding::new(
+                        &INVALID_LANGUAGE,
+                        body_pointer,
+                        "`language` is neither zh_CN nor en_US",
+                    )
+                    .with_help("send zh_CN (the default) or en_US"),
+                );
+            }
+        }
+    }
+    let login_id = non_empty(&normalised.body, "login_id");
+    if login_id.is_some() && normalised.body.contains_key("userid") {
+        out.push(
+            Finding::new(
+                &USERID_IGNORED_WITH_LOGIN_ID,
+                body_pointer,
+                "both `login_id` and `userid` are sent; the page says `userid` is ignored when `login_id` is not empty",
+            )
+            .with_help("send only the identifier you mean"),
+        );
+    }
+    for name in normalised.body.keys() {
+        if !BODY_PARAMETERS.contains(&name.as_str()) && name != "access_token" {
+            out.push(Finding::new(
+                &UNKNOWN_REQUEST_PARAMETER,
+                body_pointer,
+                format!("the body parameter `{}` is not documented (the page knows userid, language and login_id)", shorten(name)),
+            ));
+        }
+    }
+    (normalised, out)
+}
+
+fn shorten(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+/// Pairs a request with its parsed response body; pointers are into the response body.
+pub fn correlate(request: &Normalised, body: crate::doc::Node<'_>, status: i64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if status != 200 {
+        out.push(
+            Finding::new(&HTTP_STATUS_NOT_200, "", format!("the JSON answer came with HTTP status {status}; the platform answers with 200 and decides by errcode"))
+                .with_help("a proxy, gateway or mock produced this answer; check the path the call took"),
+        );
+    }
+    // A quoted errcode ("0", as the page's example writes it) is reported as a quirk; read it as its value here.
+    let errcode = body
+        .get("errcode")
+        .and_then(|c| c.as_i64().or_else(|| c.as_str()?.parse().ok()));
+    let success = errcode == Some(0);
+    let Some(result) = body.get("result").filter(|_| success) else {
+        return out;
+    };
+    let text = |key: &str| result.get(key).and_then(crate::doc::Node::as_str);
+    if let Some(login_id) = non_empty(&request.body, "login_id") {
+        if text("login_id") != Some(login_id) {
+            out.push(
+                Finding::new(&LOGIN_ID_RESPONSE_MISMATCH, "/result/login_id", "the request asked for a `login_id`, but `result.login_id` is another or missing")
+                    .with_help("check that the capture pairs the right request and response"),
+            );
+        }
+        if text("exclusive_account_type") != Some("dingtalk") {
+            out.push(
+                Finding::new(&LOGIN_ID_RESPONSE_MISMATCH, "/result", "the request asked by `login_id`, which the page supports only for DingTalk-built Enterprise Accounts, but the response is not one")
+                    .with_help("only DingTalk-built Enterprise Accounts of the caller's organization can be looked up by sign-in name"),
+            );
+        }
+    } else if let Some(userid) = non_empty(&request.body, "userid") {
+        if text("userid") != Some(userid) {
+            out.push(
+                Finding::new(
+                    &USERID_RESPONSE_MISMATCH,
+                    "/result/userid",
+                    "the request asked for a `userid`, but `result.userid` is another or missing",
+                )
+                .with_help("check that the capture pairs the right request and response"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::PostData;
+
+    fn request(method: &str, url: &str, mime: &str, text: &str) -> HarRequest {
+        HarRequest {
+            method: method.into(),
+            url: url.into(),
+            query_string: Vec::new(),
+            post_data: Some(PostData {
+                mime_type: mime.into(),
+                text: Some(text.into()),
+                params: Vec::new(),
+            }),
+        }
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<&str> {
+        findings.iter().map(|f| f.rule.code).collect()
+    }
+
+    #[test]
+    fn the_pages_curl_example_is_flagged() {
+        let r = request(
+            "POST",
+            "https://oapi.dingtalk.io/topapi/v2/user/get",
+            "application/x-www-form-urlencoded;charset=utf-8",
+            "access_token=a894388c&language=zh_CN&login_id=zhangsan&userid=zhangsan",
+        );
+        let (normalised, findings) = check(&r);
+        assert_eq!(codes(&findings), vec!["DT702", "DT704"]);
+        assert!(findings[0].message.contains("curl example"));
+        assert_eq!(
+            normalised.body.get("login_id").map(String::as_str),
+            Some("zhangsan")
+        );
+    }
+
+    #[test]
+    fn a_good_request_passes_and_json_bodies_are_read() {
+        let r = request(
+            "post",
+            "https://oapi.dingtalk.com/topapi/v2/user/get?access_token=t",
+            "application/json",
+            r#"{"userid":"0001","language":"en_US"}"#,
+        );
+        assert!(check(&r).1.is_empty());
+        let r = request(
+            "GET",
+            "https://oapi.dingtalk.com/topapi/v2/user/get",
+            "application/json",
+            r#"{"language":"fr","user_id":"1"}"#,
+        );
+        let findings = check(&r).1;
+        let mut found = codes(&findings);
+        found.sort_unstable();
+        assert_eq!(found, vec!["DT701", "DT702", "DT703", "DT705", "DT706"]);
+    }
+
+    #[test]
+    fn responses_must_answer_their_request() {
+        let mut q = Normalised::default();
+        q.body.insert("userid".into(), "0001".into());
+        let answer = |body: Value, status| {
+            let doc = crate::doc::Doc::from_value(&body);
+            correlate(&q, doc.root(), status)
+        };
+        let body = json!({"errcode":0,"result":{"userid":"0002"}});
+        assert_eq!(codes(&answer(body, 200)), vec!["DT708"]);
+        assert_eq!(codes(&answer(json!({"errcode":60121}), 502)), vec!["DT709"]);
+        q.body.insert("login_id".into(), "zhangsan".into());
+        let body = json!({"errcode":0,"result":{"userid":"0001","login_id":"zhangsan","exclusive_account_type":"dingtalk"}});
+        let doc = crate::doc::Doc::from_value(&body);
+        assert!(correlate(&q, doc.root(), 200).is_empty());
+    }
+}

@@ -14,7 +14,8 @@ use super::Checked;
 use crate::check::{check_node, placed, Settings};
 use crate::engine::guard::{self, Subject};
 use crate::excerpt::Base;
-use crate::request::{self, url_path};
+use crate::request::url_path;
+use crate::rules;
 
 use body::Body;
 use place::EntryText;
@@ -79,7 +80,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
             ..Outcome::default()
         };
     }
-    let (normalised, request_findings) = request::check(&entry.request);
+    let (normalised, request_findings) = rules::request::check(&entry.request);
     // Findings about the exchange point into the entry; those about the response into its body.
     let mut entry_findings = request_findings;
     let mut outcome = Outcome::with(index, Vec::new());
@@ -109,7 +110,8 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                 outcome.responses = 1;
                 body_findings = check_node(value, settings);
                 outcome.present = crate::check::observe(value, settings);
-                let mut correlation = request::correlate(&normalised, value, entry.response.status);
+                let mut correlation =
+                    rules::request::correlate(&normalised, value, entry.response.status);
                 crate::check::set_fingerprints(&mut correlation, value);
                 for mut finding in correlation {
                     // The status is a fact of the exchange, not of the body: point at it in the entry.
