@@ -6,7 +6,6 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::rules::STALE_BASELINE_ENTRY;
 
 /// One recorded finding: where and what, never line numbers and never the value itself.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -110,25 +109,12 @@ impl Baseline {
             .into_iter()
             .filter(|(entry, left)| *left > 0 && checked.contains(&entry.source))
             .map(|(entry, _)| {
-                let at = entry
-                    .entry
-                    .map(|e| format!(" entry {e}"))
-                    .unwrap_or_default();
-                let mut finding = Finding::new(
-                    &STALE_BASELINE_ENTRY,
-                    "",
-                    format!(
-                        "the baseline records {} at {}{at} {} but it no longer occurs",
-                        entry.rule,
-                        entry.source,
-                        if entry.pointer.is_empty() {
-                            "(body)"
-                        } else {
-                            &entry.pointer
-                        }
-                    ),
-                )
-                .with_help("run with --update-baseline to drop stale entries");
+                let mut finding = crate::rules::config::stale_baseline_entry(
+                    &entry.rule,
+                    &entry.source,
+                    entry.entry,
+                    &entry.pointer,
+                );
                 baseline_path.clone_into(&mut finding.source);
                 finding
             })

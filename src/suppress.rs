@@ -1,7 +1,6 @@
 //! Applies the profile's `[[ignore]]` suppressions and reports those that hid nothing (DT902).
 
 use crate::finding::{Finding, Position};
-use crate::rules::UNUSED_SUPPRESSION;
 use crate::settings::Suppress;
 
 fn matches(s: &Suppress, finding: &Finding) -> bool {
@@ -32,12 +31,7 @@ pub fn apply(suppressions: &[Suppress], findings: &mut [Vec<Finding>]) -> Vec<Fi
         .zip(used)
         .filter(|(_, used)| !used)
         .map(|(s, _)| {
-            let mut finding = Finding::new(
-                &UNUSED_SUPPRESSION,
-                "",
-                format!("the suppression ({}) matched no finding", s.summary),
-            )
-            .with_help("remove it, or fix its rule, pointer or path");
+            let mut finding = crate::rules::config::unused_suppression(&s.summary);
             s.profile.clone_into(&mut finding.source);
             finding.position = Some(Position {
                 offset: 0,

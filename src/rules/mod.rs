@@ -1,7 +1,7 @@
 //! The rule registry: every rule's code, name, category, default severity and docs, and the context checks read.
 
 mod account;
-mod config;
+pub mod config;
 mod consistency;
 mod define;
 mod envelope;
