@@ -103,28 +103,49 @@ fn normalise(name: &str) -> String {
         .collect()
 }
 
+/// The lists above, normalised once.
+struct Normalised {
+    names: Vec<(String, Credential)>,
+    not_credentials: Vec<String>,
+    kept: Vec<String>,
+}
+
+fn normalised() -> &'static Normalised {
+    static LISTS: std::sync::OnceLock<Normalised> = std::sync::OnceLock::new();
+    LISTS.get_or_init(|| Normalised {
+        names: NAMES.iter().map(|(n, k)| (normalise(n), *k)).collect(),
+        not_credentials: NOT_CREDENTIALS.iter().map(|n| normalise(n)).collect(),
+        kept: KEPT_IDS.iter().map(|n| normalise(n)).collect(),
+    })
+}
+
 /// The kind of credential a header, parameter, cookie-list or JSON member `name` carries.
 pub fn credential(name: &str) -> Option<Credential> {
     if name.len() > 64 {
         return None;
     }
     let plain = normalise(name);
-    if NOT_CREDENTIALS.iter().any(|n| normalise(n) == plain) {
+    let lists = normalised();
+    if lists.not_credentials.contains(&plain) {
         return None;
     }
-    NAMES
+    lists
+        .names
         .iter()
-        .find(|(n, _)| normalise(n) == plain)
-        .or_else(|| WORDS.iter().find(|(w, _)| plain.contains(w)))
+        .find(|(n, _)| *n == plain)
         .map(|(_, kind)| *kind)
+        .or_else(|| {
+            WORDS
+                .iter()
+                .find(|(w, _)| plain.contains(w))
+                .map(|(_, kind)| *kind)
+        })
 }
 
 /// Whether `name` is an identifier kept as it is (`userid`, `unionid`, `corp_id`, `appkey`).
 pub fn is_kept_id(name: &str) -> bool {
     let plain = normalise(name);
-    plain.ends_with("id")
-        || plain.ends_with("idlist")
-        || KEPT_IDS.iter().any(|n| normalise(n) == plain)
+    plain.ends_with("id") || plain.ends_with("idlist") || normalised().kept.contains(&plain)
 }
 
 /// Every spelling of the listed names and words as they can stand in lowercased text (snake,
