@@ -12,9 +12,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="${1:-$root/bench-corpus}"
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 2; }
 [ -f "$corpus/planted.json" ] || { echo "no corpus at $corpus: run python3 bench/run.py first" >&2; exit 2; }
-cargo build --release --quiet --bin dtlint --example baseline --manifest-path "$root/Cargo.toml"
-dtlint="$root/target/release/dtlint"
-baseline="$root/target/release/examples/baseline"
+cargo build --profile dist --quiet --bin dtlint --example baseline --manifest-path "$root/Cargo.toml"
+dtlint="$root/target/dist/dtlint"
+baseline="$root/target/dist/examples/baseline"
 
 small="$(mktemp -d)"
 trap 'rm -rf "$small"' EXIT

@@ -3,7 +3,7 @@
 
   python3 bench/run.py [--corpus DIR] [--runs N]
 
-Builds the release binary and the baseline example, generates the corpus if it is missing
+Builds the dist binary (release with fat LTO) and the baseline example, generates the corpus if it is missing
 (bench/gen_corpus.py), checks in a warm-up that every planted defect is found by its own rule
 and nothing else is, then reports best-of-N wall times, peak RSS and the ratios the targets
 are stated in. Figures are ratios against baselines run in the same invocation, because the
@@ -20,8 +20,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DTLINT = os.path.join(ROOT, "target", "release", "dtlint")
-BASELINE = os.path.join(ROOT, "target", "release", "examples", "baseline")
+DTLINT = os.path.join(ROOT, "target", "dist", "dtlint")
+BASELINE = os.path.join(ROOT, "target", "dist", "examples", "baseline")
 PROFILE = 'app-type = "internal"\npermissions = ["mobile", "email-profile"]\ncorp-id = "dingcorp0000000001"\n'
 
 
@@ -90,7 +90,7 @@ def main():
     parser.add_argument("--install-tools", action="store_true", help="cargo install jsonschema-cli into CORPUS/tools when missing")
     args = parser.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "dtlint", "--example", "baseline"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--profile", "dist", "--quiet", "--bin", "dtlint", "--example", "baseline"], cwd=ROOT, check=True)
     corpus = args.corpus
     if not os.path.exists(os.path.join(corpus, "planted.json")):
         print("generating the corpus ...", flush=True)
