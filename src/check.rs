@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use crate::caller::Caller;
-use crate::doc::{Doc, Node};
 use crate::excerpt::{Base, Excerpt};
 use crate::finding::{Finding, Position};
+use crate::json::doc::{Doc, Node};
 use crate::locate::{locate, LineIndex};
 use crate::privacy::mask as redact;
 use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE};

@@ -221,7 +221,7 @@ pub fn schema_node_at(pointer: &str) -> Option<&'static Value> {
 }
 
 /// Presence as real traffic means it: `""`, `{}`, `[]` and `null` carry no value.
-pub fn has_value(value: crate::doc::Node<'_>) -> bool {
+pub fn has_value(value: crate::json::doc::Node<'_>) -> bool {
     !value.is_null()
         && !(value.is_empty() && (value.is_string() || value.is_array() || value.is_object()))
 }
@@ -294,7 +294,7 @@ mod tests {
             ("\"x\"", true),
             ("[0]", true),
         ] {
-            let doc = crate::doc::Doc::parse(text).expect("valid JSON");
+            let doc = crate::json::doc::Doc::parse(text).expect("valid JSON");
             assert_eq!(has_value(doc.root()), expected, "{text}");
         }
     }

@@ -32,13 +32,13 @@ pub fn validator() -> &'static Validator {
     VALIDATOR.get_or_init(compile)
 }
 
-/// The same schema compiled for bodies held in a [`Doc`](crate::doc::Doc), which is how every
+/// The same schema compiled for bodies held in a [`Doc`](crate::json::doc::Doc), which is how every
 /// body is validated first.
 ///
 /// # Panics
 /// Never at run time, as for [`validator`].
-pub fn doc_validator() -> &'static Validator<crate::doc::DocJson> {
-    static VALIDATOR: OnceLock<Validator<crate::doc::DocJson>> = OnceLock::new();
+pub fn doc_validator() -> &'static Validator<crate::json::doc::DocJson> {
+    static VALIDATOR: OnceLock<Validator<crate::json::doc::DocJson>> = OnceLock::new();
     VALIDATOR.get_or_init(compile)
 }
 
@@ -131,9 +131,9 @@ pub fn validate(body: &Value) -> Validated<'_> {
     repair(body.clone())
 }
 
-/// Validates a body held in a [`Doc`](crate::doc::Doc) where it lies: its findings, or `None`
+/// Validates a body held in a [`Doc`](crate::json::doc::Doc) where it lies: its findings, or `None`
 /// when a documentation quirk needs the repair path of [`repair`].
-pub fn validate_in_place(body: crate::doc::Node<'_>) -> Option<Vec<Finding>> {
+pub fn validate_in_place(body: crate::json::doc::Node<'_>) -> Option<Vec<Finding>> {
     let validator = doc_validator();
     if validator.is_valid(body) {
         return Some(Vec::new());
@@ -142,7 +142,7 @@ pub fn validate_in_place(body: crate::doc::Node<'_>) -> Option<Vec<Finding>> {
     if errors.iter().any(|e| quirk_of(e).is_some()) {
         return None;
     }
-    let branch = branch_of(body.get("errcode").and_then(crate::doc::Node::as_i64));
+    let branch = branch_of(body.get("errcode").and_then(crate::json::doc::Node::as_i64));
     let mut findings = Vec::new();
     for error in &errors {
         schema_findings(error, &PointerMap::default(), branch, &mut findings);
@@ -521,7 +521,7 @@ mod tests {
     fn in_place_validation_finds_what_the_value_path_finds() {
         let (mut in_place, mut repaired) = (0, 0);
         for (path, value) in bodies() {
-            let doc = crate::doc::Doc::from_value(&value);
+            let doc = crate::json::doc::Doc::from_value(&value);
             let by_value = validate(&value).findings;
             match validate_in_place(doc.root()) {
                 Some(found) => {

@@ -1,6 +1,6 @@
 //! DT501-DT506: a body that disagrees with itself or with the page's units.
 
-use crate::doc::{Doc, Node};
+use crate::json::doc::{Doc, Node};
 
 use super::{
     Ctx, DEPT_NOT_IN_DEPT_LIST, DUPLICATE_DEPT_ID, EXTENSION_NOT_STRING_OBJECT,

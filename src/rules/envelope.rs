@@ -3,9 +3,9 @@
 use super::{
     Ctx, ERROR_RESPONSE, SUB_CODE_MISSING_OR_NOT_NUMERIC, SUCCESS_ERRMSG_NOT_OK, UNKNOWN_ERRCODE,
 };
-use crate::doc::Node;
 use crate::errcodes;
 use crate::finding::Finding;
+use crate::json::doc::Node;
 
 pub fn errmsg_not_ok(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if ctx.errcode() != Some(0) {

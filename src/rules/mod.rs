@@ -10,8 +10,8 @@ mod members;
 pub mod catalogue;
 
 use crate::caller::Caller;
-use crate::doc::Node;
 use crate::finding::{Category, Finding, Severity};
+use crate::json::doc::Node;
 
 pub use catalogue::*;
 

@@ -295,7 +295,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         if trimmed.starts_with('<') || entry.response.content.mime_type.contains("html") {
             body_findings.push(Finding::new(&NOT_A_USER_GET_RESPONSE, "", "the response body is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"));
         } else {
-            match crate::doc::Doc::parse(body) {
+            match crate::json::doc::Doc::parse(body) {
                 Err(error) => body_findings.push(Finding::new(
                     &INVALID_JSON,
                     "",
@@ -368,7 +368,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         // copy, so that neither a token nor its rotation shows in (or changes) a baseline.
         // Parsed again only for the few entries with such findings.
         if !requests.is_empty() {
-            if let Ok(entry_doc) = crate::doc::Doc::parse(&shown_entry) {
+            if let Ok(entry_doc) = crate::json::doc::Doc::parse(&shown_entry) {
                 crate::check::set_fingerprints(&mut requests, entry_doc.root());
             }
         }
