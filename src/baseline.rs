@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
+use crate::json::Pointer;
 use crate::rules::STALE_BASELINE_ENTRY;
 
 /// One recorded finding: where and what, never line numbers and never the value itself.
@@ -14,7 +15,7 @@ pub struct Entry {
     pub rule: String,
     pub source: String,
     pub entry: Option<u64>,
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Hash of the offending value as JSON.
     pub fingerprint: String,
 }
@@ -124,7 +125,7 @@ impl Baseline {
                         if entry.pointer.is_empty() {
                             "(body)"
                         } else {
-                            &entry.pointer
+                            entry.pointer.as_str()
                         }
                     ),
                 )

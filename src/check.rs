@@ -6,6 +6,7 @@ use crate::caller::Caller;
 use crate::excerpt::{Base, Excerpt};
 use crate::finding::{Finding, Position};
 use crate::json::doc::{Doc, Node};
+use crate::json::pointer;
 use crate::locate::{locate, LineIndex};
 use crate::privacy::mask as redact;
 use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE};
@@ -105,14 +106,12 @@ fn fingerprint_at(pointer: &str, value: Option<&Value>) -> String {
     let masked = match value {
         // A personal member's own value: masked by the member's kind.
         Some(Value::String(text)) => {
-            let name = pointer.rsplit('/').next().unwrap_or_default();
-            crate::privacy::mask::personal_kind(&name.replace("~1", "/").replace("~0", "~")).map(
-                |kind| {
-                    let mut shown = text.clone();
-                    crate::privacy::mask::mask(&mut shown, 0..text.len(), kind);
-                    Value::String(shown).to_string()
-                },
-            )
+            let name = pointer::last(pointer).unwrap_or_default();
+            crate::privacy::mask::personal_kind(&name).map(|kind| {
+                let mut shown = text.clone();
+                crate::privacy::mask::mask(&mut shown, 0..text.len(), kind);
+                Value::String(shown).to_string()
+            })
         }
         // A container: its personal members, by name, wherever they stand.
         Some(container @ (Value::Object(_) | Value::Array(_))) => {
@@ -305,8 +304,7 @@ pub fn span_for(text: &str, pointer: &str) -> Option<(usize, usize)> {
     }
     let mut pointer = pointer;
     loop {
-        let cut = pointer.rfind('/')?;
-        pointer = &pointer[..cut];
+        pointer = pointer::parent(pointer)?;
         if let Some(span) = locate(text, pointer) {
             return Some((span.start, 1));
         }

@@ -10,6 +10,10 @@
 //! deep documents), because the last duplicate key wins and each object must be read to
 //! its end before its chosen member is known.
 
+use std::borrow::Cow;
+
+use crate::json::pointer;
+
 /// Byte range of a JSON value (or key) in the source text; `end` is exclusive.
 ///
 /// A string's span includes both quotes, so the slice can be fed back to a JSON parser.
@@ -21,14 +25,14 @@ pub struct Span {
 
 /// Span of the value the pointer designates (`""` = the root value).
 ///
-/// `None` if the pointer is invalid, the value does not exist, or the text is malformed
+/// `None` if the text is not a pointer, the value does not exist, or the text is malformed
 /// before the answer is certain. Because `serde_json` keeps the last of duplicate keys, an
 /// object on the path is read to its closing brace, so a malformed or truncated object
 /// anywhere around the value also gives `None`; content after a value reached only
 /// through arrays is not looked at.
 #[must_use]
 pub fn locate(text: &str, pointer: &str) -> Option<Span> {
-    let tokens = pointer_tokens(pointer)?;
+    let tokens: Vec<Cow<'_, str>> = pointer::tokens(pointer)?.collect();
     find(text, &tokens).map(|found| found.value)
 }
 
@@ -38,7 +42,7 @@ pub fn locate(text: &str, pointer: &str) -> Option<Span> {
 /// array elements have no key), and under the same conditions as [`locate`].
 #[must_use]
 pub fn locate_key(text: &str, pointer: &str) -> Option<Span> {
-    let tokens = pointer_tokens(pointer)?;
+    let tokens: Vec<Cow<'_, str>> = pointer::tokens(pointer)?.collect();
     if tokens.is_empty() {
         return None;
     }
@@ -143,53 +147,6 @@ impl LineIndex {
     }
 }
 
-/// Decodes an RFC 6901 pointer into its unescaped reference tokens.
-///
-/// `""` gives no tokens (the root). `None` for a non-empty pointer not starting with `/`
-/// and for a `~` not followed by `0` or `1`, which RFC 6901 leaves undefined (`serde_json`
-/// keeps such a `~` literally; a pointer built by escaping keys never contains one).
-#[must_use]
-pub fn pointer_tokens(pointer: &str) -> Option<Vec<String>> {
-    if pointer.is_empty() {
-        return Some(Vec::new());
-    }
-    pointer
-        .strip_prefix('/')?
-        .split('/')
-        .map(unescape_token)
-        .collect()
-}
-
-fn unescape_token(raw: &str) -> Option<String> {
-    if !raw.contains('~') {
-        return Some(raw.to_owned());
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c == '~' {
-            match chars.next()? {
-                '0' => out.push('~'),
-                '1' => out.push('/'),
-                _ => return None,
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
-}
-
-/// Matches `serde_json`'s index rules so both agree on which element a token names.
-fn array_index(token: &str) -> Option<usize> {
-    let bytes = token.as_bytes();
-    let leading_zero = bytes.len() > 1 && bytes.first() == Some(&b'0');
-    if bytes.is_empty() || leading_zero || !bytes.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    token.parse().ok()
-}
-
 fn bom_len(bytes: &[u8]) -> usize {
     if bytes.starts_with("\u{feff}".as_bytes()) {
         3
@@ -249,7 +206,7 @@ enum Step {
 
 struct Walk<'t, 'p> {
     s: Scanner<'t>,
-    tokens: &'p [String],
+    tokens: &'p [Cow<'p, str>],
     /// Parsed once here rather than at every element of every array on the path.
     indexes: Vec<Option<usize>>,
     /// Reused across escaped keys so decoding does not allocate per key.
@@ -260,11 +217,11 @@ struct Walk<'t, 'p> {
     result: Option<Found>,
 }
 
-fn find(text: &str, tokens: &[String]) -> Option<Found> {
+fn find(text: &str, tokens: &[Cow<'_, str>]) -> Option<Found> {
     let mut w = Walk {
         s: Scanner::new(text),
         tokens,
-        indexes: tokens.iter().map(|t| array_index(t)).collect(),
+        indexes: tokens.iter().map(|t| pointer::index(t)).collect(),
         scratch: String::new(),
         stack: Vec::new(),
         open_objects: 0,
@@ -596,6 +553,7 @@ fn decode_into(raw: &[u8], out: &mut String) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::Pointer;
     use serde_json::Value;
 
     fn slice(text: &str, span: Span) -> &str {
@@ -627,8 +585,9 @@ mod tests {
         (line, col)
     }
 
-    fn escape_token(key: &str) -> String {
-        key.replace('~', "~0").replace('/', "~1")
+    /// The pointer to member `key` of the value at `ptr`.
+    fn child(ptr: &str, key: &str) -> String {
+        Pointer::from(ptr).child(key).to_string()
     }
 
     const ROLES_PRETTY: &str = r#"{
@@ -648,51 +607,6 @@ mod tests {
     "total": 2
   }
 }"#;
-
-    #[test]
-    fn pointer_tokens_decode_rfc6901() {
-        assert_eq!(pointer_tokens(""), Some(vec![]));
-        assert_eq!(pointer_tokens("/"), Some(vec![String::new()]));
-        assert_eq!(
-            pointer_tokens("//"),
-            Some(vec![String::new(), String::new()])
-        );
-        assert_eq!(pointer_tokens("/a/b"), Some(vec!["a".into(), "b".into()]));
-        assert_eq!(pointer_tokens("/a~1b"), Some(vec!["a/b".into()]));
-        assert_eq!(pointer_tokens("/m~0n"), Some(vec!["m~n".into()]));
-        // ~01 is "~" then "1", not "/": decoding is left to right.
-        assert_eq!(pointer_tokens("/~01"), Some(vec!["~1".into()]));
-        assert_eq!(pointer_tokens("/~10"), Some(vec!["/0".into()]));
-        assert_eq!(
-            pointer_tokens("/中文/😀"),
-            Some(vec!["中文".into(), "😀".into()])
-        );
-        assert_eq!(pointer_tokens("a"), None);
-        assert_eq!(pointer_tokens("#/a"), None);
-        assert_eq!(pointer_tokens("/~"), None);
-        assert_eq!(pointer_tokens("/a~2"), None);
-        assert_eq!(pointer_tokens("/a/~x"), None);
-    }
-
-    #[test]
-    fn array_index_rules_match_serde_json() {
-        assert_eq!(array_index("0"), Some(0));
-        assert_eq!(array_index("12"), Some(12));
-        for bad in [
-            "",
-            "-",
-            "01",
-            "00",
-            "+1",
-            "-1",
-            " 1",
-            "1 ",
-            "1a",
-            "99999999999999999999999",
-        ] {
-            assert_eq!(array_index(bad), None, "{bad:?}");
-        }
-    }
 
     #[test]
     fn pretty_nested_arrays_of_objects() {
@@ -1120,8 +1034,7 @@ mod tests {
         ] {
             let span = locate_key(t, pointer).unwrap();
             let key: String = serde_json::from_str(slice(t, span)).unwrap();
-            let tokens = pointer_tokens(pointer).unwrap();
-            assert_eq!(&key, tokens.last().unwrap(), "{pointer}");
+            assert_eq!(Some(key.into()), pointer::last(pointer), "{pointer}");
             // The value follows its key after a colon.
             let value = locate(t, pointer).unwrap();
             assert!(value.start > span.end);
@@ -1302,8 +1215,8 @@ mod tests {
         while let Some((ptr, key, v)) = todo.pop() {
             match v {
                 Value::Object(map) => {
-                    for (k, child) in map {
-                        todo.push((format!("{ptr}/{}", escape_token(k)), Some(k.clone()), child));
+                    for (k, member) in map {
+                        todo.push((child(&ptr, k), Some(k.clone()), member));
                     }
                 }
                 Value::Array(items) => {
@@ -1331,7 +1244,7 @@ mod tests {
                     }
                 }
                 Some(Value::Object(_)) => {
-                    out.push(format!("{ptr}/{}", escape_token(&gen_string(rng, 3))));
+                    out.push(child(&ptr, &gen_string(rng, 3)));
                 }
                 _ => out.push(format!("{ptr}/0")),
             }

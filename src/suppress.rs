@@ -8,7 +8,7 @@ fn matches(s: &Suppress, finding: &Finding) -> bool {
     s.rules.contains(&finding.rule.code)
         && s.pointer
             .as_ref()
-            .is_none_or(|g| g.is_match(&finding.pointer))
+            .is_none_or(|g| g.is_match(finding.pointer.as_str()))
         && s.path.as_ref().is_none_or(|g| g.is_match(&finding.source))
 }
 

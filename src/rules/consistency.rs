@@ -1,6 +1,7 @@
 //! DT501-DT506: a body that disagrees with itself or with the page's units.
 
 use crate::json::doc::{Doc, Node};
+use crate::json::Pointer;
 
 use super::{
     Ctx, DEPT_NOT_IN_DEPT_LIST, DUPLICATE_DEPT_ID, EXTENSION_NOT_STRING_OBJECT,
@@ -162,13 +163,13 @@ fn too_big(n: &serde_json::Number) -> bool {
 fn numbers_where<'a>(
     body: Node<'a>,
     keep: impl Fn(&serde_json::Number) -> bool,
-) -> Vec<(String, &'a serde_json::Number)> {
+) -> Vec<(Pointer, &'a serde_json::Number)> {
     // An explicit stack: bodies are shallow, but the walk must not recurse on hostile input.
     let mut found = Vec::new();
     if !body.any_number(&keep) {
         return found;
     }
-    let mut stack = vec![(String::new(), body)];
+    let mut stack = vec![(Pointer::root(), body)];
     while let Some((pointer, value)) = stack.pop() {
         if let Some(n) = value.as_number() {
             if keep(n) {
@@ -176,15 +177,14 @@ fn numbers_where<'a>(
             }
         } else if value.is_array() {
             for (i, item) in value.items().enumerate().rev() {
-                stack.push((format!("{pointer}/{i}"), item));
+                let mut child = pointer.clone();
+                child.push_index(i);
+                stack.push((child, item));
             }
         } else if value.is_object() {
             let members: Vec<_> = value.entries().collect();
             for (key, item) in members.into_iter().rev() {
-                stack.push((
-                    format!("{pointer}/{}", crate::finding::escape_token(key)),
-                    item,
-                ));
+                stack.push((pointer.child(key), item));
             }
         }
     }

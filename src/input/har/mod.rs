@@ -231,7 +231,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
     let mut entry_findings: Vec<(Finding, String)> = request_findings
         .into_iter()
         .map(|f| {
-            let p = f.pointer.clone();
+            let p = f.pointer.to_string();
             (f, p)
         })
         .collect();
@@ -321,7 +321,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                     for finding in correlation {
                         if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
                             let mut finding = finding;
-                            "/response/status".clone_into(&mut finding.pointer);
+                            finding.pointer = "/response/status".into();
                             entry_findings.push((finding, "/response/status".to_owned()));
                         } else {
                             body_findings.push(finding);
