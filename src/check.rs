@@ -6,8 +6,8 @@ use crate::caller::Caller;
 use crate::excerpt::{Base, Excerpt};
 use crate::finding::{Finding, Position};
 use crate::json::doc::{Doc, Node};
-use crate::json::pointer;
-use crate::locate::{locate, LineIndex};
+use crate::json::locate::locate;
+use crate::json::{pointer, LineIndex};
 use crate::privacy::mask as redact;
 use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE};
 use crate::schema;
@@ -328,8 +328,8 @@ pub fn placed(
     for finding in &mut findings {
         if let Some((offset, len)) = span(finding) {
             let (line, column) = match &index {
-                Some(index) => index.line_col(text, offset),
-                None => crate::locate::line_col(text, offset),
+                Some(index) => index.line_col(offset),
+                None => crate::json::lines::line_col(text, offset),
             };
             let line = base.line + line - 1;
             let column = if line == base.line {

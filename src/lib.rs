@@ -16,7 +16,6 @@ pub mod fields;
 pub mod finding;
 pub mod input;
 pub mod json;
-pub mod locate;
 pub mod privacy;
 pub mod report;
 pub mod request;

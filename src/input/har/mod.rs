@@ -14,7 +14,7 @@ use super::Checked;
 use crate::check::{check_node, placed, span_for, Settings};
 use crate::excerpt::Base;
 use crate::finding::Finding;
-use crate::locate::locate;
+use crate::json::locate::locate;
 use crate::privacy::mask as redact;
 use crate::request::{self, url_path, HarRequest};
 use crate::rules::{
