@@ -3,11 +3,11 @@
 use serde_json::Value;
 
 use crate::caller::Caller;
-use crate::excerpt::{Base, Excerpt};
-use crate::finding::{Finding, Position};
+use crate::excerpt::Excerpt;
+use crate::finding::Finding;
 use crate::json::doc::{Doc, Node};
-use crate::json::locate::locate;
-use crate::json::{pointer, LineIndex};
+use crate::json::locate::locate_or_ancestor;
+use crate::json::{pointer, LineIndex, Location};
 use crate::privacy::mask as redact;
 use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE};
 use crate::schema;
@@ -214,18 +214,18 @@ pub struct TextCheck {
 
 /// Checks one response given as text; every finding gets its line and column in `text`.
 pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
-    check_text_at(text, Base::START, settings)
+    check_text_at(text, Location::START, settings)
 }
 
-/// Checks one response whose text starts at `base` inside a larger input (an NDJSON line).
-pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
-    let mut check = check_text_unselected(text, base, settings);
+/// Checks one response whose text starts at `origin` inside a larger input (an NDJSON line).
+pub fn check_text_at(text: &str, origin: Location, settings: &Settings) -> TextCheck {
+    let mut check = check_text_unselected(text, origin, settings);
     // Body findings are selected already; the reader's own (empty, HTML, not JSON) are not.
     crate::engine::finish::select(&mut check.findings, &settings.selection);
     check
 }
 
-fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextCheck {
+fn check_text_unselected(text: &str, origin: Location, settings: &Settings) -> TextCheck {
     let body_text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - body_text.len();
     let trimmed = body_text.trim_start();
@@ -236,7 +236,7 @@ fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextChe
             "the input is empty: no JSON value to check",
         );
         return TextCheck {
-            findings: placed(vec![finding], text, text, base, |_| Some((0, 0))),
+            findings: placed(vec![finding], text, text, origin, |_| Some(0..0)),
             parsed: false,
             present: Vec::new(),
         };
@@ -250,7 +250,9 @@ fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextChe
         )
         .with_help("retry later, or check that the capture saved the API's body and not a login or error page");
         return TextCheck {
-            findings: placed(vec![finding], text, text, base, |_| Some((offset, 1))),
+            findings: placed(vec![finding], text, text, origin, |_| {
+                Some(offset..offset + 1)
+            }),
             parsed: false,
             present: Vec::new(),
         };
@@ -269,7 +271,7 @@ fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextChe
             let finding = Finding::new(&INVALID_JSON, "", message)
                 .with_help("the capture may be truncated or re-encoded; compare with the raw body");
             TextCheck {
-                findings: placed(vec![finding], text, text, base, |_| Some((offset, 0))),
+                findings: placed(vec![finding], text, text, origin, |_| Some(offset..offset)),
                 parsed: false,
                 present: Vec::new(),
             }
@@ -289,7 +291,9 @@ fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextChe
                 redact::mask_personal(&mut shown);
             }
             TextCheck {
-                findings: placed(findings, text, &shown, base, |f| span_for(text, &f.pointer)),
+                findings: placed(findings, text, &shown, origin, |f| {
+                    locate_or_ancestor(text, &f.pointer)
+                }),
                 parsed: true,
                 present,
             }
@@ -297,28 +301,15 @@ fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextChe
     }
 }
 
-/// The span of the value at a pointer or, for a missing member, the first byte of its nearest existing parent.
-pub fn span_for(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    if let Some(span) = locate(text, pointer) {
-        return Some((span.start, span.end - span.start));
-    }
-    let mut pointer = pointer;
-    loop {
-        pointer = pointer::parent(pointer)?;
-        if let Some(span) = locate(text, pointer) {
-            return Some((span.start, 1));
-        }
-    }
-}
-
-/// Gives every finding its position and excerpt. `text` is where spans are measured, `shown` the
-/// same text redacted (same length) that excerpts are cut from; both start at `base` in the input.
+/// Gives every finding its position and excerpt. `text` is where ranges are measured, `shown`
+/// the same text redacted (same length) that excerpts are cut from; both start at `origin` in
+/// the input.
 pub fn placed(
     mut findings: Vec<Finding>,
     text: &str,
     shown: &str,
-    base: Base,
-    mut span: impl FnMut(&Finding) -> Option<(usize, usize)>,
+    origin: Location,
+    mut range: impl FnMut(&Finding) -> Option<std::ops::Range<usize>>,
 ) -> Vec<Finding> {
     if findings.is_empty() {
         return findings;
@@ -326,30 +317,13 @@ pub fn placed(
     // An index pays off only for many findings; a few are cheaper counted from the start.
     let index = (findings.len() > 4).then(|| LineIndex::new(text));
     for finding in &mut findings {
-        if let Some((offset, len)) = span(finding) {
-            let (line, column) = match &index {
-                Some(index) => index.line_col(offset),
-                None => crate::json::lines::line_col(text, offset),
+        if let Some(range) = range(finding) {
+            let at = match &index {
+                Some(index) => index.location(range),
+                None => Location::of(text, range),
             };
-            let line = base.line + line - 1;
-            let column = if line == base.line {
-                base.column + column - 1
-            } else {
-                column
-            };
-            finding.position = Some(Position {
-                offset: base.offset + offset,
-                len,
-                line,
-                column,
-            });
-            finding.excerpt = Some(Box::new(Excerpt::cut(
-                shown,
-                base,
-                (offset, len),
-                line,
-                column,
-            )));
+            finding.position = Some(at.within(origin));
+            finding.excerpt = Some(Box::new(Excerpt::cut(shown, origin, at)));
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::json::pointer;
-use crate::json::Pointer;
+use crate::json::{Location, Pointer};
 use crate::rules::Rule;
 
 /// How bad a finding is; the order is from least to most severe so `max()` gives the worst.
@@ -96,17 +96,6 @@ impl fmt::Display for Category {
     }
 }
 
-/// Where in the input text a finding points, once a reporter needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Position {
-    /// Byte offset of the first byte of the offending value in the input text.
-    pub offset: usize,
-    /// Byte length of the value (0 when only a point is known).
-    pub len: usize,
-    pub line: usize,
-    pub column: usize,
-}
-
 /// One problem found in one response (or in an input that could not be read as one).
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -118,7 +107,8 @@ pub struct Finding {
     pub entry: Option<u64>,
     /// RFC 6901 pointer into the response body as received.
     pub pointer: Pointer,
-    pub position: Option<Position>,
+    /// Where the pointer's value is in the input, once the finding is placed.
+    pub position: Option<Location>,
     pub message: String,
     pub help: Option<String>,
     /// The redacted lines around the finding, for snippets.

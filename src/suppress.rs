@@ -1,6 +1,7 @@
 //! Applies the profile's `[[ignore]]` suppressions and reports those that hid nothing (DT902).
 
-use crate::finding::{Finding, Position};
+use crate::finding::Finding;
+use crate::json::Location;
 use crate::rules::UNUSED_SUPPRESSION;
 use crate::settings::Suppress;
 
@@ -39,12 +40,7 @@ pub fn apply(suppressions: &[Suppress], findings: &mut [Vec<Finding>]) -> Vec<Fi
             )
             .with_help("remove it, or fix its rule, pointer or path");
             s.profile.clone_into(&mut finding.source);
-            finding.position = Some(Position {
-                offset: 0,
-                len: 0,
-                line: s.line,
-                column: s.column,
-            });
+            finding.position = Some(Location::point(0, s.line, s.column));
             finding
         })
         .collect()

@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
     if let Some(range) = &range {
         assert!(range.start <= range.end && range.end <= text.len());
         let _ = lines::line_col(text, range.start);
-        let _ = lines::LineIndex::new(text).line_col(range.start);
+        let _ = lines::LineIndex::new(text).location(range.clone());
+    }
+    if let Some(range) = locate::locate_or_ancestor(text, pointer) {
+        assert!(text.get(range).is_some());
     }
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
         if let Some(expected) = value.pointer(pointer) {

@@ -2,8 +2,8 @@
 
 use super::Checked;
 use crate::check::{check_text, placed, Settings};
-use crate::excerpt::Base;
 use crate::finding::Finding;
+use crate::json::Location;
 use crate::rules::{INPUT_TOO_LARGE, INVALID_UTF8};
 
 /// Resource limits of one run.
@@ -64,8 +64,8 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Checked {
     let finding = Finding::new(&INVALID_UTF8, "", message)
         .with_help("save the body as UTF-8 bytes exactly as received");
     Checked {
-        findings: placed(vec![finding], prefix, prefix, Base::START, |_| {
-            Some((valid_up_to, 0))
+        findings: placed(vec![finding], prefix, prefix, Location::START, |_| {
+            Some(valid_up_to..valid_up_to)
         }),
         ..Checked::default()
     }

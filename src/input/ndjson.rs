@@ -5,14 +5,14 @@ use std::io::{BufRead, Read};
 use super::pipeline::{self, Outcome};
 use super::Checked;
 use crate::check::{check_text_at, placed, Settings};
-use crate::excerpt::Base;
 use crate::finding::Finding;
+use crate::json::Location;
 use crate::rules::{INPUT_TOO_LARGE, INVALID_UTF8};
 
 /// One line of the input with where it starts.
 struct Line {
     index: u64,
-    at: Base,
+    at: Location,
     bytes: Result<Vec<u8>, u64>,
 }
 
@@ -23,11 +23,7 @@ pub fn check_ndjson<R: BufRead + Send>(mut reader: R, settings: &Settings, limit
     let mut failed = None;
     let produce = || {
         let mut bytes = Vec::new();
-        let at = Base {
-            offset,
-            line: usize::try_from(index).unwrap_or(usize::MAX) + 1,
-            column: 1,
-        };
+        let at = Location::point(offset, usize::try_from(index).unwrap_or(usize::MAX) + 1, 1);
         let read = match reader
             .by_ref()
             .take(limit.saturating_add(2))
@@ -96,7 +92,7 @@ fn check_line(line: Line, settings: &Settings) -> Outcome {
             );
             return Outcome::with(
                 line.index,
-                placed(vec![finding], "", "", line.at, |_| Some((0, 0))),
+                placed(vec![finding], "", "", line.at, |_| Some(0..0)),
             );
         }
     };
@@ -116,7 +112,7 @@ fn check_line(line: Line, settings: &Settings) -> Outcome {
             return Outcome::with(
                 line.index,
                 placed(vec![finding], prefix, prefix, line.at, |_| {
-                    Some((error.valid_up_to(), 0))
+                    Some(error.valid_up_to()..error.valid_up_to())
                 }),
             );
         }

@@ -1,9 +1,78 @@
-//! Lines and columns of byte offsets, counted as editors count them.
+//! Lines and columns of byte offsets, and the [`Location`] a finding carries from placing to the reporters.
 //!
 //! Editors count characters, not bytes, so a byte column would drift on any non-ASCII text.
 //! Lines end at `'\n'` only (so a CRLF's `'\r'` stays on the line it ends). An offset inside a
 //! multi-byte char is taken as that char, one past the end as the end. A leading BOM is not
 //! counted as a column because editors do not display it.
+
+use std::ops::Range;
+
+/// Where something sits in an input: its bytes, and the line and column its first byte is on.
+///
+/// A finding's place in its input; also where a text checked on its own (an NDJSON line, a HAR
+/// entry) starts inside the input, so that places measured in that text can be carried into
+/// the input with [`within`](Self::within).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// Byte offset of the first byte.
+    pub offset: usize,
+    /// Byte length (0 when only a point is known).
+    pub len: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in chars.
+    pub column: usize,
+}
+
+impl Location {
+    /// The start of an input.
+    pub const START: Self = Self::point(0, 1, 1);
+
+    /// A place without length.
+    #[must_use]
+    pub const fn point(offset: usize, line: usize, column: usize) -> Self {
+        Self {
+            offset,
+            len: 0,
+            line,
+            column,
+        }
+    }
+
+    /// The bytes `range` of `text`, with the line and column [`line_col`] gives.
+    #[must_use]
+    pub fn of(text: &str, range: Range<usize>) -> Self {
+        let (line, column) = line_col(text, range.start);
+        Self::at(range, line, column)
+    }
+
+    /// The bytes `range`, on `line` and `column`.
+    #[must_use]
+    pub fn at(range: Range<usize>, line: usize, column: usize) -> Self {
+        Self {
+            offset: range.start,
+            len: range.end.saturating_sub(range.start),
+            line,
+            column,
+        }
+    }
+
+    /// This place, measured in a text that starts at `origin`, as a place in the whole input.
+    /// Only the text's first line is shifted right by the column the text starts at.
+    #[must_use]
+    pub fn within(self, origin: Self) -> Self {
+        Self {
+            offset: origin.offset + self.offset,
+            len: self.len,
+            line: origin.line + self.line - 1,
+            column: if self.line == 1 {
+                origin.column + self.column - 1
+            } else {
+                self.column
+            },
+        }
+    }
+}
 
 /// 1-based line and 1-based column (in chars) of a byte offset; O(offset) per call.
 #[must_use]
@@ -81,6 +150,13 @@ impl<'t> LineIndex<'t> {
             .saturating_sub(self.chars_before(bytes, line_start))
             + 1;
         (line.max(1), col)
+    }
+
+    /// The bytes `range` of the indexed text as a [`Location`].
+    #[must_use]
+    pub fn location(&self, range: Range<usize>) -> Location {
+        let (line, column) = self.line_col(range.start);
+        Location::at(range, line, column)
     }
 
     fn chars_before(&self, bytes: &[u8], offset: usize) -> usize {
@@ -199,6 +275,19 @@ mod tests {
         for off in 0..=t.len() + 1 {
             assert_eq!(index.line_col(off), naive_line_col(t, off), "offset {off}");
         }
+    }
+
+    #[test]
+    fn within_shifts_only_the_first_line_right() {
+        let origin = Location::point(1000, 7, 5);
+        let first = Location::at(8..14, 1, 9);
+        assert_eq!(first.within(origin), Location::at(1008..1014, 7, 13));
+        let later = Location::at(20..21, 3, 2);
+        assert_eq!(later.within(origin), Location::at(1020..1021, 9, 2));
+        assert_eq!(first.within(Location::START), first);
+        let t = "ab\ncé";
+        assert_eq!(Location::of(t, 4..6), Location::at(4..6, 2, 2));
+        assert_eq!(LineIndex::new(t).location(4..6), Location::of(t, 4..6));
     }
 
     const PIECES: &[&str] = &["a", "é", "中", "😀", " ", "{", "\"", "\t"];

@@ -35,6 +35,22 @@ pub fn locate(text: &str, pointer: &str) -> Option<Range<usize>> {
     find(text, &path)
 }
 
+/// The range of the value at a pointer or, for a missing member, the first byte of its nearest
+/// existing ancestor.
+#[must_use]
+pub fn locate_or_ancestor(text: &str, pointer: &str) -> Option<Range<usize>> {
+    if let Some(range) = locate(text, pointer) {
+        return Some(range);
+    }
+    let mut pointer = pointer;
+    loop {
+        pointer = pointer::parent(pointer)?;
+        if let Some(range) = locate(text, pointer) {
+            return Some(range.start..range.start + 1);
+        }
+    }
+}
+
 /// One token of the pointer, as the walk compares it: with a member key and as an array index.
 struct Token<'p> {
     key: Cow<'p, str>,

@@ -6,5 +6,5 @@ pub mod locate;
 pub mod pointer;
 mod scan;
 
-pub use lines::LineIndex;
+pub use lines::{LineIndex, Location};
 pub use pointer::Pointer;

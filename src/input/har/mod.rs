@@ -11,10 +11,10 @@ pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Outcome};
 use super::Checked;
-use crate::check::{check_node, placed, span_for, Settings};
-use crate::excerpt::Base;
+use crate::check::{check_node, placed, Settings};
 use crate::finding::Finding;
-use crate::json::locate::locate;
+use crate::json::locate::{locate, locate_or_ancestor};
+use crate::json::Location;
 use crate::privacy::mask as redact;
 use crate::request::{self, url_path, HarRequest};
 use crate::rules::{
@@ -67,7 +67,7 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
             format!("the HAR breaks here: {}", broken.message),
         )
         .with_help("export the capture again; every entry before this point was checked");
-        let mut finding = placed(vec![finding], "", "", broken.at, |_| Some((0, 0)));
+        let mut finding = placed(vec![finding], "", "", broken.at, |_| Some(0..0));
         checked.findings.append(&mut finding);
     }
     checked
@@ -82,12 +82,12 @@ fn check_item(item: Item, settings: &Settings) -> Outcome {
                 "",
                 "",
                 at,
-                |_| Some((0, 0)),
+                |_| Some(0..0),
             ),
         ),
         Item::NotUtf8 { index, at } => Outcome::with(
             index,
-            placed(vec![Finding::new(&INVALID_UTF8, "", format!("HAR entry {index} is not UTF-8"))], "", "", at, |_| Some((0, 0))),
+            placed(vec![Finding::new(&INVALID_UTF8, "", format!("HAR entry {index} is not UTF-8"))], "", "", at, |_| Some(0..0)),
         ),
         Item::Entry { index, text, at } => check_entry(index, &text, at, settings),
     }
@@ -169,13 +169,13 @@ fn raw_offset(literal: &str, decoded: usize) -> usize {
 fn entry_finding(
     index: u64,
     text: &str,
-    at: Base,
+    at: Location,
     finding: Finding,
     pointer_in_entry: &str,
 ) -> Vec<Finding> {
     let shown = without_secrets(text);
     let mut placed = placed(vec![finding], text, &shown, at, |_| {
-        span_for(text, pointer_in_entry)
+        locate_or_ancestor(text, pointer_in_entry)
     });
     for f in &mut placed {
         f.entry = Some(index);
@@ -183,7 +183,7 @@ fn entry_finding(
     placed
 }
 
-fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome {
+fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Outcome {
     let entry: Entry = match serde_json::from_str(text) {
         Ok(entry) => entry,
         Err(error) => {
@@ -374,7 +374,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         }
     }
     findings.extend(placed(requests, text, &shown_entry, at, |_| {
-        let span = span_for(text, &pointers[i]);
+        let span = locate_or_ancestor(text, &pointers[i]);
         i += 1;
         span
     }));
@@ -388,13 +388,13 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
         findings.extend(placed(body_findings, text, &shown_entry, at, |f| {
             let (start, literal) = body_literal()?;
             if base64 {
-                return Some((start, literal.len()));
+                return Some(start..start + literal.len());
             }
-            let (offset, len) = span_for(body_text.as_deref()?, &f.pointer).unwrap_or((0, 0));
+            let span = locate_or_ancestor(body_text.as_deref()?, &f.pointer).unwrap_or(0..0);
             let index: &Vec<usize> = raw_cell.get_or_init(|| raw_index(literal));
-            let from = index.get(offset).copied().unwrap_or(0);
-            let to = index.get(offset + len).copied().unwrap_or(from);
-            Some((start + from, to - from))
+            let from = index.get(span.start).copied().unwrap_or(0);
+            let to = index.get(span.end).copied().unwrap_or(from);
+            Some(start + from..start + to)
         }));
         if base64 {
             for f in &mut findings {

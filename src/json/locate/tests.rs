@@ -273,3 +273,20 @@ fn undefined_escapes_read_as_serde_json_reads_them() {
         assert_eq!(Some(&got), v.pointer(pointer), "{pointer}");
     }
 }
+
+#[test]
+fn a_missing_member_is_placed_on_its_nearest_ancestor() {
+    let t = r#"{"result":{"role_list":[{"id":1}]}}"#;
+    let list = t.find('[').unwrap();
+    assert_eq!(
+        locate_or_ancestor(t, "/result/role_list"),
+        locate(t, "/result/role_list")
+    );
+    assert_eq!(
+        locate_or_ancestor(t, "/result/role_list/0/name"),
+        Some(list + 1..list + 2)
+    );
+    assert_eq!(locate_or_ancestor(t, "/result/x~1y/z"), Some(10..11));
+    assert_eq!(locate_or_ancestor(t, "/nope"), Some(0..1));
+    assert_eq!(locate_or_ancestor("[1,", "/5"), None);
+}
