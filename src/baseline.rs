@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
+use crate::json::Pointer;
 
 /// One recorded finding: where and what, never line numbers and never the value itself.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -13,7 +14,7 @@ pub struct Entry {
     pub rule: String,
     pub source: String,
     pub entry: Option<u64>,
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Hash of the offending value as JSON.
     pub fingerprint: String,
 }
@@ -113,7 +114,7 @@ impl Baseline {
                     &entry.rule,
                     &entry.source,
                     entry.entry,
-                    &entry.pointer,
+                    entry.pointer.as_str(),
                 );
                 baseline_path.clone_into(&mut finding.source);
                 finding

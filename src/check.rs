@@ -3,11 +3,12 @@
 use serde_json::Value;
 
 use crate::caller::Caller;
-use crate::doc::{Doc, Node};
 use crate::engine::guard::{self, Subject};
-use crate::excerpt::{Base, Excerpt};
-use crate::finding::{Finding, Position};
-use crate::locate::{locate, LineIndex};
+use crate::excerpt::Excerpt;
+use crate::finding::Finding;
+use crate::json::doc::{Doc, Node};
+use crate::json::locate::locate_or_ancestor;
+use crate::json::{pointer, LineIndex, Location};
 use crate::privacy::mask as redact;
 use crate::rules::{Ctx, CHECKS};
 use crate::schema;
@@ -106,14 +107,12 @@ fn fingerprint_at(pointer: &str, value: Option<&Value>) -> String {
     let masked = match value {
         // A personal member's own value: masked by the member's kind.
         Some(Value::String(text)) => {
-            let name = pointer.rsplit('/').next().unwrap_or_default();
-            crate::privacy::mask::personal_kind(&name.replace("~1", "/").replace("~0", "~")).map(
-                |kind| {
-                    let mut shown = text.clone();
-                    crate::privacy::mask::mask(&mut shown, 0..text.len(), kind);
-                    Value::String(shown).to_string()
-                },
-            )
+            let name = pointer::last(pointer).unwrap_or_default();
+            crate::privacy::mask::personal_kind(&name).map(|kind| {
+                let mut shown = text.clone();
+                crate::privacy::mask::mask(&mut shown, 0..text.len(), kind);
+                Value::String(shown).to_string()
+            })
         }
         // A container: its personal members, by name, wherever they stand.
         Some(container @ (Value::Object(_) | Value::Array(_))) => {
@@ -189,23 +188,25 @@ pub struct TextCheck {
 
 /// Checks one response given as text; every finding gets its line and column in `text`.
 pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
-    check_text_at(text, Base::START, settings)
+    check_text_at(text, Location::START, settings)
 }
 
-/// Checks one response whose text starts at `base` inside a larger input (an NDJSON line).
-pub fn check_text_at(text: &str, base: Base, settings: &Settings) -> TextCheck {
-    let mut check = check_text_unselected(text, base, settings);
+/// Checks one response whose text starts at `origin` inside a larger input (an NDJSON line).
+pub fn check_text_at(text: &str, origin: Location, settings: &Settings) -> TextCheck {
+    let mut check = check_text_unselected(text, origin, settings);
     // Body findings are selected already; the reader's own (empty, HTML, not JSON) are not.
     crate::engine::finish::select(&mut check.findings, &settings.selection);
     check
 }
 
-fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextCheck {
+fn check_text_unselected(text: &str, origin: Location, settings: &Settings) -> TextCheck {
     let doc = match guard::parse(Subject::Input, text) {
         Ok(doc) => doc,
         Err(stop) => {
             return TextCheck {
-                findings: placed(vec![stop.finding], text, text, base, |_| Some(stop.span)),
+                findings: placed(vec![stop.finding], text, text, origin, |_| {
+                    Some(stop.span.clone())
+                }),
                 parsed: false,
                 present: Vec::new(),
             }
@@ -225,35 +226,23 @@ fn check_text_unselected(text: &str, base: Base, settings: &Settings) -> TextChe
         redact::mask_personal(&mut shown);
     }
     TextCheck {
-        findings: placed(findings, text, &shown, base, |f| span_for(text, &f.pointer)),
+        findings: placed(findings, text, &shown, origin, |f| {
+            locate_or_ancestor(text, &f.pointer)
+        }),
         parsed: true,
         present,
     }
 }
 
-/// The span of the value at a pointer or, for a missing member, the first byte of its nearest existing parent.
-pub fn span_for(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    if let Some(span) = locate(text, pointer) {
-        return Some((span.start, span.end - span.start));
-    }
-    let mut pointer = pointer;
-    loop {
-        let cut = pointer.rfind('/')?;
-        pointer = &pointer[..cut];
-        if let Some(span) = locate(text, pointer) {
-            return Some((span.start, 1));
-        }
-    }
-}
-
-/// Gives every finding its position and excerpt. `text` is where spans are measured, `shown` the
-/// same text redacted (same length) that excerpts are cut from; both start at `base` in the input.
+/// Gives every finding its position and excerpt. `text` is where ranges are measured, `shown`
+/// the same text redacted (same length) that excerpts are cut from; both start at `origin` in
+/// the input.
 pub fn placed(
     mut findings: Vec<Finding>,
     text: &str,
     shown: &str,
-    base: Base,
-    mut span: impl FnMut(&Finding) -> Option<(usize, usize)>,
+    origin: Location,
+    mut range: impl FnMut(&Finding) -> Option<std::ops::Range<usize>>,
 ) -> Vec<Finding> {
     if findings.is_empty() {
         return findings;
@@ -261,30 +250,13 @@ pub fn placed(
     // An index pays off only for many findings; a few are cheaper counted from the start.
     let index = (findings.len() > 4).then(|| LineIndex::new(text));
     for finding in &mut findings {
-        if let Some((offset, len)) = span(finding) {
-            let (line, column) = match &index {
-                Some(index) => index.line_col(text, offset),
-                None => crate::locate::line_col(text, offset),
+        if let Some(range) = range(finding) {
+            let at = match &index {
+                Some(index) => index.location(range),
+                None => Location::of(text, range),
             };
-            let line = base.line + line - 1;
-            let column = if line == base.line {
-                base.column + column - 1
-            } else {
-                column
-            };
-            finding.position = Some(Position {
-                offset: base.offset + offset,
-                len,
-                line,
-                column,
-            });
-            finding.excerpt = Some(Box::new(Excerpt::cut(
-                shown,
-                base,
-                (offset, len),
-                line,
-                column,
-            )));
+            finding.position = Some(at.within(origin));
+            finding.excerpt = Some(Box::new(Excerpt::cut(shown, origin, at)));
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -2,6 +2,8 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::json::Location;
+
 /// Lines longer than this are shown as a window around the finding, not whole.
 const MAX_LINE: usize = 240;
 /// Bytes kept on each side of the finding in a windowed line.
@@ -9,35 +11,15 @@ const WINDOW: usize = 80;
 /// The longest stretch of a finding's own value that is shown.
 const MAX_SPAN: usize = 160;
 
-/// Where a text starts inside its input: byte offset, 1-based line and 1-based column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Base {
-    pub offset: usize,
-    pub line: usize,
-    pub column: usize,
-}
-
-impl Base {
-    pub const START: Self = Self {
-        offset: 0,
-        line: 1,
-        column: 1,
-    };
-}
-
 /// The source lines around one finding, already redacted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excerpt {
     pub name: String,
     text: String,
-    /// Absolute byte offset of `text[0]` in the input.
-    offset: usize,
-    /// 0-based line of `text[0]` in the input.
-    line: usize,
-    /// 0-based column (in characters) of `text[0]` within its line.
-    column: usize,
-    /// The part of the finding's span that lies in the excerpt (absolute offsets).
-    pub span: (usize, usize),
+    /// Where `text` starts in the input.
+    start: Location,
+    /// The part of the finding's location that lies in the excerpt.
+    pub span: Location,
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
@@ -57,11 +39,12 @@ fn ceil_boundary(text: &str, mut at: usize) -> usize {
 }
 
 impl Excerpt {
-    /// Cuts the line of `span` (one line of context each side when lines are short) out of `text`.
-    /// `text` starts at `base` in the input; `span` is (offset, len) relative to `text`.
-    pub fn cut(text: &str, base: Base, span: (usize, usize), line: usize, column: usize) -> Self {
-        let start = floor_boundary(text, span.0);
-        let end = ceil_boundary(text, start + span.1.min(MAX_SPAN));
+    /// Cuts the line of `at` (one line of context each side when lines are short) out of `text`.
+    /// `text` starts at `origin` in the input; `at` is measured in `text`.
+    pub fn cut(text: &str, origin: Location, at: Location) -> Self {
+        let Location { line, column, .. } = at.within(origin);
+        let start = floor_boundary(text, at.offset);
+        let end = ceil_boundary(text, start + at.len.min(MAX_SPAN));
         let bytes = text.as_bytes();
         let line_start = bytes[..start]
             .iter()
@@ -110,7 +93,7 @@ impl Excerpt {
         let from_column = if from >= line_start {
             column.saturating_sub(1 + text[from..start].chars().count())
         } else if from == 0 {
-            base.column - 1
+            origin.column - 1
         } else {
             0
         };
@@ -119,10 +102,18 @@ impl Excerpt {
         Self {
             name: String::new(),
             text: text[from..to].to_owned(),
-            offset: base.offset + from,
-            line: from_line,
-            column: from_column,
-            span: (base.offset + start, end - start),
+            start: Location {
+                offset: origin.offset + from,
+                len: to - from,
+                line: from_line + 1,
+                column: from_column + 1,
+            },
+            span: Location {
+                offset: origin.offset + start,
+                len: end - start,
+                line,
+                column,
+            },
         }
     }
 }
@@ -130,8 +121,8 @@ impl Excerpt {
 impl Excerpt {
     /// The (redacted) text of the finding's own span, as shown.
     pub fn value(&self) -> &str {
-        let start = self.span.0.saturating_sub(self.offset);
-        self.text.get(start..start + self.span.1).unwrap_or("")
+        let start = self.span.offset.saturating_sub(self.start.offset);
+        self.text.get(start..start + self.span.len).unwrap_or("")
     }
 }
 
@@ -144,7 +135,7 @@ impl SourceCode for Excerpt {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let local_start = span
             .offset()
-            .checked_sub(self.offset)
+            .checked_sub(self.start.offset)
             .ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::new(
             local_start.into(),
@@ -155,7 +146,7 @@ impl SourceCode for Excerpt {
                 .as_str()
                 .read_span(&local, context_lines_before, context_lines_after)?;
         let column = if contents.line() == 0 {
-            contents.column() + self.column
+            contents.column() + self.start.column - 1
         } else {
             contents.column()
         };
@@ -163,10 +154,10 @@ impl SourceCode for Excerpt {
             self.name.clone(),
             contents.data(),
             SourceSpan::new(
-                (contents.span().offset() + self.offset).into(),
+                (contents.span().offset() + self.start.offset).into(),
                 contents.span().len(),
             ),
-            contents.line() + self.line,
+            contents.line() + self.start.line - 1,
             column,
             contents.line_count(),
         )))
@@ -181,16 +172,16 @@ mod tests {
     fn short_lines_keep_one_line_of_context() {
         let text = "{\n  \"a\": 1,\n  \"b\": \"x\",\n  \"c\": 2\n}";
         let at = text.find("\"x\"").expect("value");
-        let e = Excerpt::cut(text, Base::START, (at, 3), 3, 8);
+        let e = Excerpt::cut(text, Location::START, Location::at(at..at + 3, 3, 8));
         assert_eq!(e.text, "  \"a\": 1,\n  \"b\": \"x\",\n  \"c\": 2");
-        assert_eq!((e.line, e.column), (1, 0));
+        assert_eq!((e.start.line, e.start.column), (2, 1));
     }
 
     #[test]
     fn long_lines_are_windowed_with_the_right_column() {
         let text = format!("{{\"pad\":\"{}\",\"boss\":\"true\"}}", "x".repeat(10_000));
         let at = text.find("\"true\"").expect("value");
-        let e = Excerpt::cut(&text, Base::START, (at, 6), 1, at + 1);
+        let e = Excerpt::cut(&text, Location::START, Location::at(at..at + 6, 1, at + 1));
         assert!(e.text.len() < 200);
         let contents = e
             .read_span(&SourceSpan::new(at.into(), 6), 0, 0)
@@ -199,14 +190,10 @@ mod tests {
     }
 
     #[test]
-    fn base_shifts_offsets_lines_and_columns() {
+    fn origin_shifts_offsets_lines_and_columns() {
         let text = "{\"boss\":\"true\"}";
-        let base = Base {
-            offset: 1000,
-            line: 7,
-            column: 5,
-        };
-        let e = Excerpt::cut(text, base, (8, 6), 7, 13);
+        let origin = Location::point(1000, 7, 5);
+        let e = Excerpt::cut(text, origin, Location::at(8..14, 1, 9));
         let contents = e
             .read_span(&SourceSpan::new(1008.into(), 6), 0, 0)
             .expect("readable");

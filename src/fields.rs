@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use crate::caller::{AppType, Caller, Permission};
+use crate::json::Pointer;
 
 /// The annotated response schema, embedded so the binary never reads or fetches it at run time.
 pub const RESPONSE_SCHEMA: &str = include_str!("../schemas/user-get.response.schema.json");
@@ -43,7 +44,7 @@ pub enum Personal {
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: String,
-    pub pointer: String,
+    pub pointer: Pointer,
     pub json_type: String,
     pub description: String,
     pub withheld_from: Vec<AppType>,
@@ -170,7 +171,7 @@ fn field_from(name: &str, node: &Value) -> Field {
     let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_owned);
     Field {
         name: name.to_owned(),
-        pointer: format!("/result/{name}"),
+        pointer: Pointer::from("/result").child(name),
         json_type: text("type").unwrap_or_else(|| "any".to_owned()),
         description: text("description").unwrap_or_default(),
         withheld_from: node
@@ -207,9 +208,8 @@ fn field_from(name: &str, node: &Value) -> Field {
 /// The schema node that describes the value at an instance pointer, following `properties` and `items`.
 pub fn schema_node_at(pointer: &str) -> Option<&'static Value> {
     let mut node = response_schema();
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        if let Some(child) = node.get("properties").and_then(|p| p.get(&token)) {
+    for token in crate::json::pointer::tokens(pointer)? {
+        if let Some(child) = node.get("properties").and_then(|p| p.get(&*token)) {
             node = child;
         } else if token.bytes().all(|b| b.is_ascii_digit()) && node.get("items").is_some() {
             node = node.get("items")?;
@@ -221,7 +221,7 @@ pub fn schema_node_at(pointer: &str) -> Option<&'static Value> {
 }
 
 /// Presence as real traffic means it: `""`, `{}`, `[]` and `null` carry no value.
-pub fn has_value(value: crate::doc::Node<'_>) -> bool {
+pub fn has_value(value: crate::json::doc::Node<'_>) -> bool {
     !value.is_null()
         && !(value.is_empty() && (value.is_string() || value.is_array() || value.is_object()))
 }
@@ -294,7 +294,7 @@ mod tests {
             ("\"x\"", true),
             ("[0]", true),
         ] {
-            let doc = crate::doc::Doc::parse(text).expect("valid JSON");
+            let doc = crate::json::doc::Doc::parse(text).expect("valid JSON");
             assert_eq!(has_value(doc.root()), expected, "{text}");
         }
     }

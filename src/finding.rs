@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::pointer;
+use crate::json::{Location, Pointer};
 use crate::rules::Rule;
 
 /// How bad a finding is; the order is from least to most severe so `max()` gives the worst.
@@ -94,17 +96,6 @@ impl fmt::Display for Category {
     }
 }
 
-/// Where in the input text a finding points, once a reporter needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Position {
-    /// Byte offset of the first byte of the offending value in the input text.
-    pub offset: usize,
-    /// Byte length of the value (0 when only a point is known).
-    pub len: usize,
-    pub line: usize,
-    pub column: usize,
-}
-
 /// One problem found in one response (or in an input that could not be read as one).
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -115,8 +106,9 @@ pub struct Finding {
     /// Index of the response inside a multi-response input; `None` for a plain JSON file.
     pub entry: Option<u64>,
     /// RFC 6901 pointer into the response body as received.
-    pub pointer: String,
-    pub position: Option<Position>,
+    pub pointer: Pointer,
+    /// Where the pointer's value is in the input, once the finding is placed.
+    pub position: Option<Location>,
     pub message: String,
     pub help: Option<String>,
     /// The redacted lines around the finding, for snippets.
@@ -128,7 +120,7 @@ pub struct Finding {
 impl Finding {
     pub fn new(
         rule: &'static Rule,
-        pointer: impl Into<String>,
+        pointer: impl Into<Pointer>,
         message: impl Into<String>,
     ) -> Self {
         Self {
@@ -173,10 +165,30 @@ impl Finding {
 
 /// Converts a JSON pointer into the dotted path used in messages (`/result/role_list/0/id` → `result.role_list[0].id`).
 pub fn display_path(pointer: &str) -> String {
+    dotted(pointer::tokens(pointer).into_iter().flatten())
+}
+
+/// The field a pointer designates, array indexes folded: `/result/role_list/3/id` → `result.role_list[].id`,
+/// so reports can count findings per field.
+pub fn field_path(pointer: &str) -> String {
+    let folded = pointer::tokens(pointer).into_iter().flatten().map(|t| {
+        if is_index(&t) {
+            "-".into()
+        } else {
+            t
+        }
+    });
+    dotted(folded).replace(".-", "[]")
+}
+
+fn is_index(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn dotted<'p>(tokens: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> String {
     let mut out = String::new();
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+    for token in tokens {
+        if is_index(&token) {
             out.push('[');
             out.push_str(&token);
             out.push(']');
@@ -191,27 +203,6 @@ pub fn display_path(pointer: &str) -> String {
         out.push_str("(body)");
     }
     out
-}
-
-/// The field a pointer designates, array indexes folded: `/result/role_list/3/id` → `result.role_list[].id`,
-/// so reports can count findings per field.
-pub fn field_path(pointer: &str) -> String {
-    let folded: Vec<&str> = pointer
-        .split('/')
-        .map(|t| {
-            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                "-"
-            } else {
-                t
-            }
-        })
-        .collect();
-    display_path(&folded.join("/")).replace(".-", "[]")
-}
-
-/// Escapes one pointer token (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::Value;
 
 use crate::fields::{response_schema, schema_node_at};
-use crate::finding::{display_path, escape_token, Finding};
+use crate::finding::{display_path, Finding};
+use crate::json::pointer::{self, Pointer};
 use crate::rules::{
     Rule, BODY_NOT_AN_OBJECT, ERROR_WITH_RESULT, INVALID_EMAIL, MISSING_REQUIRED_FIELD, NULL_VALUE,
     NUMBER_LIST_AS_STRING, OBJECT_INSTEAD_OF_ARRAY, QUOTED_BOOLEAN, QUOTED_NUMBER,
@@ -32,13 +33,13 @@ pub fn validator() -> &'static Validator {
     VALIDATOR.get_or_init(compile)
 }
 
-/// The same schema compiled for bodies held in a [`Doc`](crate::doc::Doc), which is how every
+/// The same schema compiled for bodies held in a [`Doc`](crate::json::doc::Doc), which is how every
 /// body is validated first.
 ///
 /// # Panics
 /// Never at run time, as for [`validator`].
-pub fn doc_validator() -> &'static Validator<crate::doc::DocJson> {
-    static VALIDATOR: OnceLock<Validator<crate::doc::DocJson>> = OnceLock::new();
+pub fn doc_validator() -> &'static Validator<crate::json::doc::DocJson> {
+    static VALIDATOR: OnceLock<Validator<crate::json::doc::DocJson>> = OnceLock::new();
     VALIDATOR.get_or_init(compile)
 }
 
@@ -67,32 +68,26 @@ pub struct PointerMap {
 #[derive(Debug, Clone)]
 enum Edit {
     /// An object was wrapped into a one-item array at this (working-copy) pointer.
-    Wrapped(String),
+    Wrapped(Pointer),
     /// A string was parsed into the value now at this pointer.
-    Parsed(String),
+    Parsed(Pointer),
 }
 
 impl PointerMap {
     /// The pointer in the body as received that corresponds to a pointer in the repaired copy.
-    pub fn to_original(&self, pointer: &str) -> String {
-        let mut p = pointer.to_owned();
+    pub fn to_original(&self, pointer: &str) -> Pointer {
+        let mut p = Pointer::from(pointer);
         for edit in self.edits.iter().rev() {
             match edit {
                 Edit::Wrapped(at) => {
-                    if let Some(rest) = p
-                        .strip_prefix(at.as_str())
-                        .and_then(|r| r.strip_prefix("/0"))
+                    if let Some(rest) = pointer::strip_prefix(&p, at)
+                        .and_then(|below| pointer::strip_prefix(below, "/0"))
                     {
-                        if rest.is_empty() || rest.starts_with('/') {
-                            p = format!("{at}{rest}");
-                        }
+                        p = Pointer::from(format!("{at}{rest}"));
                     }
                 }
                 Edit::Parsed(at) => {
-                    if p.len() > at.len()
-                        && p.starts_with(at.as_str())
-                        && p.as_bytes()[at.len()] == b'/'
-                    {
+                    if pointer::strip_prefix(&p, at).is_some_and(|below| !below.is_empty()) {
                         p.clone_from(at);
                     }
                 }
@@ -111,7 +106,7 @@ pub struct Validated<'a> {
 
 /// A repair of one documentation quirk.
 struct Repair {
-    pointer: String,
+    pointer: Pointer,
     rule: &'static Rule,
     replacement: Value,
     wraps: bool,
@@ -131,9 +126,9 @@ pub fn validate(body: &Value) -> Validated<'_> {
     repair(body.clone())
 }
 
-/// Validates a body held in a [`Doc`](crate::doc::Doc) where it lies: its findings, or `None`
+/// Validates a body held in a [`Doc`](crate::json::doc::Doc) where it lies: its findings, or `None`
 /// when a documentation quirk needs the repair path of [`repair`].
-pub fn validate_in_place(body: crate::doc::Node<'_>) -> Option<Vec<Finding>> {
+pub fn validate_in_place(body: crate::json::doc::Node<'_>) -> Option<Vec<Finding>> {
     let validator = doc_validator();
     if validator.is_valid(body) {
         return Some(Vec::new());
@@ -142,7 +137,7 @@ pub fn validate_in_place(body: crate::doc::Node<'_>) -> Option<Vec<Finding>> {
     if errors.iter().any(|e| quirk_of(e).is_some()) {
         return None;
     }
-    let branch = branch_of(body.get("errcode").and_then(crate::doc::Node::as_i64));
+    let branch = branch_of(body.get("errcode").and_then(crate::json::doc::Node::as_i64));
     let mut findings = Vec::new();
     for error in &errors {
         schema_findings(error, &PointerMap::default(), branch, &mut findings);
@@ -207,7 +202,7 @@ fn quirk_of(error: &ValidationError<'_>) -> Option<Repair> {
     else {
         return None;
     };
-    let pointer = error.instance_path().as_str().to_owned();
+    let pointer = Pointer::from(error.instance_path().as_str());
     match (expected, error.instance().as_ref()) {
         (JsonType::Boolean, Value::String(s)) if s == "true" || s == "false" => Some(Repair {
             pointer,
@@ -315,10 +310,6 @@ fn repair_found_kind(repair: &Repair) -> &'static str {
     }
 }
 
-fn join(parent: &str, key: &str) -> String {
-    format!("{parent}/{}", escape_token(key))
-}
-
 fn schema_findings(
     error: &ValidationError<'_>,
     map: &PointerMap,
@@ -376,7 +367,7 @@ fn schema_findings(
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            let missing = join(&pointer, name);
+            let missing = pointer.child(name);
             let missing_path = display_path(&missing);
             if schema_path.starts_with("/then") {
                 out.push(
@@ -412,7 +403,7 @@ fn schema_findings(
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for key in unexpected {
-                let field = join(&pointer, key);
+                let field = pointer.child(key);
                 let field_path = display_path(&field);
                 out.push(
                     Finding::new(&UNDOCUMENTED_FIELD, field, format!("`{field_path}` is not documented by the page nor known from real traffic; {branch}"))
@@ -511,7 +502,13 @@ mod tests {
     fn keyed(findings: &[Finding]) -> Vec<(String, String, String)> {
         let mut keys: Vec<_> = findings
             .iter()
-            .map(|f| (f.rule.code.to_owned(), f.pointer.clone(), f.message.clone()))
+            .map(|f| {
+                (
+                    f.rule.code.to_owned(),
+                    f.pointer.to_string(),
+                    f.message.clone(),
+                )
+            })
             .collect();
         keys.sort();
         keys
@@ -521,7 +518,7 @@ mod tests {
     fn in_place_validation_finds_what_the_value_path_finds() {
         let (mut in_place, mut repaired) = (0, 0);
         for (path, value) in bodies() {
-            let doc = crate::doc::Doc::from_value(&value);
+            let doc = crate::json::doc::Doc::from_value(&value);
             let by_value = validate(&value).findings;
             match validate_in_place(doc.root()) {
                 Some(found) => {

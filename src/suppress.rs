@@ -1,13 +1,14 @@
 //! Applies the profile's `[[ignore]]` suppressions and reports those that hid nothing (DT902).
 
-use crate::finding::{Finding, Position};
+use crate::finding::Finding;
+use crate::json::Location;
 use crate::settings::Suppress;
 
 fn matches(s: &Suppress, finding: &Finding) -> bool {
     s.rules.contains(&finding.rule.code)
         && s.pointer
             .as_ref()
-            .is_none_or(|g| g.is_match(&finding.pointer))
+            .is_none_or(|g| g.is_match(finding.pointer.as_str()))
         && s.path.as_ref().is_none_or(|g| g.is_match(&finding.source))
 }
 
@@ -33,12 +34,7 @@ pub fn apply(suppressions: &[Suppress], findings: &mut [Vec<Finding>]) -> Vec<Fi
         .map(|(s, _)| {
             let mut finding = crate::rules::config::unused_suppression(&s.summary);
             s.profile.clone_into(&mut finding.source);
-            finding.position = Some(Position {
-                offset: 0,
-                len: 0,
-                line: s.line,
-                column: s.column,
-            });
+            finding.position = Some(Location::point(0, s.line, s.column));
             finding
         })
         .collect()

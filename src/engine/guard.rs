@@ -3,17 +3,19 @@
 //! and the parse itself. One copy of each check; the findings' wording is the reader family's
 //! (`rules::reader`).
 
-use crate::doc::Doc;
+use std::ops::Range;
+
 use crate::finding::Finding;
+use crate::json::doc::Doc;
 use crate::rules::reader::{self, NotUtf8};
 
 pub use crate::rules::reader::Subject;
 
-/// Where the guard stopped a text: its finding, and the span `(offset, len)` it points at.
+/// Where the guard stopped a text: its finding, and the bytes of the text it points at.
 #[derive(Debug)]
 pub struct Stop {
     pub finding: Finding,
-    pub span: (usize, usize),
+    pub span: Range<usize>,
 }
 
 impl Stop {
@@ -21,7 +23,7 @@ impl Stop {
     pub fn at(finding: Finding, offset: usize, len: usize) -> Box<Self> {
         Box::new(Self {
             finding,
-            span: (offset, len),
+            span: offset..offset + len,
         })
     }
 }
@@ -105,7 +107,7 @@ mod tests {
             "the input is larger than the limit of 4 bytes (--max-size)"
         );
         let stop = bytes(Subject::Entry(1), b"{\"a\":\"\xff\"}", None).expect_err("not UTF-8");
-        assert_eq!(stop.span, (6, 0));
+        assert_eq!(stop.span, 6..6);
         assert!(stop
             .finding
             .message
@@ -127,7 +129,7 @@ mod tests {
             Some("DT004")
         );
         let stop = parse(Subject::Body, "  <html>").expect_err("html");
-        assert_eq!((stop.finding.rule.code, stop.span), ("DT005", (2, 1)));
+        assert_eq!((stop.finding.rule.code, stop.span), ("DT005", 2..3));
         let stop = parse(Subject::Input, "\u{feff}{\"a\": NaN}").expect_err("NaN");
         assert!(stop.finding.message.contains("NaN and Infinity"));
         let stop = parse(Subject::Line(0), "{\"a\":").expect_err("cut");

@@ -3,7 +3,7 @@
 use super::Checked;
 use crate::check::{check_text, placed, Settings};
 use crate::engine::guard::{self, Subject};
-use crate::excerpt::Base;
+use crate::json::Location;
 
 /// Resource limits of one run.
 #[derive(Debug, Clone, Copy)]
@@ -26,10 +26,10 @@ pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checke
         Ok(text) => text,
         Err(stop) => {
             // Positions are counted on the valid prefix, which is all that can be shown as text.
-            let prefix = std::str::from_utf8(&bytes[..stop.span.0]).unwrap_or("");
+            let prefix = std::str::from_utf8(&bytes[..stop.span.start]).unwrap_or("");
             return Checked {
-                findings: placed(vec![stop.finding], prefix, prefix, Base::START, |_| {
-                    Some(stop.span)
+                findings: placed(vec![stop.finding], prefix, prefix, Location::START, |_| {
+                    Some(stop.span.clone())
                 }),
                 ..Checked::default()
             };

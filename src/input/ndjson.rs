@@ -6,12 +6,12 @@ use super::pipeline::{self, Outcome};
 use super::Checked;
 use crate::check::{check_text_at, placed, Settings};
 use crate::engine::guard::{self, Subject};
-use crate::excerpt::Base;
+use crate::json::Location;
 
 /// One line of the input with where it starts.
 struct Line {
     index: u64,
-    at: Base,
+    at: Location,
     bytes: Result<Vec<u8>, u64>,
 }
 
@@ -22,11 +22,7 @@ pub fn check_ndjson<R: BufRead + Send>(mut reader: R, settings: &Settings, limit
     let mut failed = None;
     let produce = || {
         let mut bytes = Vec::new();
-        let at = Base {
-            offset,
-            line: usize::try_from(index).unwrap_or(usize::MAX) + 1,
-            column: 1,
-        };
+        let at = Location::point(offset, usize::try_from(index).unwrap_or(usize::MAX) + 1, 1);
         let read = match reader
             .by_ref()
             .take(limit.saturating_add(2))
@@ -89,18 +85,18 @@ fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
             let finding = crate::rules::reader::too_large(subject, Some(size), limit);
             return Outcome::with(
                 line.index,
-                placed(vec![finding], "", "", line.at, |_| Some((0, 0))),
+                placed(vec![finding], "", "", line.at, |_| Some(0..0)),
             );
         }
     };
     let text = match guard::bytes(subject, &bytes, None) {
         Ok(text) => text,
         Err(stop) => {
-            let prefix = std::str::from_utf8(&bytes[..stop.span.0]).unwrap_or("");
+            let prefix = std::str::from_utf8(&bytes[..stop.span.start]).unwrap_or("");
             return Outcome::with(
                 line.index,
                 placed(vec![stop.finding], prefix, prefix, line.at, |_| {
-                    Some(stop.span)
+                    Some(stop.span.clone())
                 }),
             );
         }

@@ -163,7 +163,7 @@ pub fn redact_cookies(entry_text: &str, shown: &mut String) {
             .map_or(0, Vec::len);
         for i in 0..count {
             if let Some(span) =
-                crate::locate::locate(entry_text, &format!("/{side}/cookies/{i}/value"))
+                crate::json::locate::locate(entry_text, &format!("/{side}/cookies/{i}/value"))
             {
                 if span.end > span.start + 1 {
                     mask(shown, span.start + 1..span.end - 1, Personal::Text);

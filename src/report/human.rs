@@ -152,12 +152,12 @@ impl Diagnostic for Shown<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let excerpt = self.finding.excerpt.as_deref()?;
-        let (offset, len) = excerpt.span;
+        let span = excerpt.span;
         let label = self.finding.rule.name.to_owned();
         Some(Box::new(std::iter::once(LabeledSpan::new(
             Some(label),
-            offset,
-            len.max(1),
+            span.offset,
+            span.len.max(1),
         ))))
     }
 }

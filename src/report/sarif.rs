@@ -72,7 +72,7 @@ fn result(finding: &Finding) -> SarifResult {
         )
         .region(region)
         .build();
-    let mut logical_name = finding.pointer.clone();
+    let mut logical_name = finding.pointer.to_string();
     if let Some(entry) = finding.entry {
         logical_name = format!("entries/{entry}{logical_name}");
     }

@@ -2,8 +2,9 @@
 
 use super::define::consistency;
 use super::{Ctx, Rule};
-use crate::doc::{Doc, Node};
 use crate::finding::{Category, Finding, Severity};
+use crate::json::doc::{Doc, Node};
+use crate::json::Pointer;
 
 pub const DEPT_NOT_IN_DEPT_LIST: Rule = consistency(
     "DT501",
@@ -205,13 +206,13 @@ fn too_big(n: &serde_json::Number) -> bool {
 fn numbers_where<'a>(
     body: Node<'a>,
     keep: impl Fn(&serde_json::Number) -> bool,
-) -> Vec<(String, &'a serde_json::Number)> {
+) -> Vec<(Pointer, &'a serde_json::Number)> {
     // An explicit stack: bodies are shallow, but the walk must not recurse on hostile input.
     let mut found = Vec::new();
     if !body.any_number(&keep) {
         return found;
     }
-    let mut stack = vec![(String::new(), body)];
+    let mut stack = vec![(Pointer::root(), body)];
     while let Some((pointer, value)) = stack.pop() {
         if let Some(n) = value.as_number() {
             if keep(n) {
@@ -219,15 +220,14 @@ fn numbers_where<'a>(
             }
         } else if value.is_array() {
             for (i, item) in value.items().enumerate().rev() {
-                stack.push((format!("{pointer}/{i}"), item));
+                let mut child = pointer.clone();
+                child.push_index(i);
+                stack.push((child, item));
             }
         } else if value.is_object() {
             let members: Vec<_> = value.entries().collect();
             for (key, item) in members.into_iter().rev() {
-                stack.push((
-                    format!("{pointer}/{}", crate::finding::escape_token(key)),
-                    item,
-                ));
+                stack.push((pointer.child(key), item));
             }
         }
     }

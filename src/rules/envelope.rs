@@ -1,9 +1,9 @@
 //! DT603-DT606: the envelope of every answer (`errcode`, `errmsg`, `sub_code`).
 use super::define::envelope;
 use super::{Ctx, Rule};
-use crate::doc::Node;
 use crate::errcodes;
 use crate::finding::{Finding, Severity};
+use crate::json::doc::Node;
 
 pub const SUCCESS_WITHOUT_RESULT: Rule = envelope(
     "DT601",

@@ -4,7 +4,7 @@
 //! members: a linear scan per lookup was the largest single cost of the rules. A small
 //! open-addressing table over the members' names costs one pass to build.
 
-use crate::doc::Node;
+use crate::json::doc::Node;
 
 /// Slots in the table; more than twice the members of a full `result`, so probes stay short.
 const SLOTS: usize = 128;
@@ -82,7 +82,7 @@ fn slot_of(name: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::Doc;
+    use crate::json::doc::Doc;
 
     #[test]
     fn finds_what_get_finds() {

@@ -14,8 +14,8 @@ pub mod request;
 mod schema;
 
 use crate::caller::Caller;
-use crate::doc::Node;
 use crate::finding::{Category, Finding, Severity};
+use crate::json::doc::Node;
 
 pub use account::{
     DOCUMENTED_ACCOUNT_FIELD_MISSING, ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT,

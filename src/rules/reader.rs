@@ -1,8 +1,8 @@
 //! DT001-DT009: the input could not be read as one response (emitted by the readers and the guard).
 use super::define::emitted;
 use super::Rule;
-use crate::doc::Node;
 use crate::finding::{Category, Finding, Severity};
+use crate::json::doc::Node;
 
 pub const INVALID_JSON: Rule = emitted(
     "DT001",

@@ -186,7 +186,11 @@ fn shorten(text: &str) -> String {
 }
 
 /// Pairs a request with its parsed response body; pointers are into the response body.
-pub fn correlate(request: &Normalised, body: crate::doc::Node<'_>, status: i64) -> Vec<Finding> {
+pub fn correlate(
+    request: &Normalised,
+    body: crate::json::doc::Node<'_>,
+    status: i64,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     if status != 200 {
         out.push(
@@ -202,7 +206,7 @@ pub fn correlate(request: &Normalised, body: crate::doc::Node<'_>, status: i64) 
     let Some(result) = body.get("result").filter(|_| success) else {
         return out;
     };
-    let text = |key: &str| result.get(key).and_then(crate::doc::Node::as_str);
+    let text = |key: &str| result.get(key).and_then(crate::json::doc::Node::as_str);
     if let Some(login_id) = non_empty(&request.body, "login_id") {
         if text("login_id") != Some(login_id) {
             out.push(
@@ -296,7 +300,7 @@ mod tests {
         let mut q = Normalised::default();
         q.body.insert("userid".into(), "0001".into());
         let answer = |body: Value, status| {
-            let doc = crate::doc::Doc::from_value(&body);
+            let doc = crate::json::doc::Doc::from_value(&body);
             correlate(&q, doc.root(), status)
         };
         let body = json!({"errcode":0,"result":{"userid":"0002"}});
@@ -304,7 +308,7 @@ mod tests {
         assert_eq!(codes(&answer(json!({"errcode":60121}), 502)), vec!["DT709"]);
         q.body.insert("login_id".into(), "zhangsan".into());
         let body = json!({"errcode":0,"result":{"userid":"0001","login_id":"zhangsan","exclusive_account_type":"dingtalk"}});
-        let doc = crate::doc::Doc::from_value(&body);
+        let doc = crate::json::doc::Doc::from_value(&body);
         assert!(correlate(&q, doc.root(), 200).is_empty());
     }
 }

@@ -4,9 +4,9 @@
 use base64::Engine;
 
 use super::entry::Content;
-use crate::doc::Doc;
 use crate::engine::guard::{self, Stop, Subject};
 use crate::finding::Finding;
+use crate::json::doc::Doc;
 use crate::rules::reader;
 
 /// What an entry's response content holds.
@@ -51,7 +51,7 @@ pub fn parse<'b>(content: &Content, body: &'b str) -> Result<Doc<'b>, Box<Stop>>
     if content.mime_type.contains("html") {
         return Err(Box::new(Stop {
             finding: reader::html_page(Subject::Body),
-            span: (0, 0),
+            span: 0..0,
         }));
     }
     guard::parse(Subject::Body, body)

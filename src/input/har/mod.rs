@@ -13,7 +13,7 @@ use super::pipeline::{self, Outcome};
 use super::Checked;
 use crate::check::{check_node, placed, Settings};
 use crate::engine::guard::{self, Subject};
-use crate::excerpt::Base;
+use crate::json::Location;
 use crate::request::url_path;
 use crate::rules;
 
@@ -37,7 +37,7 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
     let mut checked = pipeline::run(produce, |item| check_item(item, settings, limit));
     if let Some(broken) = broken {
         let finding = crate::rules::reader::har_broken(&broken.message);
-        let mut finding = placed(vec![finding], "", "", broken.at, |_| Some((0, 0)));
+        let mut finding = placed(vec![finding], "", "", broken.at, |_| Some(0..0));
         checked.findings.append(&mut finding);
     }
     checked
@@ -47,21 +47,23 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
     match item {
         Item::TooLarge { index, size, at } => {
             let finding = crate::rules::reader::too_large(Subject::Entry(index), Some(size), limit);
-            Outcome::with(index, placed(vec![finding], "", "", at, |_| Some((0, 0))))
+            Outcome::with(index, placed(vec![finding], "", "", at, |_| Some(0..0)))
         }
         Item::NotUtf8 { index, bytes, at } => {
             let Err(stop) = guard::bytes(Subject::Entry(index), &bytes, None) else {
                 return Outcome::with(index, Vec::new());
             };
-            let prefix = std::str::from_utf8(&bytes[..stop.span.0]).unwrap_or("");
-            let findings = placed(vec![stop.finding], prefix, prefix, at, |_| Some(stop.span));
+            let prefix = std::str::from_utf8(&bytes[..stop.span.start]).unwrap_or("");
+            let findings = placed(vec![stop.finding], prefix, prefix, at, |_| {
+                Some(stop.span.clone())
+            });
             Outcome::with(index, findings)
         }
         Item::Entry { index, text, at } => check_entry(index, &text, at, settings),
     }
 }
 
-fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome {
+fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Outcome {
     let place = EntryText::new(text, at, settings.show_values);
     let entry = match entry::parse(index, text) {
         Ok(entry) => entry,
@@ -116,7 +118,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
                 for mut finding in correlation {
                     // The status is a fact of the exchange, not of the body: point at it in the entry.
                     if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
-                        "/response/status".clone_into(&mut finding.pointer);
+                        finding.pointer = "/response/status".into();
                         entry_findings.push(finding);
                     } else {
                         body_findings.push(finding);
@@ -133,7 +135,7 @@ fn check_entry(index: u64, text: &str, at: Base, settings: &Settings) -> Outcome
     // Findings in the entry fingerprint its values read from the redacted copy, so that
     // neither a token nor its rotation shows in (or changes) a baseline.
     if !entry_findings.is_empty() {
-        if let Ok(shown) = crate::doc::Doc::parse(place.shown(body, base64)) {
+        if let Ok(shown) = crate::json::doc::Doc::parse(place.shown(body, base64)) {
             crate::check::set_fingerprints(&mut entry_findings, shown.root());
         }
     }

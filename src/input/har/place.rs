@@ -4,11 +4,13 @@
 
 use std::cell::OnceCell;
 
-use crate::check::{placed, span_for};
-use crate::excerpt::Base;
+use std::ops::Range;
+
+use crate::check::placed;
 use crate::fields::Personal;
 use crate::finding::{Category, Finding};
-use crate::locate::locate;
+use crate::json::locate::{locate, locate_or_ancestor};
+use crate::json::Location;
 use crate::privacy::mask as redact;
 
 /// What a base64 body's findings add: they cannot point inside the encoded text.
@@ -18,7 +20,7 @@ const BASE64_NOTE: &str = " (position: the base64 body string)";
 /// made on first use: only entries with findings pay for them.
 pub struct EntryText<'t> {
     text: &'t str,
-    at: Base,
+    at: Location,
     show_values: bool,
     /// The text with credentials (and, when asked, personal values) hidden, same length.
     shown: OnceCell<String>,
@@ -29,7 +31,7 @@ pub struct EntryText<'t> {
 }
 
 impl<'t> EntryText<'t> {
-    pub fn new(text: &'t str, at: Base, show_values: bool) -> Self {
+    pub fn new(text: &'t str, at: Location, show_values: bool) -> Self {
         Self {
             text,
             at,
@@ -91,7 +93,7 @@ impl<'t> EntryText<'t> {
         }
         let text = self.text;
         placed(findings, text, self.shown(body, base64), self.at, |f| {
-            span_for(text, &f.pointer)
+            locate_or_ancestor(text, &f.pointer)
         })
     }
 
@@ -101,7 +103,7 @@ impl<'t> EntryText<'t> {
         &self,
         findings: Vec<Finding>,
         body: Option<&str>,
-        stop: Option<(usize, usize)>,
+        stop: Option<Range<usize>>,
         base64: bool,
     ) -> Vec<Finding> {
         if findings.is_empty() {
@@ -115,15 +117,16 @@ impl<'t> EntryText<'t> {
             |f| {
                 let (start, literal) = self.literal()?;
                 if base64 {
-                    return Some((start, literal.len()));
+                    return Some(start..start + literal.len());
                 }
-                let (offset, len) = stop
-                    .or_else(|| span_for(body?, &f.pointer))
-                    .unwrap_or((0, 0));
+                let span = stop
+                    .clone()
+                    .or_else(|| locate_or_ancestor(body?, &f.pointer))
+                    .unwrap_or(0..0);
                 let index = self.raw(literal);
-                let from = index.get(offset).copied().unwrap_or(0);
-                let to = index.get(offset + len).copied().unwrap_or(from);
-                Some((start + from, to - from))
+                let from = index.get(span.start).copied().unwrap_or(0);
+                let to = index.get(span.end).copied().unwrap_or(from);
+                Some(start + from..start + to)
             },
         );
         if base64 {

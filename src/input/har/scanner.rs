@@ -2,13 +2,13 @@
 
 use std::io::BufRead;
 
-use crate::excerpt::Base;
+use crate::json::Location;
 
 /// Where and why a HAR file stops being readable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
     pub message: String,
-    pub at: Base,
+    pub at: Location,
 }
 
 /// One item of `log.entries`, as text, with where it starts in the file.
@@ -17,19 +17,15 @@ pub enum Item {
     Entry {
         index: u64,
         text: String,
-        at: Base,
+        at: Location,
     },
     /// An item larger than the size limit: skipped, not kept.
-    TooLarge {
-        index: u64,
-        size: u64,
-        at: Base,
-    },
+    TooLarge { index: u64, size: u64, at: Location },
     /// An item that is not valid UTF-8, kept for the guard to say where.
     NotUtf8 {
         index: u64,
         bytes: Vec<u8>,
-        at: Base,
+        at: Location,
     },
 }
 
@@ -70,12 +66,8 @@ impl<R: BufRead> Cursor<R> {
         Some(byte)
     }
 
-    fn at(&self) -> Base {
-        Base {
-            offset: self.offset,
-            line: self.line,
-            column: self.column,
-        }
+    fn at(&self) -> Location {
+        Location::point(self.offset, self.line, self.column)
     }
 
     fn skip_ws(&mut self) {
@@ -533,20 +525,12 @@ mod tests {
                 Item::Entry {
                     index: 0,
                     text: "{\"a\":\"}\\\"\"}".into(),
-                    at: Base {
-                        offset: 64,
-                        line: 3,
-                        column: 5
-                    }
+                    at: Location::point(64, 3, 5)
                 },
                 Item::Entry {
                     index: 1,
                     text: "{\"b\":[1,2]}".into(),
-                    at: Base {
-                        offset: 81,
-                        line: 4,
-                        column: 5
-                    }
+                    at: Location::point(81, 4, 5)
                 },
             ]
         );

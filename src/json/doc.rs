@@ -387,22 +387,10 @@ impl<'a> Node<'a> {
 
     /// The value a JSON pointer names, as `Value::pointer` finds it.
     pub fn pointer(self, pointer: &str) -> Option<Self> {
-        if pointer.is_empty() {
-            return Some(self);
-        }
-        let rest = pointer.strip_prefix('/')?;
-        rest.split('/').try_fold(self, |node, token| {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            match node.slot() {
-                Slot::Object { .. } => node.get(&token),
-                Slot::Array { .. } => {
-                    if token.starts_with('+') || (token.starts_with('0') && token.len() > 1) {
-                        return None;
-                    }
-                    node.item(token.parse().ok()?)
-                }
-                _ => None,
-            }
+        super::pointer::tokens(pointer)?.try_fold(self, |node, token| match node.slot() {
+            Slot::Object { .. } => node.get(&token),
+            Slot::Array { .. } => node.item(super::pointer::index(&token)?),
+            _ => None,
         })
     }
 

@@ -1,0 +1,10 @@
+//! The JSON helpers every stage shares: the parsed arena, typed pointers, pointer → byte range, and lines and columns.
+
+pub mod doc;
+pub mod lines;
+pub mod locate;
+pub mod pointer;
+mod scan;
+
+pub use lines::{LineIndex, Location};
+pub use pointer::Pointer;
