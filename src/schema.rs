@@ -1,4 +1,6 @@
-//! Compiles the embedded response schema once, repairs the documentation's quirks in a copy, and maps validator errors to findings.
+//! Compiles the embedded response schema once, validates bodies, and repairs the documentation's
+//! quirks in a copy. What each validator error means is the schema and quirk rule families'
+//! (`rules::schema`, `rules::quirks`).
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -8,14 +10,11 @@ use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::Value;
 
 use crate::fields::{response_schema, schema_node_at};
-use crate::finding::{display_path, Finding};
+use crate::finding::Finding;
 use crate::json::pointer::{self, Pointer};
-use crate::rules::{
-    Rule, BODY_NOT_AN_OBJECT, ERROR_WITH_RESULT, INVALID_EMAIL, MISSING_REQUIRED_FIELD, NULL_VALUE,
-    NUMBER_LIST_AS_STRING, OBJECT_INSTEAD_OF_ARRAY, QUOTED_BOOLEAN, QUOTED_NUMBER,
-    SCHEMA_VIOLATION, SUCCESS_WITHOUT_RESULT, UNDOCUMENTED_FIELD, VALUE_NOT_IN_ENUM,
-    VALUE_TOO_LONG, WRONG_TYPE,
-};
+use crate::rules::quirks::Quirk;
+use crate::rules::schema as schema_rules;
+use crate::rules::schema::shorten;
 
 /// The page's response example, kept verbatim; messages say whether it writes a field the same way.
 const DOCUMENTED_EXAMPLE: &str = include_str!("../samples/documented-example.json");
@@ -107,11 +106,9 @@ pub struct Validated<'a> {
 /// A repair of one documentation quirk.
 struct Repair {
     pointer: Pointer,
-    rule: &'static Rule,
+    quirk: Quirk,
     replacement: Value,
-    wraps: bool,
     found: String,
-    expected: &'static str,
 }
 
 /// Validates one body: quirks become their own findings and are repaired in a copy; what remains is reported as schema findings.
@@ -140,7 +137,8 @@ pub fn validate_in_place(body: crate::json::doc::Node<'_>) -> Option<Vec<Finding
     let branch = branch_of(body.get("errcode").and_then(crate::json::doc::Node::as_i64));
     let mut findings = Vec::new();
     for error in &errors {
-        schema_findings(error, &PointerMap::default(), branch, &mut findings);
+        let pointer = Pointer::from(error.instance_path().as_str());
+        schema_rules::findings(error, &pointer, branch, documented_example(), &mut findings);
     }
     Some(findings)
 }
@@ -161,20 +159,31 @@ pub fn repair(mut work: Value) -> Validated<'static> {
         }
         for repair in repairs {
             let original = map.to_original(&repair.pointer);
-            findings.push(quirk_finding(&repair, &original));
+            let example_same = documented_example()
+                .pointer(&original)
+                .is_some_and(|v| schema_rules::kind_of(v) == repair.quirk.found_kind());
+            findings.push(repair.quirk.finding(&original, &repair.found, example_same));
             if let Some(slot) = work.pointer_mut(&repair.pointer) {
                 *slot = repair.replacement;
             }
-            map.edits.push(if repair.wraps {
-                Edit::Wrapped(repair.pointer)
-            } else {
-                Edit::Parsed(repair.pointer)
-            });
+            map.edits
+                .push(if repair.quirk == Quirk::ObjectInsteadOfArray {
+                    Edit::Wrapped(repair.pointer)
+                } else {
+                    Edit::Parsed(repair.pointer)
+                });
         }
     }
     let branch = branch_label(&work);
     for error in validator.iter_errors(&work) {
-        schema_findings(&error, &map, branch, &mut findings);
+        let pointer = map.to_original(error.instance_path().as_str());
+        schema_rules::findings(
+            &error,
+            &pointer,
+            branch,
+            documented_example(),
+            &mut findings,
+        );
     }
     Validated {
         findings,
@@ -206,21 +215,17 @@ fn quirk_of(error: &ValidationError<'_>) -> Option<Repair> {
     match (expected, error.instance().as_ref()) {
         (JsonType::Boolean, Value::String(s)) if s == "true" || s == "false" => Some(Repair {
             pointer,
-            rule: &QUOTED_BOOLEAN,
+            quirk: Quirk::QuotedBoolean,
             replacement: Value::Bool(s == "true"),
-            wraps: false,
             found: format!("the string {s:?}"),
-            expected: "a boolean",
         }),
         (JsonType::Integer | JsonType::Number, Value::String(s)) => {
             let number = parse_integer(s)?;
             Some(Repair {
                 pointer,
-                rule: &QUOTED_NUMBER,
+                quirk: Quirk::QuotedNumber,
                 replacement: number,
-                wraps: false,
                 found: format!("the string {}", shorten(&format!("{s:?}"))),
-                expected: "a number",
             })
         }
         (JsonType::Array, Value::String(s)) => {
@@ -229,11 +234,9 @@ fn quirk_of(error: &ValidationError<'_>) -> Option<Repair> {
             let all_integers = list.as_array()?.iter().all(|v| v.is_i64() || v.is_u64());
             (items_integer && all_integers).then_some(Repair {
                 pointer,
-                rule: &NUMBER_LIST_AS_STRING,
+                quirk: Quirk::NumberListAsString,
                 replacement: list,
-                wraps: false,
                 found: format!("the string {}", shorten(&format!("{s:?}"))),
-                expected: "an array of numbers",
             })
         }
         (JsonType::Array, Value::Object(_)) => {
@@ -241,10 +244,8 @@ fn quirk_of(error: &ValidationError<'_>) -> Option<Repair> {
             items_object.then(|| Repair {
                 replacement: Value::Array(vec![error.instance().as_ref().clone()]),
                 pointer,
-                rule: &OBJECT_INSTEAD_OF_ARRAY,
-                wraps: true,
+                quirk: Quirk::ObjectInsteadOfArray,
                 found: "a single object".to_owned(),
-                expected: "an array of objects",
             })
         }
         _ => None,
@@ -260,223 +261,6 @@ fn parse_integer(text: &str) -> Option<Value> {
         .map(Value::from)
         .or_else(|_| text.parse::<u64>().map(Value::from))
         .ok()
-}
-
-/// The JSON kind of a value, as messages name it.
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a non-integer number",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn quirk_finding(repair: &Repair, original: &str) -> Finding {
-    let path = display_path(original);
-    let example_same = documented_example()
-        .pointer(original)
-        .is_some_and(|v| kind_of(v) == repair_found_kind(repair));
-    let tail = if example_same {
-        "; the page's own response example writes this field the same way, but its table wins"
-    } else {
-        "; the page's response example writes such fields this way, but its table wins"
-    };
-    let help = match repair.rule.code {
-        "DT201" => "send the JSON literal true or false, without quotes",
-        "DT202" => "send the number without quotes",
-        "DT203" => "send a JSON array such as [2,3,4], not a string holding one",
-        _ => "send an array of objects, even when it holds one object",
-    };
-    Finding::new(
-        repair.rule,
-        original,
-        format!(
-            "`{path}` is {}; the table documents {}{tail}",
-            repair.found, repair.expected
-        ),
-    )
-    .with_help(help)
-}
-
-fn repair_found_kind(repair: &Repair) -> &'static str {
-    if repair.wraps {
-        "an object"
-    } else {
-        "a string"
-    }
-}
-
-fn schema_findings(
-    error: &ValidationError<'_>,
-    map: &PointerMap,
-    branch: &str,
-    out: &mut Vec<Finding>,
-) {
-    let at = error.instance_path().as_str();
-    let schema_path = error.schema_path().as_str();
-    let pointer = map.to_original(at);
-    let path = display_path(&pointer);
-    match error.kind() {
-        ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => article(*t).to_owned(),
-                TypeKind::Multiple(set) => set.iter().map(article).collect::<Vec<_>>().join(" or "),
-            };
-            let found = error.instance();
-            if pointer.is_empty() {
-                out.push(
-                    Finding::new(
-                        &BODY_NOT_AN_OBJECT,
-                        "",
-                        format!(
-                            "the body is {}, but every answer of this API is a JSON object",
-                            kind_of(found)
-                        ),
-                    )
-                    .with_help(
-                        "check that the capture holds the whole body as the platform sent it",
-                    ),
-                );
-                return;
-            }
-            let rule = if found.is_null() {
-                &NULL_VALUE
-            } else {
-                &WRONG_TYPE
-            };
-            let help = if found.is_null() {
-                "leave the field out or send an empty value; the platform never sends null"
-            } else {
-                "send the type the page's table gives"
-            };
-            out.push(
-                Finding::new(
-                    rule,
-                    &pointer,
-                    format!(
-                        "`{path}` is {}, but must be {expected}; {branch}",
-                        kind_of(found)
-                    ),
-                )
-                .with_help(help),
-            );
-        }
-        ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or_default();
-            let missing = pointer.child(name);
-            let missing_path = display_path(&missing);
-            if schema_path.starts_with("/then") {
-                out.push(
-                    Finding::new(&SUCCESS_WITHOUT_RESULT, missing, "`errcode` is 0 but the body has no `result`; a success carries the user in `result`")
-                        .with_help("a success must return the user; an error must have a non-zero errcode"),
-                );
-                return;
-            }
-            let example_too = pointer.is_empty() && documented_example().get(name).is_none();
-            let note = if example_too {
-                " (the page's own response example omits it too, though its table lists it)"
-            } else {
-                ""
-            };
-            out.push(
-                Finding::new(
-                    &MISSING_REQUIRED_FIELD,
-                    missing,
-                    format!("`{missing_path}` is missing{note}; {branch}"),
-                )
-                .with_help("every real answer of this API carries this field"),
-            );
-        }
-        ValidationErrorKind::FalseSchema if schema_path.starts_with("/else") => {
-            out.push(
-                Finding::new(
-                    &ERROR_WITH_RESULT,
-                    &pointer,
-                    "the body has a non-zero `errcode` and also a `result`",
-                )
-                .with_help("an error response carries no user; decide on errcode"),
-            );
-        }
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            for key in unexpected {
-                let field = pointer.child(key);
-                let field_path = display_path(&field);
-                out.push(
-                    Finding::new(&UNDOCUMENTED_FIELD, field, format!("`{field_path}` is not documented by the page nor known from real traffic; {branch}"))
-                        .with_help("find out what the field holds and who may receive it"),
-                );
-            }
-        }
-        ValidationErrorKind::Enum { options } => {
-            let listed = options
-                .as_array()
-                .map(|o| {
-                    o.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            let found = shorten(&error.instance().to_string());
-            out.push(
-                Finding::new(
-                    &VALUE_NOT_IN_ENUM,
-                    &pointer,
-                    format!("`{path}` is {found}, which is not one of {listed}"),
-                )
-                .with_help("use one of the values the page lists; they are case-sensitive"),
-            );
-        }
-        ValidationErrorKind::Format { format } => {
-            out.push(
-                Finding::new(&INVALID_EMAIL, &pointer, format!("`{path}` is not a valid {format} address"))
-                    .with_help("send an address such as user@example.com, or an empty string when there is none"),
-            );
-        }
-        ValidationErrorKind::MaxLength { limit } => {
-            let length = error.instance().as_str().map_or(0, |s| s.chars().count());
-            out.push(
-                Finding::new(
-                    &VALUE_TOO_LONG,
-                    &pointer,
-                    format!("`{path}` has {length} characters; the page allows at most {limit}"),
-                )
-                .with_help("shorten the custom profile attributes"),
-            );
-        }
-        _ => {
-            out.push(Finding::new(
-                &SCHEMA_VIOLATION,
-                &pointer,
-                format!("`{path}`: {}; {branch}", error.masked()),
-            ));
-        }
-    }
-}
-
-fn article(t: JsonType) -> &'static str {
-    match t {
-        JsonType::Array => "an array",
-        JsonType::Boolean => "a boolean",
-        JsonType::Integer => "an integer",
-        JsonType::Null => "null",
-        JsonType::Number => "a number",
-        JsonType::Object => "an object",
-        JsonType::String => "a string",
-    }
-}
-
-/// Quotes at most 60 characters of a value in a message.
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= 60 {
-        return text.to_owned();
-    }
-    let head: String = text.chars().take(57).collect();
-    format!("{head}...")
 }
 
 #[cfg(test)]

@@ -8,10 +8,10 @@ mod envelope;
 mod exposure;
 mod fields_known;
 mod members;
-mod quirks;
+pub mod quirks;
 pub mod reader;
 pub mod request;
-mod schema;
+pub mod schema;
 
 use crate::caller::Caller;
 use crate::finding::{Category, Finding, Severity};

@@ -1,7 +1,7 @@
 //! DT201-DT204: the documentation quirks of the page's example (emitted by the schema repair).
 use super::define::emitted;
 use super::Rule;
-use crate::finding::{Category, Severity};
+use crate::finding::{display_path, Category, Finding, Severity};
 
 pub const QUOTED_BOOLEAN: Rule = emitted(
     "DT201",
@@ -38,3 +38,77 @@ pub const OBJECT_INSTEAD_OF_ARRAY: Rule = emitted(
     "a single object where the table documents an array of objects, as the page's example does",
     "## What it does\nReports `role_list`, `dept_order_list`, `leader_in_dept` or `union_emp_map_list` (Object[] in the table) written as one object, as the page's example writes them.\n\n## Why is this bad?\nA user with two roles or two departments cannot be represented, and clients expecting a list fail.\n\n## Example\nFails: `\"role_list\":{\"id\":100,\"name\":\"Director\",\"group_name\":\"Position\"}`\n\nPasses: `\"role_list\":[{\"id\":100,\"name\":\"Director\",\"group_name\":\"Position\"}]`",
 );
+
+/// The documentation quirks the schema repair recognises, one per rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quirk {
+    /// DT201: `"true"` or `"false"` for a boolean.
+    QuotedBoolean,
+    /// DT202: a string of digits for a number.
+    QuotedNumber,
+    /// DT203: a string holding a list of numbers.
+    NumberListAsString,
+    /// DT204: one object for an array of objects.
+    ObjectInsteadOfArray,
+}
+
+impl Quirk {
+    /// The rule that reports this quirk.
+    pub fn rule(self) -> &'static Rule {
+        match self {
+            Self::QuotedBoolean => &QUOTED_BOOLEAN,
+            Self::QuotedNumber => &QUOTED_NUMBER,
+            Self::NumberListAsString => &NUMBER_LIST_AS_STRING,
+            Self::ObjectInsteadOfArray => &OBJECT_INSTEAD_OF_ARRAY,
+        }
+    }
+
+    /// What the table documents instead, as messages say it.
+    fn expected(self) -> &'static str {
+        match self {
+            Self::QuotedBoolean => "a boolean",
+            Self::QuotedNumber => "a number",
+            Self::NumberListAsString => "an array of numbers",
+            Self::ObjectInsteadOfArray => "an array of objects",
+        }
+    }
+
+    /// The JSON kind of the value the quirk writes, as `rules::schema::kind_of` names it.
+    pub fn found_kind(self) -> &'static str {
+        match self {
+            Self::ObjectInsteadOfArray => "an object",
+            _ => "a string",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Self::QuotedBoolean => "send the JSON literal true or false, without quotes",
+            Self::QuotedNumber => "send the number without quotes",
+            Self::NumberListAsString => {
+                "send a JSON array such as [2,3,4], not a string holding one"
+            }
+            Self::ObjectInsteadOfArray => "send an array of objects, even when it holds one object",
+        }
+    }
+
+    /// The finding for this quirk at `pointer` (as received), where the body has `found`;
+    /// `example_same` when the page's own response example writes this field the same way.
+    pub fn finding(self, pointer: &str, found: &str, example_same: bool) -> Finding {
+        let path = display_path(pointer);
+        let tail = if example_same {
+            "; the page's own response example writes this field the same way, but its table wins"
+        } else {
+            "; the page's response example writes such fields this way, but its table wins"
+        };
+        Finding::new(
+            self.rule(),
+            pointer,
+            format!(
+                "`{path}` is {found}; the table documents {}{tail}",
+                self.expected()
+            ),
+        )
+        .with_help(self.help())
+    }
+}

@@ -1,7 +1,13 @@
 //! DT101-DT111: the body breaks the response schema (emitted by the validator, DT108 and DT111 by checks).
 use super::define::emitted;
 use super::Rule;
-use crate::finding::{Category, Severity};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, ValidationError};
+use serde_json::Value;
+
+use super::{ERROR_WITH_RESULT, SUCCESS_WITHOUT_RESULT};
+use crate::finding::{display_path, Category, Finding, Severity};
+use crate::json::pointer::Pointer;
 
 pub const WRONG_TYPE: Rule = emitted(
     "DT101",
@@ -105,3 +111,188 @@ pub const INTEGER_BEYOND_64_BIT: Rule = Rule {
     summary: "a whole number too large for 64 bits, which no DingTalk id, order or timestamp is",
     explanation: "## What it does\nReports a whole number beyond the signed and unsigned 64-bit range. JSON Schema calls it an integer, but the platform's ids, orders and timestamps are 64-bit (the SDKs declare Long), so such a value cannot have come from the platform.\n\n## Why is this bad?\nParsers store it as a rounded floating-point number or reject it; comparisons with real ids silently fail.\n\n## Example\nFails: `\"dept_id_list\":[18446744073709551616]`\n\nPasses: `\"dept_id_list\":[485770310]`",
 };
+
+/// The findings one validator error gives, at `pointer` in the body as received; `branch` says
+/// which branch of the schema's `if errcode == 0` applied, `example` is the page's response
+/// example (messages say when it has the same defect).
+pub fn findings(
+    error: &ValidationError<'_>,
+    pointer: &Pointer,
+    branch: &str,
+    example: &Value,
+    out: &mut Vec<Finding>,
+) {
+    let schema_path = error.schema_path().as_str();
+    let pointer = pointer.clone();
+    let path = display_path(&pointer);
+    match error.kind() {
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => article(*t).to_owned(),
+                TypeKind::Multiple(set) => set.iter().map(article).collect::<Vec<_>>().join(" or "),
+            };
+            let found = error.instance();
+            if pointer.is_empty() {
+                out.push(
+                    Finding::new(
+                        &BODY_NOT_AN_OBJECT,
+                        "",
+                        format!(
+                            "the body is {}, but every answer of this API is a JSON object",
+                            kind_of(found)
+                        ),
+                    )
+                    .with_help(
+                        "check that the capture holds the whole body as the platform sent it",
+                    ),
+                );
+                return;
+            }
+            let rule = if found.is_null() {
+                &NULL_VALUE
+            } else {
+                &WRONG_TYPE
+            };
+            let help = if found.is_null() {
+                "leave the field out or send an empty value; the platform never sends null"
+            } else {
+                "send the type the page's table gives"
+            };
+            out.push(
+                Finding::new(
+                    rule,
+                    &pointer,
+                    format!(
+                        "`{path}` is {}, but must be {expected}; {branch}",
+                        kind_of(found)
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let missing = pointer.child(name);
+            let missing_path = display_path(&missing);
+            if schema_path.starts_with("/then") {
+                out.push(
+                    Finding::new(&SUCCESS_WITHOUT_RESULT, missing, "`errcode` is 0 but the body has no `result`; a success carries the user in `result`")
+                        .with_help("a success must return the user; an error must have a non-zero errcode"),
+                );
+                return;
+            }
+            let example_too = pointer.is_empty() && example.get(name).is_none();
+            let note = if example_too {
+                " (the page's own response example omits it too, though its table lists it)"
+            } else {
+                ""
+            };
+            out.push(
+                Finding::new(
+                    &MISSING_REQUIRED_FIELD,
+                    missing,
+                    format!("`{missing_path}` is missing{note}; {branch}"),
+                )
+                .with_help("every real answer of this API carries this field"),
+            );
+        }
+        ValidationErrorKind::FalseSchema if schema_path.starts_with("/else") => {
+            out.push(
+                Finding::new(
+                    &ERROR_WITH_RESULT,
+                    &pointer,
+                    "the body has a non-zero `errcode` and also a `result`",
+                )
+                .with_help("an error response carries no user; decide on errcode"),
+            );
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            for key in unexpected {
+                let field = pointer.child(key);
+                let field_path = display_path(&field);
+                out.push(
+                    Finding::new(&UNDOCUMENTED_FIELD, field, format!("`{field_path}` is not documented by the page nor known from real traffic; {branch}"))
+                        .with_help("find out what the field holds and who may receive it"),
+                );
+            }
+        }
+        ValidationErrorKind::Enum { options } => {
+            let listed = options
+                .as_array()
+                .map(|o| {
+                    o.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let found = shorten(&error.instance().to_string());
+            out.push(
+                Finding::new(
+                    &VALUE_NOT_IN_ENUM,
+                    &pointer,
+                    format!("`{path}` is {found}, which is not one of {listed}"),
+                )
+                .with_help("use one of the values the page lists; they are case-sensitive"),
+            );
+        }
+        ValidationErrorKind::Format { format } => {
+            out.push(
+                Finding::new(&INVALID_EMAIL, &pointer, format!("`{path}` is not a valid {format} address"))
+                    .with_help("send an address such as user@example.com, or an empty string when there is none"),
+            );
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            let length = error.instance().as_str().map_or(0, |s| s.chars().count());
+            out.push(
+                Finding::new(
+                    &VALUE_TOO_LONG,
+                    &pointer,
+                    format!("`{path}` has {length} characters; the page allows at most {limit}"),
+                )
+                .with_help("shorten the custom profile attributes"),
+            );
+        }
+        _ => {
+            out.push(Finding::new(
+                &SCHEMA_VIOLATION,
+                &pointer,
+                format!("`{path}`: {}; {branch}", error.masked()),
+            ));
+        }
+    }
+}
+
+/// The JSON kind of a value, as messages name it.
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a non-integer number",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn article(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Array => "an array",
+        JsonType::Boolean => "a boolean",
+        JsonType::Integer => "an integer",
+        JsonType::Null => "null",
+        JsonType::Number => "a number",
+        JsonType::Object => "an object",
+        JsonType::String => "a string",
+    }
+}
+
+/// Quotes at most 60 characters of a value in a message.
+pub fn shorten(text: &str) -> String {
+    if text.chars().count() <= 60 {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(57).collect();
+    format!("{head}...")
+}
