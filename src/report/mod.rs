@@ -127,6 +127,17 @@ pub enum Format {
     Markdown,
 }
 
+/// How `dtlint rules` and `dtlint fields` lay out the registry and the field matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Aligned columns, for a terminal.
+    Table,
+    /// A markdown table, as the README carries it.
+    Markdown,
+    /// JSON, for tools.
+    Json,
+}
+
 /// Options that change how findings are shown, not what is found.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {

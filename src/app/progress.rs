@@ -1,0 +1,32 @@
+//! The progress bar on stderr for long runs on a terminal.
+
+use std::io::{self, IsTerminal};
+
+use dtlint::input::Target;
+
+/// A bar on stderr for long runs on a terminal: inputs done, rate and ETA, or bytes for one
+/// large capture. Hidden (a no-op) off a terminal, with `--quiet`, and for short runs.
+pub fn bar(quiet: bool, targets: &[Target]) -> indicatif::ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = if targets.len() > 1 {
+        indicatif::ProgressBar::new(targets.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} inputs  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        // One input: the bar counts its bytes as they are read (the length is set once it is opened).
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes}  {bytes_per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
+    bar
+}
