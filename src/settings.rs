@@ -1,10 +1,14 @@
 //! Flags plus the profile file (`dtlint.toml`) resolved into one `Settings`; profile errors name the key and the file.
+//!
+//! Errors are plain data ([`SettingsError`]): the command line draws them with miette, pointing
+//! into the profile.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use miette::{miette, LabeledSpan, NamedSource, Report};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -124,6 +128,46 @@ pub struct RulesTable {
     pub deny_warnings: bool,
 }
 
+/// Why flags and a profile could not be resolved into settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsError {
+    /// What is wrong, naming the flag, or the profile and its key.
+    pub message: String,
+    /// What to do about it, when the message alone does not say.
+    pub help: Option<String>,
+    /// The profile the error lies in, when it lies in one.
+    pub profile: Option<ProfileText>,
+}
+
+/// A profile's name and text, and where in it an error lies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileText {
+    /// The profile's path, as given or found.
+    pub name: String,
+    /// The whole text of the profile.
+    pub text: String,
+    /// The bytes of the offending value, when known.
+    pub span: Option<Range<usize>>,
+}
+
+impl SettingsError {
+    fn new(message: String) -> Self {
+        Self {
+            message,
+            help: None,
+            profile: None,
+        }
+    }
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
 /// A profile file with its text, for errors that point into it.
 struct Loaded {
     path: PathBuf,
@@ -157,19 +201,18 @@ pub fn find_profile(start: &Path) -> Option<PathBuf> {
         })
 }
 
-fn load(path: &Path) -> Result<Loaded, Report> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| miette!("cannot read the profile {}: {e}", path.display()))?;
-    let profile = toml::from_str::<Profile>(&text).map_err(|error| {
-        let mut report = miette!(
-            labels = error.span().map(|s| LabeledSpan::at(s, "here")).into_iter().collect::<Vec<_>>(),
-            help = "keys: app-type, permissions, corp-id, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason",
-            "invalid profile {}: {}",
-            path.display(),
-            error.message()
-        );
-        report = report.with_source_code(NamedSource::new(path.display().to_string(), text.clone()));
-        report
+fn load(path: &Path) -> Result<Loaded, SettingsError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        SettingsError::new(format!("cannot read the profile {}: {e}", path.display()))
+    })?;
+    let profile = toml::from_str::<Profile>(&text).map_err(|error| SettingsError {
+        message: format!("invalid profile {}: {}", path.display(), error.message()),
+        help: Some("keys: app-type, permissions, corp-id, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason".to_owned()),
+        profile: Some(ProfileText {
+            name: path.display().to_string(),
+            text: text.clone(),
+            span: error.span(),
+        }),
     })?;
     Ok(Loaded {
         path: path.to_path_buf(),
@@ -179,19 +222,26 @@ fn load(path: &Path) -> Result<Loaded, Report> {
 }
 
 /// An error about a value of the profile, pointing at it.
-fn value_error(loaded: &Loaded, span: std::ops::Range<usize>, key: &str, message: &str) -> Report {
-    miette!(
-        labels = vec![LabeledSpan::at(span, "here")],
-        "invalid profile {}: `{key}`: {message}",
-        loaded.path.display()
-    )
-    .with_source_code(NamedSource::new(
-        loaded.path.display().to_string(),
-        loaded.text.clone(),
-    ))
+fn value_error(loaded: &Loaded, span: Range<usize>, key: &str, message: &str) -> SettingsError {
+    SettingsError {
+        message: format!(
+            "invalid profile {}: `{key}`: {message}",
+            loaded.path.display()
+        ),
+        help: None,
+        profile: Some(ProfileText {
+            name: loaded.path.display().to_string(),
+            text: loaded.text.clone(),
+            span: Some(span),
+        }),
+    }
 }
 
-fn selectors(loaded: &Loaded, key: &str, list: &[Spanned<String>]) -> Result<Vec<String>, Report> {
+fn selectors(
+    loaded: &Loaded,
+    key: &str,
+    list: &[Spanned<String>],
+) -> Result<Vec<String>, SettingsError> {
     list.iter()
         .map(|item| {
             matching(item.get_ref())
@@ -203,10 +253,10 @@ fn selectors(loaded: &Loaded, key: &str, list: &[Spanned<String>]) -> Result<Vec
 
 fn glob(
     loaded: &Loaded,
-    span: std::ops::Range<usize>,
+    span: Range<usize>,
     key: &str,
     pattern: &str,
-) -> Result<globset::GlobMatcher, Report> {
+) -> Result<globset::GlobMatcher, SettingsError> {
     globset::GlobBuilder::new(pattern)
         .literal_separator(false)
         .build()
@@ -214,7 +264,7 @@ fn glob(
         .map_err(|e| value_error(loaded, span, key, &e.to_string()))
 }
 
-fn suppression(loaded: &Loaded, item: &Spanned<Suppression>) -> Result<Suppress, Report> {
+fn suppression(loaded: &Loaded, item: &Spanned<Suppression>) -> Result<Suppress, SettingsError> {
     let span = item.span();
     let s = item.get_ref();
     let rules =
@@ -264,7 +314,7 @@ fn suppression(loaded: &Loaded, item: &Spanned<Suppression>) -> Result<Suppress,
 ///
 /// # Errors
 /// An unreadable or invalid profile, or a selector or severity that names nothing.
-pub fn resolve(args: &SettingsArgs) -> Result<Resolved, Report> {
+pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
     let path = match &args.profile {
         Some(path) => Some(path.clone()),
         None if args.no_profile => None,
@@ -310,11 +360,13 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, Report> {
     extend.extend(args.extend_select.iter().cloned());
     ignore.extend(args.ignore.iter().cloned());
     for text in &args.severity {
-        severities
-            .push(parse_severity_override(text).map_err(|m| miette!("--severity {text}: {m}"))?);
+        severities.push(
+            parse_severity_override(text)
+                .map_err(|m| SettingsError::new(format!("--severity {text}: {m}")))?,
+        );
     }
     let selection = Selection::resolve(&select, &extend, &ignore, &severities)
-        .map_err(|m| miette!("invalid rule selection: {m}"))?;
+        .map_err(|m| SettingsError::new(format!("invalid rule selection: {m}")))?;
     let mut suppressions = Vec::new();
     if let Some(loaded) = &loaded {
         for item in &loaded.profile.ignore {

@@ -7,7 +7,7 @@ use dtlint::report::{self, Run, Style};
 use dtlint::{audit, baseline, rules, settings, suppress};
 
 use super::cli::{AuditArgs, AuditFormat, CheckArgs, ColorChoice};
-use super::{exit_status, progress, ExitStatus, RunError};
+use super::{exit_status, profile, progress, ExitStatus, RunError};
 
 pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     let check = CheckArgs {
@@ -67,7 +67,7 @@ fn checked_run_observing(
     args: &CheckArgs,
     observe: bool,
 ) -> Result<(Run, settings::Resolved), RunError> {
-    let mut resolved = settings::resolve(&args.settings).map_err(RunError::Usage)?;
+    let mut resolved = profile::resolve(&args.settings)?;
     resolved.settings.observe = observe;
     let walk = WalkOptions {
         hidden: args.hidden,

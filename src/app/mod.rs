@@ -2,6 +2,7 @@
 
 pub mod cli;
 mod commands;
+mod profile;
 mod progress;
 
 use std::io::{self, Write};
