@@ -18,6 +18,7 @@ pub mod finding;
 pub mod input;
 pub mod locate;
 pub mod privacy;
+pub mod progress;
 pub mod report;
 pub mod request;
 pub mod rules;

@@ -15,6 +15,7 @@ pub use walk::{collect, Collected, InputFormat, Target, WalkOptions};
 
 use crate::check::Settings;
 use crate::finding::Finding;
+use crate::progress::Progress;
 
 /// The outcome of one input (a file or stdin).
 #[derive(Debug, Default)]
@@ -52,7 +53,7 @@ pub fn check_all(
     targets: &[Target],
     settings: &Settings,
     limits: &Limits,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn Progress,
 ) -> Vec<Checked> {
     if let [single] = targets {
         // One input: progress is its bytes, counted as the reader goes.
@@ -62,7 +63,7 @@ pub fn check_all(
         .par_iter()
         .map(|target| {
             let checked = target.check(settings, limits, None);
-            progress.inc(1);
+            progress.input_done();
             checked
         })
         .collect()

@@ -9,6 +9,7 @@ use super::file::{check_bytes, Limits};
 use super::{check_har, check_ndjson, Checked};
 use crate::check::Settings;
 use crate::finding::Finding;
+use crate::progress::Progress;
 use crate::rules::{INPUT_TOO_LARGE, UNREADABLE_INPUT};
 
 /// How an input's text holds responses.
@@ -80,7 +81,7 @@ impl Target {
         &self,
         settings: &Settings,
         limits: &Limits,
-        bytes: Option<&indicatif::ProgressBar>,
+        bytes: Option<&dyn Progress>,
     ) -> Checked {
         let checked = match self {
             Self::Missing { reason, .. } => unreadable(reason.clone()),
@@ -114,8 +115,7 @@ impl Target {
                 Ok(file) => {
                     let counted: Box<dyn std::io::Read + Send> = match bytes {
                         Some(bar) => {
-                            bar.set_length(file.metadata().map_or(0, |m| m.len()));
-                            Box::new(bar.wrap_read(file))
+                            bar.count_bytes(file.metadata().map_or(0, |m| m.len()), Box::new(file))
                         }
                         None => Box::new(file),
                     };
