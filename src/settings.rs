@@ -8,7 +8,6 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -21,40 +20,50 @@ use crate::selection::{matching, parse_severity_override, Selection};
 pub const PROFILE_NAME: &str = "dtlint.toml";
 
 /// Who calls the API and which rules run; shared by the commands that check.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct SettingsArgs {
     /// The calling app's type.
-    #[arg(long, value_enum)]
+    #[cfg_attr(feature = "cli", arg(long, value_enum))]
     pub app_type: Option<AppType>,
     /// A Contacts permission the app holds (repeatable).
-    #[arg(long, value_enum)]
+    #[cfg_attr(feature = "cli", arg(long, value_enum))]
     pub permission: Vec<Permission>,
     /// The caller's own organization (corp id), for Enterprise Account rules.
-    #[arg(long, value_name = "CORP_ID")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "CORP_ID"))]
     pub corp_id: Option<String>,
     /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
-    #[arg(long, value_name = "FILE")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub profile: Option<PathBuf>,
     /// Ignore any dtlint.toml.
-    #[arg(long, conflicts_with = "profile")]
+    #[cfg_attr(feature = "cli", arg(long, conflicts_with = "profile"))]
     pub no_profile: bool,
     /// Run only these rules: codes, code prefixes, names or categories (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "RULES")
+    )]
     pub select: Vec<String>,
     /// Run these rules in addition to the selected ones.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "RULES")
+    )]
     pub extend_select: Vec<String>,
     /// Do not run these rules.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "RULES")
+    )]
     pub ignore: Vec<String>,
     /// Change a rule's severity, e.g. DT107=info (repeatable).
-    #[arg(long, value_name = "RULE=LEVEL")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "RULE=LEVEL"))]
     pub severity: Vec<String>,
     /// Make warnings fail the run.
-    #[arg(long, value_enum)]
+    #[cfg_attr(feature = "cli", arg(long, value_enum))]
     pub deny: Vec<Deny>,
     /// Show personal values (mobile, email, ...) in snippets instead of masking them; tokens stay redacted.
-    #[arg(long)]
+    #[cfg_attr(feature = "cli", arg(long))]
     pub show_values: bool,
 }
 
@@ -64,7 +73,8 @@ impl SettingsArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Deny {
     /// Warnings fail the run as errors do.
     Warnings,

@@ -13,7 +13,8 @@ use crate::progress::Progress;
 use crate::rules::{INPUT_TOO_LARGE, UNREADABLE_INPUT};
 
 /// How an input's text holds responses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     /// One response body.
     Json,

@@ -4,6 +4,7 @@ mod audit;
 mod catalogue;
 mod fields;
 mod github;
+#[cfg(feature = "cli")]
 mod human;
 mod json;
 mod junit;
@@ -22,7 +23,6 @@ pub use audit::{
 };
 pub use catalogue::{rules_markdown, write_explanation, write_rules};
 pub use fields::{matrix_markdown, write as write_fields};
-pub use human::Human;
 pub use json::{finding_json, FindingJson};
 
 use crate::finding::{Finding, Severity};
@@ -109,9 +109,11 @@ impl Run {
 }
 
 /// The output formats of `dtlint check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Diagnostics with source snippets, for people.
+    #[cfg(feature = "cli")]
     Human,
     /// One JSON document with findings and a summary.
     Json,
@@ -181,11 +183,12 @@ pub fn write_redaction(
 /// # Errors
 /// When the writer fails (a closed pipe is handled by the caller).
 pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    if style.statistics && matches!(format, Format::Human | Format::Json) {
-        return statistics::write(run, format == Format::Json, out);
-    }
     match format {
-        Format::Human => Human::new(style).write(run, out),
+        #[cfg(feature = "cli")]
+        Format::Human if style.statistics => statistics::write(run, false, out),
+        #[cfg(feature = "cli")]
+        Format::Human => human::Human::new(style).write(run, out),
+        Format::Json if style.statistics => statistics::write(run, true, out),
         Format::Json => json::write(run, out),
         Format::Ndjson => ndjson::write(run, out),
         Format::Sarif => sarif::write(run, out),
