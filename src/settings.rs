@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::caller::{AppType, Caller, Permission};
-use crate::check::{now_ms, Settings};
+use crate::check::Settings;
 use crate::finding::Severity;
 use crate::selection::{matching, parse_severity_override, Selection};
 
@@ -385,12 +385,12 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
     }
     Ok(Resolved {
         suppressions,
+        // No time: the clock is read only if a rule about dates runs, once for the run.
         settings: Settings {
             caller,
             selection,
-            now_ms: now_ms(),
             show_values: args.show_values,
-            observe: false,
+            ..Settings::default()
         },
         deny_warnings: args.deny_warnings() || profile.rules.deny_warnings,
         profile: path,

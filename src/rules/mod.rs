@@ -58,14 +58,14 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 pub struct Ctx<'a> {
     pub body: Node<'a>,
     pub caller: &'a Caller,
-    /// Milliseconds since the epoch at the start of the run, read once so a run is consistent.
-    pub now_ms: i64,
+    /// The run's time; a clock is read only when a rule asks.
+    now_ms: &'a dyn Fn() -> i64,
     result: Option<Node<'a>>,
     members: Option<members::Members<'a>>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(body: Node<'a>, caller: &'a Caller, now_ms: i64) -> Self {
+    pub fn new(body: Node<'a>, caller: &'a Caller, now_ms: &'a dyn Fn() -> i64) -> Self {
         let result = body.get("result").filter(|r| r.is_object());
         Ctx {
             body,
@@ -74,6 +74,11 @@ impl<'a> Ctx<'a> {
             result,
             members: result.map(members::Members::new),
         }
+    }
+
+    /// Milliseconds since the epoch: one time for the whole run, so a run is consistent.
+    pub fn now_ms(&self) -> i64 {
+        (self.now_ms)()
     }
 
     /// `result`, when it is an object.
