@@ -14,10 +14,13 @@ use crate::rules::{Ctx, ALL, EMPTY_INPUT, INVALID_JSON, NOT_A_USER_GET_RESPONSE}
 use crate::schema;
 use crate::selection::Selection;
 
-/// Everything that decides what a check reports.
+/// Everything that decides what a check reports. Start from [`Settings::default`] and set what
+/// differs.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
+    /// Who calls the API: what the exposure and account rules judge against.
     pub caller: Caller,
+    /// Which rules run and at which severity.
     pub selection: Selection,
     /// The time dates are judged against, in milliseconds since the epoch. `None`: the clock,
     /// read the first time a rule needs it and kept for every check with these settings.
@@ -208,6 +211,7 @@ fn foreign_body(body: Node<'_>) -> Option<Finding> {
 /// The outcome of checking one response's text.
 #[derive(Debug, Default)]
 pub struct TextCheck {
+    /// The findings, placed (line, column, excerpt) and in report order.
     pub findings: Vec<Finding>,
     /// Whether the text held a JSON value that was checked as a response.
     pub parsed: bool,

@@ -10,12 +10,16 @@ use crate::rules::Rule;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Reported; never fails a run.
     Info,
+    /// Reported; fails a run with `--deny warnings`.
     Warning,
+    /// Fails the run (exit code 1).
     Error,
 }
 
 impl Severity {
+    /// The lowercase name reports and profiles use.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Info => "info",
@@ -24,6 +28,7 @@ impl Severity {
         }
     }
 
+    /// The severity a profile or `--severity` names (`warn` too).
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "info" => Some(Self::Info),
@@ -44,19 +49,28 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
+    /// The input could not be read as one JSON response (DT0xx).
     Parse,
+    /// The body breaks the documented schema (DT1xx).
     Schema,
+    /// The body follows the page's example where the example contradicts the page's table (DT2xx).
     DocQuirk,
+    /// A field the caller may not receive carries a value (DT3xx).
     Exposure,
+    /// A field of Enterprise Accounts where the account is not one (DT4xx).
     Account,
+    /// Values that contradict each other or the calendar (DT5xx).
     Consistency,
+    /// `errcode`, `errmsg` and `request_id` (DT6xx).
     Envelope,
+    /// The captured request of a HAR entry, and how its response answers it (DT7xx).
     Request,
     /// dtlint's own configuration: stale baseline entries, unused suppressions.
     Config,
 }
 
 impl Category {
+    /// Every category, in code order.
     pub const ALL: [Self; 9] = [
         Self::Parse,
         Self::Schema,
@@ -69,6 +83,7 @@ impl Category {
         Self::Config,
     ];
 
+    /// The kebab-case name reports and selections use.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Parse => "parse",
@@ -83,6 +98,7 @@ impl Category {
         }
     }
 
+    /// The category a selection names.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == text)
     }
@@ -101,14 +117,18 @@ pub struct Position {
     pub offset: usize,
     /// Byte length of the value (0 when only a point is known).
     pub len: usize,
+    /// 1-based line of the first byte.
     pub line: usize,
+    /// 1-based column of the first byte, in characters.
     pub column: usize,
 }
 
 /// One problem found in one response (or in an input that could not be read as one).
 #[derive(Debug, Clone)]
 pub struct Finding {
+    /// The rule that fired.
     pub rule: &'static Rule,
+    /// The rule's severity, or the one the settings gave it.
     pub severity: Severity,
     /// Path of the input as given on the command line (or `-` for stdin).
     pub source: String,
@@ -116,8 +136,11 @@ pub struct Finding {
     pub entry: Option<u64>,
     /// RFC 6901 pointer into the response body as received.
     pub pointer: String,
+    /// Where the pointer lies in the text; set for findings of checked text.
     pub position: Option<Position>,
+    /// What is wrong, without personal values.
     pub message: String,
+    /// How to fix it.
     pub help: Option<String>,
     /// The redacted lines around the finding, for snippets.
     pub excerpt: Option<Box<crate::excerpt::Excerpt>>,
@@ -126,7 +149,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
+    pub(crate) fn new(
         rule: &'static Rule,
         pointer: impl Into<String>,
         message: impl Into<String>,
@@ -146,15 +169,17 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// The 1-based line, once placed.
     pub fn line(&self) -> Option<usize> {
         self.position.map(|p| p.line)
     }
 
+    /// The 1-based column, once placed.
     pub fn column(&self) -> Option<usize> {
         self.position.map(|p| p.column)
     }

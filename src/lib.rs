@@ -1,37 +1,65 @@
 //! dtlint: validates captured DingTalk `topapi/v2/user/get` responses against the documented schema and lints them for compliance.
 //!
-//! Rust clients can run the same checks in their own tests with [`check_value`] and
-//! [`check_text`]. The command line (clap, miette's reports, the progress bar) lives in the
-//! binary, under `src/app/`.
+//! Check a response in your own tests with [`check_text`] (each finding gets its line and
+//! column) or [`check_value`] (each finding carries a JSON pointer). [`Settings`] say who calls
+//! the API (a [`Caller`]: its [`AppType`] and [`Permission`]s) and which rules run at which
+//! severity (a [`Selection`]); the default runs the default rules for a caller of unknown type.
+//! Every [`Finding`] names its [`Rule`], with its [`Category`] and [`Severity`]; [`rules::ALL`]
+//! is the registry and [`rules::find`] looks a rule up by code or name.
+//!
+//! ```
+//! use dtlint::{check_text, AppType, Caller, Settings, Severity};
+//!
+//! let mut settings = Settings::default();
+//! settings.caller = Caller { app_type: Some(AppType::ThirdParty), ..Caller::default() };
+//! let body = r#"{"errcode":0,"errmsg":"ok","request_id":"16lzmj9nqoklx",
+//!   "result":{"userid":"10000000000000001","unionid":"vQR2XiEiE","name":"张三",
+//!   "mobile":"13800000000"}}"#;
+//! let check = check_text(body, &settings);
+//! let finding = &check.findings[0];
+//! assert_eq!(finding.rule.name, "field-withheld-from-app-type");
+//! assert_eq!(finding.severity, Severity::Error);
+//! assert_eq!((finding.line(), finding.column()), (Some(3), Some(12)));
+//! ```
+//!
+//! The other public modules serve the `dtlint` command line (reading inputs, reports,
+//! baselines, profiles), which is built with the default feature `cli`: clap, miette's human
+//! format and the progress bar. A library user who does not want them sets
+//! `default-features = false`.
+
+#![warn(missing_docs)]
 
 pub mod audit;
 pub mod baseline;
-pub mod caller;
-pub mod check;
-pub mod doc;
-pub mod email_format;
-pub mod engine;
-pub mod errcodes;
-pub mod excerpt;
+mod caller;
+mod check;
+mod doc;
+mod email_format;
+mod engine;
+mod errcodes;
+mod excerpt;
 pub mod fields;
-pub mod finding;
+mod finding;
 pub mod input;
 pub mod locate;
 pub mod privacy;
 pub mod progress;
 pub mod report;
-pub mod request;
+mod request;
 pub mod rules;
-pub mod schema;
-pub mod selection;
+mod schema;
+mod selection;
 pub mod settings;
 pub mod suppress;
 
 pub use caller::{AppType, Caller, Permission};
-pub use check::{check_text, check_value, Settings};
-pub use finding::{Category, Finding, Severity};
+pub use check::{check_text, check_value, Settings, TextCheck};
+pub use finding::{Category, Finding, Position, Severity};
+pub use rules::Rule;
+pub use selection::Selection;
 
-/// The flags that decide a run's settings, at the path the integration tests import them from.
+/// [`settings::SettingsArgs`] under the path the rule-fixture tests import it from.
+#[doc(hidden)]
 pub mod cli {
     pub use crate::settings::SettingsArgs;
 }

@@ -15,7 +15,9 @@
 /// A string's span includes both quotes, so the slice can be fed back to a JSON parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
+    /// Offset of the first byte.
     pub start: usize,
+    /// Offset just past the last byte.
     pub end: usize,
 }
 
@@ -81,6 +83,7 @@ const CHECKPOINT_STRIDE: usize = 1024;
 
 impl LineIndex {
     #[must_use]
+    /// Indexes the lines of `text` (one pass).
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let bom = bom_len(bytes);

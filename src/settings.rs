@@ -17,7 +17,7 @@ use crate::finding::Severity;
 use crate::selection::{matching, parse_severity_override, Selection};
 
 /// The profile file dtlint looks for in the current folder and its parents.
-pub const PROFILE_NAME: &str = "dtlint.toml";
+const PROFILE_NAME: &str = "dtlint.toml";
 
 /// Who calls the API and which rules run; shared by the commands that check.
 #[derive(Debug, Clone, Default)]
@@ -68,6 +68,7 @@ pub struct SettingsArgs {
 }
 
 impl SettingsArgs {
+    /// Whether warnings fail the run (`--deny warnings`).
     pub fn deny_warnings(&self) -> bool {
         self.deny.contains(&Deny::Warnings)
     }
@@ -75,6 +76,7 @@ impl SettingsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+/// What `--deny` makes fail a run beyond errors.
 pub enum Deny {
     /// Warnings fail the run as errors do.
     Warnings,
@@ -83,7 +85,7 @@ pub enum Deny {
 /// A profile file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Profile {
+struct Profile {
     pub app_type: Option<AppType>,
     #[serde(default)]
     pub permissions: Vec<Permission>,
@@ -98,7 +100,7 @@ pub struct Profile {
 /// One `[[ignore]]` table of a profile.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Suppression {
+struct Suppression {
     /// A rule code, code prefix, name or category.
     pub rule: String,
     /// A glob over the finding's pointer, e.g. `/result/legacy_*`.
@@ -112,20 +114,26 @@ pub struct Suppression {
 /// A suppression ready to match findings.
 #[derive(Debug, Clone)]
 pub struct Suppress {
+    /// The codes it hides.
     pub rules: Vec<&'static str>,
+    /// When set, only findings whose pointer matches.
     pub pointer: Option<globset::GlobMatcher>,
+    /// When set, only findings whose input path matches.
     pub path: Option<globset::GlobMatcher>,
     /// The profile file and the line of the `[[ignore]]` table, for DT902.
     pub profile: String,
+    /// 1-based line of the table in the profile.
     pub line: usize,
+    /// 1-based column of the table in the profile.
     pub column: usize,
+    /// The suppression in words, for DT902's message.
     pub summary: String,
 }
 
 /// The profile's `[rules]` table.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RulesTable {
+struct RulesTable {
     #[serde(default)]
     pub select: Vec<Spanned<String>>,
     #[serde(default)]
@@ -188,8 +196,11 @@ struct Loaded {
 /// What `dtlint check` runs with, beyond the rule settings.
 #[derive(Debug, Clone)]
 pub struct Resolved {
+    /// The settings checks run with.
     pub settings: Settings,
+    /// Whether warnings fail the run (flag or profile).
     pub deny_warnings: bool,
+    /// The profile's `[[ignore]]` tables, ready to match.
     pub suppressions: Vec<Suppress>,
     /// The profile file used, if any.
     pub profile: Option<PathBuf>,
@@ -197,7 +208,7 @@ pub struct Resolved {
 
 /// Finds `dtlint.toml` in `start` or its parents, named relative to `start` (`dtlint.toml`,
 /// `../dtlint.toml`) so reports carry no absolute paths.
-pub fn find_profile(start: &Path) -> Option<PathBuf> {
+fn find_profile(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .enumerate()

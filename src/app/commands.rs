@@ -79,7 +79,7 @@ fn checked_run_observing(
     let limits = Limits {
         max_size: args.max_size,
     };
-    let progress = progress::bar(args.quiet, &collected.targets);
+    let progress = progress::bar(args.quiet, collected.targets.len());
     let inputs = input::check_all(&collected.targets, &resolved.settings, &limits, &progress);
     progress.finish_and_clear();
     let mut run = Run {

@@ -2,7 +2,6 @@
 
 use std::io::{self, IsTerminal, Read};
 
-use dtlint::input::Target;
 use dtlint::progress::Progress;
 
 /// indicatif's bar, as the library's [`Progress`].
@@ -27,12 +26,12 @@ impl Bar {
 
 /// A bar on stderr for long runs on a terminal: inputs done, rate and ETA, or bytes for one
 /// large capture. Hidden (a no-op) off a terminal, with `--quiet`, and for short runs.
-pub fn bar(quiet: bool, targets: &[Target]) -> Bar {
+pub fn bar(quiet: bool, inputs: usize) -> Bar {
     if quiet || !io::stderr().is_terminal() {
         return Bar(indicatif::ProgressBar::hidden());
     }
-    let bar = if targets.len() > 1 {
-        indicatif::ProgressBar::new(targets.len() as u64).with_style(
+    let bar = if inputs > 1 {
+        indicatif::ProgressBar::new(inputs as u64).with_style(
             indicatif::ProgressStyle::with_template(
                 "{bar:30} {pos}/{len} inputs  {per_sec}  ETA {eta}",
             )

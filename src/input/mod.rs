@@ -11,7 +11,8 @@ use rayon::prelude::*;
 pub use file::{check_bytes, Limits};
 pub use har::check_har;
 pub use ndjson::check_ndjson;
-pub use walk::{collect, Collected, InputFormat, Target, WalkOptions};
+use walk::Target;
+pub use walk::{collect, Collected, InputFormat, WalkOptions};
 
 use crate::check::Settings;
 use crate::finding::Finding;
@@ -22,6 +23,7 @@ use crate::progress::Progress;
 pub struct Checked {
     /// The input's name as reports show it.
     pub source: String,
+    /// Its findings, in report order once finished.
     pub findings: Vec<Finding>,
     /// How many responses the input held and were checked.
     pub responses: u64,

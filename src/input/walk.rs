@@ -168,6 +168,7 @@ fn unreadable(reason: String) -> Checked {
 /// The inputs named on the command line, expanded.
 #[derive(Debug, Default)]
 pub struct Collected {
+    /// The inputs to check, sorted.
     pub targets: Vec<Target>,
     /// Files met in folders that dtlint does not read (other extensions, hidden files).
     pub skipped: u64,

@@ -23,7 +23,7 @@ pub use audit::{
 };
 pub use catalogue::{rules_markdown, write_explanation, write_rules};
 pub use fields::{matrix_markdown, write as write_fields};
-pub use json::{finding_json, FindingJson};
+pub use json::finding_json;
 
 use crate::finding::{Finding, Severity};
 use crate::input::Checked;
@@ -31,6 +31,7 @@ use crate::input::Checked;
 /// Everything one `dtlint check` found.
 #[derive(Debug, Default)]
 pub struct Run {
+    /// Every input, checked and finished, in order; then findings about the configuration.
     pub inputs: Vec<Checked>,
     /// Files met in folders that were not read.
     pub skipped: u64,
@@ -41,21 +42,29 @@ pub struct Run {
 /// Counts for the summary line and the JSON report.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
+    /// Inputs read (configuration findings not counted).
     pub inputs: u64,
+    /// Responses checked.
     pub responses: u64,
+    /// Files met in folders that were not read.
     pub skipped: u64,
     /// HAR entries of other endpoints that were passed over.
     pub skipped_entries: u64,
+    /// Findings at error severity.
     pub errors: u64,
+    /// Findings at warning severity.
     pub warnings: u64,
+    /// Findings at info severity.
     pub infos: u64,
 }
 
 impl Run {
+    /// Every finding of the run, in report order.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.inputs.iter().flat_map(|i| i.findings.iter())
     }
 
+    /// The counts of the summary line.
     pub fn summary(&self) -> Summary {
         let mut summary = Summary {
             inputs: self.inputs.iter().filter(|i| !i.config).count() as u64,
@@ -143,6 +152,7 @@ pub enum TableFormat {
 /// Options that change how findings are shown, not what is found.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
+    /// Colour the human format.
     pub color: bool,
     /// Width for wrapping human output; `None` lets miette ask the terminal.
     pub width: Option<usize>,

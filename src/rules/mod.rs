@@ -7,16 +7,17 @@ mod exposure;
 mod fields_known;
 mod members;
 
-pub mod catalogue;
+mod catalogue;
 
 use crate::caller::Caller;
 use crate::doc::Node;
 use crate::finding::{Category, Finding, Severity};
 
-pub use catalogue::*;
+pub use catalogue::ALL;
+pub(crate) use catalogue::*;
 
 /// A check over one response body (already repaired of documentation quirks).
-pub type BodyCheck = fn(&Ctx<'_>, &mut Vec<Finding>);
+pub(crate) type BodyCheck = fn(&Ctx<'_>, &mut Vec<Finding>);
 
 /// A rule: data plus, for rules that read a parsed body, the function that checks it.
 #[derive(Debug)]
@@ -25,7 +26,9 @@ pub struct Rule {
     pub code: &'static str,
     /// Kebab-case name of the pattern flagged.
     pub name: &'static str,
+    /// The family the rule belongs to.
     pub category: Category,
+    /// Its severity unless the settings change it.
     pub severity: Severity,
     /// Whether the rule runs without being selected.
     pub enabled: bool,
@@ -36,7 +39,7 @@ pub struct Rule {
     /// Markdown: What it does / Why is this bad? / Example.
     pub explanation: &'static str,
     /// `None` for rules emitted by the reader or the schema validator.
-    pub check: Option<BodyCheck>,
+    pub(crate) check: Option<BodyCheck>,
 }
 
 impl PartialEq for Rule {
@@ -55,7 +58,7 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 }
 
 /// What a body check may read.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub body: Node<'a>,
     pub caller: &'a Caller,
     /// The run's time; a clock is read only when a rule asks.
