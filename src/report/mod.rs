@@ -117,7 +117,8 @@ impl Run {
     }
 }
 
-/// The output formats of `dtlint check`.
+/// The output formats of `dtlint check`. `Human` is drawn by miette, so it comes with the
+/// feature `cli`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
