@@ -13,41 +13,61 @@ use crate::report::Run;
 /// Examples kept per field.
 const EXAMPLES: usize = 5;
 
+/// Where a field was exposed, and the value as the report shows it.
 #[derive(Debug, Serialize)]
 pub struct Example {
+    /// The input, entry and pointer of the exposure.
     pub location: String,
     /// The value as the report shows it: masked unless --show-values.
     pub value: String,
 }
 
+/// One documented field of `result`, as the audit lists it.
 #[derive(Debug, Serialize)]
 pub struct FieldRow {
+    /// The member's name.
     pub field: String,
     /// Responses that carried the field with a value.
     pub carried: u64,
+    /// Whether the caller may receive it: `yes`, `no` or `unknown`.
     pub may_receive: &'static str,
     /// The page's condition, in our words.
     pub condition: String,
+    /// Responses that carried it with a value although the caller may not receive it.
     pub exposures: u64,
+    /// The first exposures, at most five.
     pub examples: Vec<Example>,
+    /// Whether the value is personal (masked in reports).
     pub personal: bool,
 }
 
+/// A member the page does not document that responses carried.
 #[derive(Debug, Serialize)]
 pub struct Undocumented {
+    /// The member's name.
     pub field: String,
+    /// Responses that carried it.
     pub responses: u64,
+    /// Where it is known from, when dtlint knows it (real traffic, another page, an SDK).
     pub known_from: Option<String>,
 }
 
+/// The exposure audit of one run (`dtlint audit`); its JSON is the `--format json` report.
 #[derive(Debug, Serialize)]
 pub struct Audit {
+    /// Version of the audit's JSON shape.
     pub version: u32,
+    /// The caller audited, in words.
     pub caller: String,
+    /// Inputs read.
     pub inputs: u64,
+    /// Responses checked.
     pub responses: u64,
+    /// Every documented field of `result`, in the schema's order.
     pub fields: Vec<FieldRow>,
+    /// Documented fields no response carried with a value.
     pub never_observed: Vec<String>,
+    /// Undocumented members that responses carried.
     pub undocumented_observed: Vec<Undocumented>,
 }
 

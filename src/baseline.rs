@@ -11,9 +11,13 @@ use crate::json::Pointer;
 /// One recorded finding: where and what, never line numbers and never the value itself.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Entry {
+    /// The rule's code.
     pub rule: String,
+    /// The input, with `/` as separator on every system.
     pub source: String,
+    /// The response's index in a multi-response input.
     pub entry: Option<u64>,
+    /// The pointer into the response body.
     pub pointer: Pointer,
     /// Hash of the offending value as JSON.
     pub fingerprint: String,
@@ -23,7 +27,9 @@ pub struct Entry {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
+    /// Version of the file's shape.
     pub version: u32,
+    /// The recorded findings, sorted.
     pub findings: Vec<Entry>,
 }
 

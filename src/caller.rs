@@ -6,19 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The two app types the page says may call this API.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum AppType {
     /// An app the organization developed for itself.
@@ -28,6 +17,7 @@ pub enum AppType {
 }
 
 impl AppType {
+    /// The name flags and profiles use (`internal`, `third-party`).
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Internal => "internal",
@@ -35,6 +25,7 @@ impl AppType {
         }
     }
 
+    /// The app type in words, for reports.
     pub const fn describe(self) -> &'static str {
         match self {
             Self::Internal => "an internal app",
@@ -50,19 +41,8 @@ impl fmt::Display for AppType {
 }
 
 /// The two Contacts permissions the page names beyond the base `qyapi_get_member`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum Permission {
     /// "Mobile number information of employees".
@@ -72,8 +52,10 @@ pub enum Permission {
 }
 
 impl Permission {
+    /// Every permission, in the order of the page.
     pub const ALL: [Self; 2] = [Self::Mobile, Self::EmailProfile];
 
+    /// The name flags and profiles use (`mobile`, `email-profile`).
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Mobile => "mobile",
@@ -81,6 +63,7 @@ impl Permission {
         }
     }
 
+    /// The permission a flag or profile names.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == text)
     }
@@ -103,12 +86,16 @@ impl fmt::Display for Permission {
 /// Everything the compliance rules need to know about the caller.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Caller {
+    /// The app's type; rules about who may receive a field need it.
     pub app_type: Option<AppType>,
+    /// The Contacts permissions granted to the app (internal apps).
     pub permissions: BTreeSet<Permission>,
+    /// The caller's own organization, for the Enterprise Account rules.
     pub corp_id: Option<String>,
 }
 
 impl Caller {
+    /// Whether the app was granted `permission`.
     pub fn has(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
     }

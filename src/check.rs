@@ -1,5 +1,7 @@
 //! Checks one response: parse its text, validate it against the schema, run the body rules, place each finding.
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 use crate::caller::Caller;
@@ -14,33 +16,35 @@ use crate::rules::{Ctx, CHECKS};
 use crate::schema;
 use crate::selection::Selection;
 
-/// Everything that decides what a check reports.
-#[derive(Debug, Clone)]
+/// Everything that decides what a check reports. Start from [`Settings::default`] and set what
+/// differs.
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
+    /// Who calls the API: what the exposure and account rules judge against.
     pub caller: Caller,
+    /// Which rules run and at which severity.
     pub selection: Selection,
-    /// Milliseconds since the epoch, read once per run.
-    pub now_ms: i64,
+    /// The time dates are judged against, in milliseconds since the epoch. `None`: the clock,
+    /// read the first time a rule needs it and kept for every check with these settings.
+    pub now_ms: Option<i64>,
     /// Show personal values in snippets instead of masking them (tokens stay redacted).
     pub show_values: bool,
     /// Record which members each response carries (for `dtlint audit`).
     pub observe: bool,
+    /// The clock's reading, once taken; a run is judged against one time.
+    pub(crate) clock: OnceLock<i64>,
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            caller: Caller::default(),
-            selection: Selection::default(),
-            now_ms: now_ms(),
-            show_values: false,
-            observe: false,
-        }
+impl Settings {
+    /// [`Settings::now_ms`], or else the clock, read once.
+    fn now(&self) -> i64 {
+        self.now_ms
+            .unwrap_or_else(|| *self.clock.get_or_init(read_clock))
     }
 }
 
 /// The current time in milliseconds since the epoch (0 if the clock is before 1970).
-pub fn now_ms() -> i64 {
+fn read_clock() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -136,7 +140,8 @@ fn run_rules(
     settings: &Settings,
     findings: &mut Vec<Finding>,
 ) {
-    let ctx = Ctx::new(body, &settings.caller, settings.now_ms);
+    let now = || settings.now();
+    let ctx = Ctx::new(body, &settings.caller, &now);
     let mut from_rules = Vec::new();
     for check in CHECKS {
         let runs = check.emits.iter().any(|rule| {
@@ -179,6 +184,7 @@ pub fn fingerprint(value: Option<&Value>) -> String {
 /// The outcome of checking one response's text.
 #[derive(Debug, Default)]
 pub struct TextCheck {
+    /// The findings, placed (line, column, excerpt) and in report order.
     pub findings: Vec<Finding>,
     /// Whether the text held a JSON value that was checked as a response.
     pub parsed: bool,
@@ -340,6 +346,37 @@ mod tests {
         let check = check_text(&text, &Settings::default());
         assert_eq!(check.findings[0].rule.code, "DT001");
         assert!(check.findings[0].message.contains("nesting"));
+    }
+
+    #[test]
+    fn the_clock_is_read_only_when_a_date_rule_needs_it() {
+        let body = |hired: Option<i64>| {
+            let mut body = serde_json::json!({"errcode": 0, "errmsg": "ok", "request_id": "r",
+                "result": {"userid": "1", "unionid": "u", "name": "n"}});
+            if let Some(hired) = hired {
+                body["result"]["hired_date"] = hired.into();
+            }
+            body
+        };
+        let settings = Settings::default();
+        assert!(check_value(&body(None), &settings).is_empty());
+        assert_eq!(settings.clock.get(), None);
+        let in_a_century = 4_102_444_800_000;
+        let codes = |settings: &Settings| -> Vec<&str> {
+            check_value(&body(Some(in_a_century)), settings)
+                .iter()
+                .map(|f| f.rule.code)
+                .collect()
+        };
+        assert_eq!(codes(&settings), ["DT504"]);
+        assert!(settings.clock.get().is_some());
+        // A time given is the time used: in 2200 the date is no longer ahead.
+        let later = Settings {
+            now_ms: Some(7_258_118_400_000),
+            ..Settings::default()
+        };
+        assert!(codes(&later).is_empty());
+        assert_eq!(later.clock.get(), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! A few lines of input around a finding, cut when the finding is placed, so reports never hold whole inputs.
 
+#[cfg(feature = "cli")]
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use crate::json::Location;
@@ -126,6 +127,8 @@ impl Excerpt {
     }
 }
 
+// How the human format (miette, with the command line) reads the excerpt.
+#[cfg(feature = "cli")]
 impl SourceCode for Excerpt {
     fn read_span<'a>(
         &'a self,
@@ -178,6 +181,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "cli")]
     fn long_lines_are_windowed_with_the_right_column() {
         let text = format!("{{\"pad\":\"{}\",\"boss\":\"true\"}}", "x".repeat(10_000));
         let at = text.find("\"true\"").expect("value");
@@ -190,6 +194,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "cli")]
     fn origin_shifts_offsets_lines_and_columns() {
         let text = "{\"boss\":\"true\"}";
         let origin = Location::point(1000, 7, 5);

@@ -10,7 +10,7 @@ use crate::json::Pointer;
 /// The annotated response schema, embedded so the binary never reads or fetches it at run time.
 pub const RESPONSE_SCHEMA: &str = include_str!("../schemas/user-get.response.schema.json");
 /// The request schema, embedded for the same reason.
-pub const REQUEST_SCHEMA: &str = include_str!("../schemas/user-get.request.schema.json");
+pub(crate) const REQUEST_SCHEMA: &str = include_str!("../schemas/user-get.request.schema.json");
 
 /// Which accounts the page says carry a field (`x-account`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,7 @@ pub enum AccountScope {
 }
 
 impl AccountScope {
+    /// The condition in words, for reports.
     pub const fn describe(self) -> &'static str {
         match self {
             Self::Enterprise => "returned only for Enterprise Accounts",
@@ -35,22 +36,34 @@ impl AccountScope {
 /// How a personal value is masked in reports (`x-personal`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Personal {
+    /// A phone number: only its first three and last four digits shown.
     Phone,
+    /// An email address: only the first character and the domain shown.
     Email,
+    /// Any other personal text (a name, an address): masked whole.
     Text,
 }
 
 /// One member of `result` with what the page says about who receives it.
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// The member's name in `result`.
     pub name: String,
+    /// Its pointer in a response (`/result/<name>`).
     pub pointer: Pointer,
+    /// Its JSON type in the page's table.
     pub json_type: String,
+    /// The page's description.
     pub description: String,
+    /// App types the page says never receive it (`x-withheld-from`).
     pub withheld_from: Vec<AppType>,
+    /// The permission an internal app needs to receive it (`x-permission`).
     pub permission: Option<Permission>,
+    /// Which accounts carry it (`x-account`).
     pub account: Option<AccountScope>,
+    /// The page leaves the field out while it has no value; this says when it has one (`x-only-when-set`).
     pub only_when_set: Option<String>,
+    /// How its value is masked, when it is personal (`x-personal`).
     pub personal: Option<Personal>,
     /// `Some(source)` for fields the page does not list but that are known from elsewhere.
     pub undocumented: Option<String>,
@@ -59,6 +72,7 @@ pub struct Field {
 /// Whether a caller may receive a field, and the page's condition if not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
+    /// The caller may receive it.
     Allowed,
     /// Never sent to this app type.
     Withheld(AppType),
@@ -89,13 +103,14 @@ impl Field {
         }
     }
 
+    /// Whether the page lists the field.
     pub fn documented(&self) -> bool {
         self.undocumented.is_none()
     }
 }
 
 /// The parsed response schema.
-pub fn response_schema() -> &'static Value {
+pub(crate) fn response_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(|| serde_json::from_str(RESPONSE_SCHEMA).unwrap_or(Value::Null))
 }
@@ -130,7 +145,7 @@ pub fn result_fields() -> &'static [Field] {
 }
 
 /// The members of `result` that carry a condition on who receives them (`x-withheld-from`, `x-permission`).
-pub fn exposure_fields() -> &'static [&'static Field] {
+pub(crate) fn exposure_fields() -> &'static [&'static Field] {
     static FIELDS: OnceLock<Vec<&'static Field>> = OnceLock::new();
     FIELDS.get_or_init(|| {
         result_fields()
@@ -141,7 +156,7 @@ pub fn exposure_fields() -> &'static [&'static Field] {
 }
 
 /// The members of `result` that only some accounts carry (`x-account`).
-pub fn account_fields() -> &'static [&'static Field] {
+pub(crate) fn account_fields() -> &'static [&'static Field] {
     static FIELDS: OnceLock<Vec<&'static Field>> = OnceLock::new();
     FIELDS.get_or_init(|| {
         result_fields()
@@ -152,7 +167,7 @@ pub fn account_fields() -> &'static [&'static Field] {
 }
 
 /// The members of `result` this page omits but other sources document (`x-undocumented`).
-pub fn undocumented_fields() -> &'static [&'static Field] {
+pub(crate) fn undocumented_fields() -> &'static [&'static Field] {
     static FIELDS: OnceLock<Vec<&'static Field>> = OnceLock::new();
     FIELDS.get_or_init(|| {
         result_fields()
@@ -163,7 +178,7 @@ pub fn undocumented_fields() -> &'static [&'static Field] {
 }
 
 /// Looks a member of `result` up by name.
-pub fn result_field(name: &str) -> Option<&'static Field> {
+pub(crate) fn result_field(name: &str) -> Option<&'static Field> {
     result_fields().iter().find(|f| f.name == name)
 }
 
@@ -206,7 +221,7 @@ fn field_from(name: &str, node: &Value) -> Field {
 }
 
 /// The schema node that describes the value at an instance pointer, following `properties` and `items`.
-pub fn schema_node_at(pointer: &str) -> Option<&'static Value> {
+pub(crate) fn schema_node_at(pointer: &str) -> Option<&'static Value> {
     let mut node = response_schema();
     for token in crate::json::pointer::tokens(pointer)? {
         if let Some(child) = node.get("properties").and_then(|p| p.get(&*token)) {
@@ -221,7 +236,7 @@ pub fn schema_node_at(pointer: &str) -> Option<&'static Value> {
 }
 
 /// Presence as real traffic means it: `""`, `{}`, `[]` and `null` carry no value.
-pub fn has_value(value: crate::json::doc::Node<'_>) -> bool {
+pub(crate) fn has_value(value: crate::json::doc::Node<'_>) -> bool {
     !value.is_null()
         && !(value.is_empty() && (value.is_string() || value.is_array() || value.is_object()))
 }

@@ -12,12 +12,16 @@ use crate::rules::Rule;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Reported; never fails a run.
     Info,
+    /// Reported; fails a run with `--deny warnings`.
     Warning,
+    /// Fails the run (exit code 1).
     Error,
 }
 
 impl Severity {
+    /// The lowercase name reports and profiles use.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Info => "info",
@@ -26,6 +30,7 @@ impl Severity {
         }
     }
 
+    /// The severity a profile or `--severity` names (`warn` too).
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "info" => Some(Self::Info),
@@ -46,19 +51,28 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
+    /// The input could not be read as one JSON response (DT0xx).
     Parse,
+    /// The body breaks the documented schema (DT1xx).
     Schema,
+    /// The body follows the page's example where the example contradicts the page's table (DT2xx).
     DocQuirk,
+    /// A field the caller may not receive carries a value (DT3xx).
     Exposure,
+    /// A field of Enterprise Accounts where the account is not one (DT4xx).
     Account,
+    /// Values that contradict each other or the calendar (DT5xx).
     Consistency,
+    /// `errcode`, `errmsg` and `request_id` (DT6xx).
     Envelope,
+    /// The captured request of a HAR entry, and how its response answers it (DT7xx).
     Request,
     /// dtlint's own configuration: stale baseline entries, unused suppressions.
     Config,
 }
 
 impl Category {
+    /// Every category, in code order.
     pub const ALL: [Self; 9] = [
         Self::Parse,
         Self::Schema,
@@ -71,6 +85,7 @@ impl Category {
         Self::Config,
     ];
 
+    /// The kebab-case name reports and selections use.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Parse => "parse",
@@ -85,6 +100,7 @@ impl Category {
         }
     }
 
+    /// The category a selection names.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == text)
     }
@@ -99,7 +115,9 @@ impl fmt::Display for Category {
 /// One problem found in one response (or in an input that could not be read as one).
 #[derive(Debug, Clone)]
 pub struct Finding {
+    /// The rule that fired.
     pub rule: &'static Rule,
+    /// The rule's severity, or the one the settings gave it.
     pub severity: Severity,
     /// Path of the input as given on the command line (or `-` for stdin).
     pub source: String,
@@ -109,7 +127,9 @@ pub struct Finding {
     pub pointer: Pointer,
     /// Where the pointer's value is in the input, once the finding is placed.
     pub position: Option<Location>,
+    /// What is wrong, without personal values.
     pub message: String,
+    /// How to fix it.
     pub help: Option<String>,
     /// The redacted lines around the finding, for snippets.
     pub excerpt: Option<Box<crate::excerpt::Excerpt>>,
@@ -118,7 +138,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
+    pub(crate) fn new(
         rule: &'static Rule,
         pointer: impl Into<Pointer>,
         message: impl Into<String>,
@@ -138,15 +158,17 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// The 1-based line, once placed.
     pub fn line(&self) -> Option<usize> {
         self.position.map(|p| p.line)
     }
 
+    /// The 1-based column, once placed.
     pub fn column(&self) -> Option<usize> {
         self.position.map(|p| p.column)
     }

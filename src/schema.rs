@@ -111,18 +111,6 @@ struct Repair {
     found: String,
 }
 
-/// Validates one body: quirks become their own findings and are repaired in a copy; what remains is reported as schema findings.
-pub fn validate(body: &Value) -> Validated<'_> {
-    if validator().is_valid(body) {
-        return Validated {
-            findings: Vec::new(),
-            repaired: Cow::Borrowed(body),
-            map: PointerMap::default(),
-        };
-    }
-    repair(body.clone())
-}
-
 /// Validates a body held in a [`Doc`](crate::json::doc::Doc) where it lies: its findings, or `None`
 /// when a documentation quirk needs the repair path of [`repair`].
 pub fn validate_in_place(body: crate::json::doc::Node<'_>) -> Option<Vec<Finding>> {
@@ -144,7 +132,7 @@ pub fn validate_in_place(body: crate::json::doc::Node<'_>) -> Option<Vec<Finding
 }
 
 /// Repairs the quirks of an invalid body, which becomes the working copy, and reports what
-/// remains; [`validate`] for a body that may be valid.
+/// remains; [`validate_in_place`] for a body that may be valid.
 pub fn repair(mut work: Value) -> Validated<'static> {
     let validator = validator();
     let mut map = PointerMap::default();
@@ -281,6 +269,19 @@ mod tests {
                 Some((e.into_path(), value))
             })
             .collect()
+    }
+
+    /// The value path, which every body took before validation in place: the reference the
+    /// in-place findings are compared with.
+    fn validate(body: &Value) -> Validated<'_> {
+        if validator().is_valid(body) {
+            return Validated {
+                findings: Vec::new(),
+                repaired: Cow::Borrowed(body),
+                map: PointerMap::default(),
+            };
+        }
+        repair(body.clone())
     }
 
     fn keyed(findings: &[Finding]) -> Vec<(String, String, String)> {

@@ -116,6 +116,7 @@ impl Selection {
         self
     }
 
+    /// Whether `rule` runs.
     pub fn is_enabled(&self, rule: &Rule) -> bool {
         match code_number(rule.code) {
             Some(n) => self.bits[n / 64] & (1 << (n % 64)) != 0,
@@ -123,6 +124,7 @@ impl Selection {
         }
     }
 
+    /// The severity `rule` reports at.
     pub fn severity(&self, rule: &Rule) -> Severity {
         self.severities
             .get(rule.code)

@@ -1,25 +1,91 @@
 //! Flags plus the profile file (`dtlint.toml`) resolved into one `Settings`; profile errors name the key and the file.
+//!
+//! Errors are plain data ([`SettingsError`]): the command line draws them with miette, pointing
+//! into the profile.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use miette::{miette, LabeledSpan, NamedSource, Report};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::caller::{AppType, Caller, Permission};
-use crate::check::{now_ms, Settings};
-use crate::cli::SettingsArgs;
+use crate::check::Settings;
 use crate::finding::Severity;
 use crate::selection::{matching, parse_severity_override, Selection};
 
 /// The profile file dtlint looks for in the current folder and its parents.
-pub const PROFILE_NAME: &str = "dtlint.toml";
+const PROFILE_NAME: &str = "dtlint.toml";
+
+/// Who calls the API and which rules run; shared by the commands that check.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct SettingsArgs {
+    /// The calling app's type.
+    #[cfg_attr(feature = "cli", arg(long, value_enum))]
+    pub app_type: Option<AppType>,
+    /// A Contacts permission the app holds (repeatable).
+    #[cfg_attr(feature = "cli", arg(long, value_enum))]
+    pub permission: Vec<Permission>,
+    /// The caller's own organization (corp id), for Enterprise Account rules.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "CORP_ID"))]
+    pub corp_id: Option<String>,
+    /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub profile: Option<PathBuf>,
+    /// Ignore any dtlint.toml.
+    #[cfg_attr(feature = "cli", arg(long, conflicts_with = "profile"))]
+    pub no_profile: bool,
+    /// Run only these rules: codes, code prefixes, names or categories (comma-separated).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "RULES")
+    )]
+    pub select: Vec<String>,
+    /// Run these rules in addition to the selected ones.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "RULES")
+    )]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', value_name = "RULES")
+    )]
+    pub ignore: Vec<String>,
+    /// Change a rule's severity, e.g. DT107=info (repeatable).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "RULE=LEVEL"))]
+    pub severity: Vec<String>,
+    /// Make warnings fail the run.
+    #[cfg_attr(feature = "cli", arg(long, value_enum))]
+    pub deny: Vec<Deny>,
+    /// Show personal values (mobile, email, ...) in snippets instead of masking them; tokens stay redacted.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub show_values: bool,
+}
+
+impl SettingsArgs {
+    /// Whether warnings fail the run (`--deny warnings`).
+    pub fn deny_warnings(&self) -> bool {
+        self.deny.contains(&Deny::Warnings)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+/// What `--deny` makes fail a run beyond errors.
+pub enum Deny {
+    /// Warnings fail the run as errors do.
+    Warnings,
+}
 
 /// A profile file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Profile {
+struct Profile {
     pub app_type: Option<AppType>,
     #[serde(default)]
     pub permissions: Vec<Permission>,
@@ -34,7 +100,7 @@ pub struct Profile {
 /// One `[[ignore]]` table of a profile.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Suppression {
+struct Suppression {
     /// A rule code, code prefix, name or category.
     pub rule: String,
     /// A glob over the finding's pointer, e.g. `/result/legacy_*`.
@@ -48,20 +114,26 @@ pub struct Suppression {
 /// A suppression ready to match findings.
 #[derive(Debug, Clone)]
 pub struct Suppress {
+    /// The codes it hides.
     pub rules: Vec<&'static str>,
+    /// When set, only findings whose pointer matches.
     pub pointer: Option<globset::GlobMatcher>,
+    /// When set, only findings whose input path matches.
     pub path: Option<globset::GlobMatcher>,
     /// The profile file and the line of the `[[ignore]]` table, for DT902.
     pub profile: String,
+    /// 1-based line of the table in the profile.
     pub line: usize,
+    /// 1-based column of the table in the profile.
     pub column: usize,
+    /// The suppression in words, for DT902's message.
     pub summary: String,
 }
 
 /// The profile's `[rules]` table.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RulesTable {
+struct RulesTable {
     #[serde(default)]
     pub select: Vec<Spanned<String>>,
     #[serde(default)]
@@ -74,6 +146,46 @@ pub struct RulesTable {
     pub deny_warnings: bool,
 }
 
+/// Why flags and a profile could not be resolved into settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsError {
+    /// What is wrong, naming the flag, or the profile and its key.
+    pub message: String,
+    /// What to do about it, when the message alone does not say.
+    pub help: Option<String>,
+    /// The profile the error lies in, when it lies in one.
+    pub profile: Option<ProfileText>,
+}
+
+/// A profile's name and text, and where in it an error lies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileText {
+    /// The profile's path, as given or found.
+    pub name: String,
+    /// The whole text of the profile.
+    pub text: String,
+    /// The bytes of the offending value, when known.
+    pub span: Option<Range<usize>>,
+}
+
+impl SettingsError {
+    fn new(message: String) -> Self {
+        Self {
+            message,
+            help: None,
+            profile: None,
+        }
+    }
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
 /// A profile file with its text, for errors that point into it.
 struct Loaded {
     path: PathBuf,
@@ -84,8 +196,11 @@ struct Loaded {
 /// What `dtlint check` runs with, beyond the rule settings.
 #[derive(Debug, Clone)]
 pub struct Resolved {
+    /// The settings checks run with.
     pub settings: Settings,
+    /// Whether warnings fail the run (flag or profile).
     pub deny_warnings: bool,
+    /// The profile's `[[ignore]]` tables, ready to match.
     pub suppressions: Vec<Suppress>,
     /// The profile file used, if any.
     pub profile: Option<PathBuf>,
@@ -93,7 +208,7 @@ pub struct Resolved {
 
 /// Finds `dtlint.toml` in `start` or its parents, named relative to `start` (`dtlint.toml`,
 /// `../dtlint.toml`) so reports carry no absolute paths.
-pub fn find_profile(start: &Path) -> Option<PathBuf> {
+fn find_profile(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .enumerate()
@@ -107,19 +222,18 @@ pub fn find_profile(start: &Path) -> Option<PathBuf> {
         })
 }
 
-fn load(path: &Path) -> Result<Loaded, Report> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| miette!("cannot read the profile {}: {e}", path.display()))?;
-    let profile = toml::from_str::<Profile>(&text).map_err(|error| {
-        let mut report = miette!(
-            labels = error.span().map(|s| LabeledSpan::at(s, "here")).into_iter().collect::<Vec<_>>(),
-            help = "keys: app-type, permissions, corp-id, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason",
-            "invalid profile {}: {}",
-            path.display(),
-            error.message()
-        );
-        report = report.with_source_code(NamedSource::new(path.display().to_string(), text.clone()));
-        report
+fn load(path: &Path) -> Result<Loaded, SettingsError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        SettingsError::new(format!("cannot read the profile {}: {e}", path.display()))
+    })?;
+    let profile = toml::from_str::<Profile>(&text).map_err(|error| SettingsError {
+        message: format!("invalid profile {}: {}", path.display(), error.message()),
+        help: Some("keys: app-type, permissions, corp-id, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason".to_owned()),
+        profile: Some(ProfileText {
+            name: path.display().to_string(),
+            text: text.clone(),
+            span: error.span(),
+        }),
     })?;
     Ok(Loaded {
         path: path.to_path_buf(),
@@ -129,19 +243,26 @@ fn load(path: &Path) -> Result<Loaded, Report> {
 }
 
 /// An error about a value of the profile, pointing at it.
-fn value_error(loaded: &Loaded, span: std::ops::Range<usize>, key: &str, message: &str) -> Report {
-    miette!(
-        labels = vec![LabeledSpan::at(span, "here")],
-        "invalid profile {}: `{key}`: {message}",
-        loaded.path.display()
-    )
-    .with_source_code(NamedSource::new(
-        loaded.path.display().to_string(),
-        loaded.text.clone(),
-    ))
+fn value_error(loaded: &Loaded, span: Range<usize>, key: &str, message: &str) -> SettingsError {
+    SettingsError {
+        message: format!(
+            "invalid profile {}: `{key}`: {message}",
+            loaded.path.display()
+        ),
+        help: None,
+        profile: Some(ProfileText {
+            name: loaded.path.display().to_string(),
+            text: loaded.text.clone(),
+            span: Some(span),
+        }),
+    }
 }
 
-fn selectors(loaded: &Loaded, key: &str, list: &[Spanned<String>]) -> Result<Vec<String>, Report> {
+fn selectors(
+    loaded: &Loaded,
+    key: &str,
+    list: &[Spanned<String>],
+) -> Result<Vec<String>, SettingsError> {
     list.iter()
         .map(|item| {
             matching(item.get_ref())
@@ -153,10 +274,10 @@ fn selectors(loaded: &Loaded, key: &str, list: &[Spanned<String>]) -> Result<Vec
 
 fn glob(
     loaded: &Loaded,
-    span: std::ops::Range<usize>,
+    span: Range<usize>,
     key: &str,
     pattern: &str,
-) -> Result<globset::GlobMatcher, Report> {
+) -> Result<globset::GlobMatcher, SettingsError> {
     globset::GlobBuilder::new(pattern)
         .literal_separator(false)
         .build()
@@ -164,7 +285,7 @@ fn glob(
         .map_err(|e| value_error(loaded, span, key, &e.to_string()))
 }
 
-fn suppression(loaded: &Loaded, item: &Spanned<Suppression>) -> Result<Suppress, Report> {
+fn suppression(loaded: &Loaded, item: &Spanned<Suppression>) -> Result<Suppress, SettingsError> {
     let span = item.span();
     let s = item.get_ref();
     let rules =
@@ -214,7 +335,7 @@ fn suppression(loaded: &Loaded, item: &Spanned<Suppression>) -> Result<Suppress,
 ///
 /// # Errors
 /// An unreadable or invalid profile, or a selector or severity that names nothing.
-pub fn resolve(args: &SettingsArgs) -> Result<Resolved, Report> {
+pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
     let path = match &args.profile {
         Some(path) => Some(path.clone()),
         None if args.no_profile => None,
@@ -260,11 +381,13 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, Report> {
     extend.extend(args.extend_select.iter().cloned());
     ignore.extend(args.ignore.iter().cloned());
     for text in &args.severity {
-        severities
-            .push(parse_severity_override(text).map_err(|m| miette!("--severity {text}: {m}"))?);
+        severities.push(
+            parse_severity_override(text)
+                .map_err(|m| SettingsError::new(format!("--severity {text}: {m}")))?,
+        );
     }
     let selection = Selection::resolve(&select, &extend, &ignore, &severities)
-        .map_err(|m| miette!("invalid rule selection: {m}"))?;
+        .map_err(|m| SettingsError::new(format!("invalid rule selection: {m}")))?;
     let mut suppressions = Vec::new();
     if let Some(loaded) = &loaded {
         for item in &loaded.profile.ignore {
@@ -273,12 +396,12 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, Report> {
     }
     Ok(Resolved {
         suppressions,
+        // No time: the clock is read only if a rule about dates runs, once for the run.
         settings: Settings {
             caller,
             selection,
-            now_ms: now_ms(),
             show_values: args.show_values,
-            observe: false,
+            ..Settings::default()
         },
         deny_warnings: args.deny_warnings() || profile.rules.deny_warnings,
         profile: path,

@@ -11,16 +11,19 @@ use rayon::prelude::*;
 pub use file::{check_bytes, Limits};
 pub use har::check_har;
 pub use ndjson::check_ndjson;
-pub use walk::{collect, Collected, InputFormat, Target, WalkOptions};
+use walk::Target;
+pub use walk::{collect, Collected, InputFormat, WalkOptions};
 
 use crate::check::Settings;
 use crate::finding::Finding;
+use crate::progress::Progress;
 
 /// The outcome of one input (a file or stdin).
 #[derive(Debug, Default)]
 pub struct Checked {
     /// The input's name as reports show it.
     pub source: String,
+    /// Its findings, in report order once finished.
     pub findings: Vec<Finding>,
     /// How many responses the input held and were checked.
     pub responses: u64,
@@ -52,7 +55,7 @@ pub fn check_all(
     targets: &[Target],
     settings: &Settings,
     limits: &Limits,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn Progress,
 ) -> Vec<Checked> {
     if let [single] = targets {
         // One input: progress is its bytes, counted as the reader goes.
@@ -62,7 +65,7 @@ pub fn check_all(
         .par_iter()
         .map(|target| {
             let checked = target.check(settings, limits, None);
-            progress.inc(1);
+            progress.input_done();
             checked
         })
         .collect()

@@ -8,9 +8,11 @@ use walkdir::WalkDir;
 use super::file::{check_bytes, Limits};
 use super::{check_har, check_ndjson, Checked};
 use crate::check::Settings;
+use crate::progress::Progress;
 
 /// How an input's text holds responses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     /// One response body.
     Json,
@@ -78,7 +80,7 @@ impl Target {
         &self,
         settings: &Settings,
         limits: &Limits,
-        bytes: Option<&indicatif::ProgressBar>,
+        bytes: Option<&dyn Progress>,
     ) -> Checked {
         let checked = match self {
             Self::Missing { reason, .. } => unreadable(reason.clone()),
@@ -112,8 +114,7 @@ impl Target {
                 Ok(file) => {
                     let counted: Box<dyn std::io::Read + Send> = match bytes {
                         Some(bar) => {
-                            bar.set_length(file.metadata().map_or(0, |m| m.len()));
-                            Box::new(bar.wrap_read(file))
+                            bar.count_bytes(file.metadata().map_or(0, |m| m.len()), Box::new(file))
                         }
                         None => Box::new(file),
                     };
@@ -161,6 +162,7 @@ fn unreadable(reason: String) -> Checked {
 /// The inputs named on the command line, expanded.
 #[derive(Debug, Default)]
 pub struct Collected {
+    /// The inputs to check, sorted.
     pub targets: Vec<Target>,
     /// Files met in folders that dtlint does not read (other extensions, hidden files).
     pub skipped: u64,

@@ -435,10 +435,6 @@ impl<'a> Node<'a> {
         self.as_number().and_then(Number::as_i64)
     }
 
-    pub fn as_u64(self) -> Option<u64> {
-        self.as_number().and_then(Number::as_u64)
-    }
-
     /// Members of an object, items of an array, bytes of a string; 0 for other values.
     pub fn len(self) -> usize {
         match self.slot() {

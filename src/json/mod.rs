@@ -1,9 +1,9 @@
 //! The JSON helpers every stage shares: the parsed arena, typed pointers, pointer → byte range, and lines and columns.
 
-pub mod doc;
+pub(crate) mod doc;
 pub mod lines;
 pub mod locate;
-pub mod pointer;
+pub(crate) mod pointer;
 mod scan;
 
 pub use lines::{LineIndex, Location};

@@ -3,6 +3,6 @@
 
 pub mod copy;
 pub mod credentials;
-pub mod mask;
-pub mod scrub;
-pub mod tree;
+pub(crate) mod mask;
+pub(crate) mod scrub;
+pub(crate) mod tree;

@@ -80,6 +80,7 @@ impl Tree {
     }
 
     /// The string member called `name`, if this is an object that has one (the last, as readers take it).
+    #[cfg(test)]
     pub fn str_member(&self, name: &str) -> Option<&str> {
         let Self::Object(members) = self else {
             return None;
@@ -88,11 +89,6 @@ impl Tree {
             Self::String(s) if n == name => Some(s.as_str()),
             _ => None,
         })
-    }
-
-    /// Whether this is an object with a member called `name`.
-    pub fn has_member(&self, name: &str) -> bool {
-        matches!(self, Self::Object(members) if members.iter().any(|(n, _)| n == name))
     }
 
     /// Calls `visit` with every string of the tree, names included.

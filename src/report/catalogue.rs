@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::cli::TableFormat;
+use super::TableFormat;
 use crate::rules::{Rule, ALL};
 
 #[derive(Serialize)]

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::TableFormat;
 use crate::caller::{AppType, Caller, Permission};
-use crate::cli::TableFormat;
 use crate::fields::{result_fields, Access, Field};
 
 /// The callers of the matrix's columns.

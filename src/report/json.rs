@@ -26,6 +26,7 @@ pub struct FindingJson<'a> {
     pub help: Option<&'a str>,
 }
 
+/// One finding as the JSON report writes it (serialise it with serde).
 pub fn finding_json(finding: &Finding) -> FindingJson<'_> {
     FindingJson {
         rule: finding.rule.code,

@@ -4,6 +4,7 @@ mod audit;
 mod catalogue;
 mod fields;
 mod github;
+#[cfg(feature = "cli")]
 mod human;
 mod json;
 mod junit;
@@ -22,8 +23,7 @@ pub use audit::{
 };
 pub use catalogue::{rules_markdown, write_explanation, write_rules};
 pub use fields::{matrix_markdown, write as write_fields};
-pub use human::Human;
-pub use json::{finding_json, FindingJson};
+pub use json::finding_json;
 
 use crate::finding::{Finding, Severity};
 use crate::input::Checked;
@@ -31,6 +31,7 @@ use crate::input::Checked;
 /// Everything one `dtlint check` found.
 #[derive(Debug, Default)]
 pub struct Run {
+    /// Every input, checked and finished, in order; then findings about the configuration.
     pub inputs: Vec<Checked>,
     /// Files met in folders that were not read.
     pub skipped: u64,
@@ -41,21 +42,29 @@ pub struct Run {
 /// Counts for the summary line and the JSON report.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
+    /// Inputs read (configuration findings not counted).
     pub inputs: u64,
+    /// Responses checked.
     pub responses: u64,
+    /// Files met in folders that were not read.
     pub skipped: u64,
     /// HAR entries of other endpoints that were passed over.
     pub skipped_entries: u64,
+    /// Findings at error severity.
     pub errors: u64,
+    /// Findings at warning severity.
     pub warnings: u64,
+    /// Findings at info severity.
     pub infos: u64,
 }
 
 impl Run {
+    /// Every finding of the run, in report order.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.inputs.iter().flat_map(|i| i.findings.iter())
     }
 
+    /// The counts of the summary line.
     pub fn summary(&self) -> Summary {
         let mut summary = Summary {
             inputs: self.inputs.iter().filter(|i| !i.config).count() as u64,
@@ -108,10 +117,13 @@ impl Run {
     }
 }
 
-/// The output formats of `dtlint check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The output formats of `dtlint check`. `Human` is drawn by miette, so it comes with the
+/// feature `cli`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Diagnostics with source snippets, for people.
+    #[cfg(feature = "cli")]
     Human,
     /// One JSON document with findings and a summary.
     Json,
@@ -127,9 +139,21 @@ pub enum Format {
     Markdown,
 }
 
+/// How `dtlint rules` and `dtlint fields` lay out the registry and the field matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Aligned columns, for a terminal.
+    Table,
+    /// A markdown table, as the README carries it.
+    Markdown,
+    /// JSON, for tools.
+    Json,
+}
+
 /// Options that change how findings are shown, not what is found.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
+    /// Colour the human format.
     pub color: bool,
     /// Width for wrapping human output; `None` lets miette ask the terminal.
     pub width: Option<usize>,
@@ -170,11 +194,12 @@ pub fn write_redaction(
 /// # Errors
 /// When the writer fails (a closed pipe is handled by the caller).
 pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    if style.statistics && matches!(format, Format::Human | Format::Json) {
-        return statistics::write(run, format == Format::Json, out);
-    }
     match format {
-        Format::Human => Human::new(style).write(run, out),
+        #[cfg(feature = "cli")]
+        Format::Human if style.statistics => statistics::write(run, false, out),
+        #[cfg(feature = "cli")]
+        Format::Human => human::Human::new(style).write(run, out),
+        Format::Json if style.statistics => statistics::write(run, true, out),
         Format::Json => json::write(run, out),
         Format::Ndjson => ndjson::write(run, out),
         Format::Sarif => sarif::write(run, out),

@@ -165,7 +165,8 @@ pub fn hired_date_seconds(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     };
     // As milliseconds anything below a year is January 1970; as seconds a year or more is a real date.
-    let plausible_seconds = (YEAR_MS / 1000..=ctx.now_ms / 1000 + YEAR_MS / 1000).contains(&value);
+    let plausible_seconds =
+        (YEAR_MS / 1000..=ctx.now_ms() / 1000 + YEAR_MS / 1000).contains(&value);
     if value < YEAR_MS && plausible_seconds {
         out.push(
             Finding::new(
@@ -182,7 +183,7 @@ pub fn hired_date_future(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(value) = hired_date(ctx) else {
         return;
     };
-    if value > ctx.now_ms.saturating_add(YEAR_MS) {
+    if value > ctx.now_ms().saturating_add(YEAR_MS) {
         out.push(
             Finding::new(
                 &HIRED_DATE_IN_FUTURE,

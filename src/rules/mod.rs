@@ -1,56 +1,58 @@
 //! The rule registry: every rule's code, name, category, default severity and docs, and the context checks read.
 
 mod account;
-pub mod config;
+pub(crate) mod config;
 mod consistency;
 mod define;
 mod envelope;
 mod exposure;
 mod fields_known;
 mod members;
-pub mod quirks;
-pub mod reader;
-pub mod request;
-pub mod schema;
+pub(crate) mod quirks;
+pub(crate) mod reader;
+pub(crate) mod request;
+pub(crate) mod schema;
 
 use crate::caller::Caller;
 use crate::finding::{Category, Finding, Severity};
 use crate::json::doc::Node;
 
-pub use account::{
+pub(crate) use account::{
     DOCUMENTED_ACCOUNT_FIELD_MISSING, ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT,
     OWN_ACCOUNT_FIELD_ON_OTHER_ACCOUNT,
 };
-pub use config::{STALE_BASELINE_ENTRY, UNUSED_SUPPRESSION};
-pub use consistency::{
+pub(crate) use config::{STALE_BASELINE_ENTRY, UNUSED_SUPPRESSION};
+pub(crate) use consistency::{
     DEPT_NOT_IN_DEPT_LIST, DUPLICATE_DEPT_ID, EXTENSION_NOT_STRING_OBJECT, HIRED_DATE_IN_FUTURE,
     HIRED_DATE_IN_SECONDS, INTEGER_ABOVE_2_53,
 };
-pub use envelope::{
+pub(crate) use envelope::{
     ERROR_RESPONSE, ERROR_WITH_RESULT, SUB_CODE_MISSING_OR_NOT_NUMERIC, SUCCESS_ERRMSG_NOT_OK,
     SUCCESS_WITHOUT_RESULT, UNKNOWN_ERRCODE,
 };
-pub use exposure::{
+pub(crate) use exposure::{
     FIELD_NEEDS_PERMISSION, FIELD_WITHHELD_FROM_APP_TYPE, WITHHELD_FIELD_SENT_EMPTY,
 };
-pub use quirks::{NUMBER_LIST_AS_STRING, OBJECT_INSTEAD_OF_ARRAY, QUOTED_BOOLEAN, QUOTED_NUMBER};
-pub use reader::{
+pub(crate) use quirks::{
+    NUMBER_LIST_AS_STRING, OBJECT_INSTEAD_OF_ARRAY, QUOTED_BOOLEAN, QUOTED_NUMBER,
+};
+pub(crate) use reader::{
     EMPTY_INPUT, HAR_BROKEN, HAR_ENTRY_INVALID, INPUT_TOO_LARGE, INVALID_JSON, INVALID_UTF8,
     NOT_A_USER_GET_RESPONSE, RESPONSE_BODY_MISSING, UNREADABLE_INPUT,
 };
-pub use request::{
+pub(crate) use request::{
     ACCESS_TOKEN_NOT_IN_QUERY, HTTP_STATUS_NOT_200, INVALID_LANGUAGE, LOGIN_ID_RESPONSE_MISMATCH,
     NO_USER_IDENTIFIER, REQUEST_NOT_POST, UNKNOWN_REQUEST_PARAMETER, USERID_IGNORED_WITH_LOGIN_ID,
     USERID_RESPONSE_MISMATCH,
 };
-pub use schema::{
+pub(crate) use schema::{
     BODY_NOT_AN_OBJECT, INTEGER_BEYOND_64_BIT, INVALID_EMAIL, KNOWN_UNDOCUMENTED_FIELD,
     MISSING_REQUIRED_FIELD, NULL_VALUE, SCHEMA_VIOLATION, UNDOCUMENTED_FIELD, VALUE_NOT_IN_ENUM,
     VALUE_TOO_LONG, WRONG_TYPE,
 };
 
 /// A check over one response body (already repaired of documentation quirks).
-pub type BodyCheck = fn(&Ctx<'_>, &mut Vec<Finding>);
+pub(crate) type BodyCheck = fn(&Ctx<'_>, &mut Vec<Finding>);
 
 /// A rule: data plus, for rules that read a parsed body, the function that checks it.
 #[derive(Debug)]
@@ -59,7 +61,9 @@ pub struct Rule {
     pub code: &'static str,
     /// Kebab-case name of the pattern flagged.
     pub name: &'static str,
+    /// The family the rule belongs to.
     pub category: Category,
+    /// Its severity unless the settings change it.
     pub severity: Severity,
     /// Whether the rule runs without being selected.
     pub enabled: bool,
@@ -130,15 +134,15 @@ pub const ALL: &[&Rule] = &[
 
 /// A check over one response body, and the rules it may emit: run once when any of them is
 /// selected (and, for rules that need one, when the app type is known).
-pub struct Check {
+pub(crate) struct Check {
     /// The function.
-    pub run: BodyCheck,
+    pub(crate) run: BodyCheck,
     /// Every rule it may emit.
-    pub emits: &'static [&'static Rule],
+    pub(crate) emits: &'static [&'static Rule],
 }
 
 /// Every body check, in the order they run.
-pub const CHECKS: &[Check] = &[
+pub(crate) const CHECKS: &[Check] = &[
     Check {
         run: fields_known::check,
         emits: &[&KNOWN_UNDOCUMENTED_FIELD],
@@ -221,17 +225,17 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 }
 
 /// What a body check may read.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub body: Node<'a>,
     pub caller: &'a Caller,
-    /// Milliseconds since the epoch at the start of the run, read once so a run is consistent.
-    pub now_ms: i64,
+    /// The run's time; a clock is read only when a rule asks.
+    now_ms: &'a dyn Fn() -> i64,
     result: Option<Node<'a>>,
     members: Option<members::Members<'a>>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(body: Node<'a>, caller: &'a Caller, now_ms: i64) -> Self {
+    pub fn new(body: Node<'a>, caller: &'a Caller, now_ms: &'a dyn Fn() -> i64) -> Self {
         let result = body.get("result").filter(|r| r.is_object());
         Ctx {
             body,
@@ -240,6 +244,11 @@ impl<'a> Ctx<'a> {
             result,
             members: result.map(members::Members::new),
         }
+    }
+
+    /// Milliseconds since the epoch: one time for the whole run, so a run is consistent.
+    pub fn now_ms(&self) -> i64 {
+        (self.now_ms)()
     }
 
     /// `result`, when it is an object.

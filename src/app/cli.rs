@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::caller::{AppType, Permission};
-use crate::input::InputFormat;
-use crate::report::Format;
+use dtlint::input::InputFormat;
+use dtlint::report::{self, Format};
+use dtlint::settings::SettingsArgs;
+use dtlint::{AppType, Permission};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -101,60 +102,10 @@ pub struct BaselineArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Deny {
-    /// Warnings fail the run as errors do.
-    Warnings,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-/// Who calls the API and which rules run; shared by the commands that check.
-#[derive(Debug, Clone, Default, Args)]
-pub struct SettingsArgs {
-    /// The calling app's type.
-    #[arg(long, value_enum)]
-    pub app_type: Option<AppType>,
-    /// A Contacts permission the app holds (repeatable).
-    #[arg(long, value_enum)]
-    pub permission: Vec<Permission>,
-    /// The caller's own organization (corp id), for Enterprise Account rules.
-    #[arg(long, value_name = "CORP_ID")]
-    pub corp_id: Option<String>,
-    /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
-    /// Ignore any dtlint.toml.
-    #[arg(long, conflicts_with = "profile")]
-    pub no_profile: bool,
-    /// Run only these rules: codes, code prefixes, names or categories (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Vec<String>,
-    /// Run these rules in addition to the selected ones.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub extend_select: Vec<String>,
-    /// Do not run these rules.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
-    /// Change a rule's severity, e.g. DT107=info (repeatable).
-    #[arg(long, value_name = "RULE=LEVEL")]
-    pub severity: Vec<String>,
-    /// Make warnings fail the run.
-    #[arg(long, value_enum)]
-    pub deny: Vec<Deny>,
-    /// Show personal values (mobile, email, ...) in snippets instead of masking them; tokens stay redacted.
-    #[arg(long)]
-    pub show_values: bool,
-}
-
-impl SettingsArgs {
-    pub fn deny_warnings(&self) -> bool {
-        self.deny.contains(&Deny::Warnings)
-    }
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +158,18 @@ pub enum TableFormat {
     Table,
     Markdown,
     Json,
+}
+
+// The library's table format has documented variants; clap would list those docs in `--help`,
+// which has always shown the bare values. So the command line keeps its own.
+impl From<TableFormat> for report::TableFormat {
+    fn from(format: TableFormat) -> Self {
+        match format {
+            TableFormat::Table => Self::Table,
+            TableFormat::Markdown => Self::Markdown,
+            TableFormat::Json => Self::Json,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,0 +1,115 @@
+//! The command line's side of dtlint: runs one parsed command with the library and says how it ended.
+
+pub mod cli;
+mod commands;
+mod profile;
+mod progress;
+
+use std::io::{self, Write};
+
+use dtlint::report::{self, Run};
+use dtlint::{baseline, privacy, rules, Caller, Severity};
+
+use cli::{Cli, Command};
+
+/// How a run ended, as the process exit code says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No finding at error severity.
+    Clean = 0,
+    /// At least one finding at error severity (or warning, with `--deny warnings`).
+    Findings = 1,
+    /// A usage error, or an input that could not be read at all.
+    Error = 2,
+}
+
+/// Why a run could not produce its report.
+#[derive(Debug)]
+pub enum RunError {
+    Usage(miette::Report),
+    Io(io::Error),
+}
+
+impl From<io::Error> for RunError {
+    fn from(error: io::Error) -> Self {
+        Self::Io(error)
+    }
+}
+
+/// Runs one command line, writing its report to `out`.
+///
+/// # Errors
+/// Usage errors (a bad profile, an unknown rule) as miette reports, and failures to write.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    match cli.command {
+        Command::Check(args) => commands::check(&args, out),
+        Command::Audit(args) => commands::audit(&args, out),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "dtlint", out);
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Redact {
+            input,
+            out: target,
+            show_values,
+        } => {
+            let summary = privacy::copy::redact(&input, &target, show_values)
+                .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
+            report::write_redaction(&summary, out, &mut io::stderr().lock())?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Baseline(args) => {
+            let (run, _) = commands::checked_run(&args.check)?;
+            let recorded = baseline::Baseline::of(run.findings());
+            recorded
+                .save(&args.out)
+                .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
+            report::write_baseline_note(recorded.findings.len(), &args.out, out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Rules(args) => {
+            report::write_rules(args.format.into(), out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Explain { rule } => {
+            let found = rules::find(&rule).ok_or_else(|| {
+                RunError::Usage(miette::miette!(
+                    help = "`dtlint rules` lists every code and name",
+                    "no rule is called `{rule}`"
+                ))
+            })?;
+            report::write_explanation(found, out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Fields(args) => {
+            let filter = args.app_type.map(|app_type| Caller {
+                app_type: Some(app_type),
+                permissions: args.permission.iter().copied().collect(),
+                corp_id: None,
+            });
+            report::write_fields(filter.as_ref(), args.format.into(), out)?;
+            Ok(ExitStatus::Clean)
+        }
+    }
+}
+
+/// The exit status of a finished run.
+fn exit_status(run: &Run, deny_warnings: bool) -> ExitStatus {
+    if run.had_unreadable() {
+        return ExitStatus::Error;
+    }
+    let failing = run.findings().any(|f| {
+        f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
+    });
+    if failing {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }
+}

@@ -1,0 +1,27 @@
+//! Flags and profile resolved into a run's settings, with the profile's errors drawn by miette, pointing into the file.
+
+use dtlint::settings::{self, Resolved, SettingsArgs, SettingsError};
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
+
+use super::RunError;
+
+/// [`settings::resolve`], its error as the report the command line prints.
+pub fn resolve(args: &SettingsArgs) -> Result<Resolved, RunError> {
+    settings::resolve(args).map_err(|error| RunError::Usage(report(error)))
+}
+
+fn report(error: SettingsError) -> Report {
+    let mut diagnostic = MietteDiagnostic::new(error.message);
+    diagnostic.help = error.help;
+    let Some(profile) = error.profile else {
+        return Report::from(diagnostic);
+    };
+    diagnostic.labels = Some(
+        profile
+            .span
+            .map(|span| LabeledSpan::at(span, "here"))
+            .into_iter()
+            .collect(),
+    );
+    Report::from(diagnostic).with_source_code(NamedSource::new(profile.name, profile.text))
+}
