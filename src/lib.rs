@@ -32,7 +32,6 @@
 pub mod audit;
 pub mod baseline;
 mod caller;
-mod check;
 mod email_format;
 mod engine;
 mod errcodes;
@@ -52,7 +51,7 @@ pub mod settings;
 pub mod suppress;
 
 pub use caller::{AppType, Caller, Permission};
-pub use check::{check_text, check_value, Settings, TextCheck};
+pub use engine::pipeline::{check_text, check_value, Settings, TextCheck};
 pub use finding::{Category, Finding, Severity};
 pub use json::Location;
 pub use rules::Rule;

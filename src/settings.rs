@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::caller::{AppType, Caller, Permission};
-use crate::check::Settings;
+use crate::engine::pipeline::Settings;
 use crate::finding::Severity;
 use crate::selection::{matching, parse_severity_override, Selection};
 

@@ -1,8 +1,9 @@
 //! Reads one JSON response from bytes: size limit, encoding, then the response check.
 
 use super::Checked;
-use crate::check::{check_text, placed, Settings};
 use crate::engine::guard::{self, Subject};
+use crate::engine::pipeline::{check_text, Settings};
+use crate::engine::place::placed;
 use crate::json::Location;
 
 /// Resource limits of one run.

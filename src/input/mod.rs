@@ -14,7 +14,7 @@ pub use ndjson::check_ndjson;
 use walk::Target;
 pub use walk::{collect, Collected, InputFormat, WalkOptions};
 
-use crate::check::Settings;
+use crate::engine::pipeline::Settings;
 use crate::finding::Finding;
 use crate::progress::Progress;
 

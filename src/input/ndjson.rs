@@ -4,8 +4,9 @@ use std::io::{BufRead, Read};
 
 use super::pipeline::{self, Outcome};
 use super::Checked;
-use crate::check::{check_text_at, placed, Settings};
 use crate::engine::guard::{self, Subject};
+use crate::engine::pipeline::{check_text_at, Settings};
+use crate::engine::place::placed;
 use crate::json::Location;
 
 /// One line of the input with where it starts.

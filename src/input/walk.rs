@@ -7,7 +7,7 @@ use walkdir::WalkDir;
 
 use super::file::{check_bytes, Limits};
 use super::{check_har, check_ndjson, Checked};
-use crate::check::Settings;
+use crate::engine::pipeline::Settings;
 use crate::progress::Progress;
 
 /// How an input's text holds responses.

@@ -11,11 +11,13 @@ mod members;
 pub(crate) mod quirks;
 pub(crate) mod reader;
 pub(crate) mod request;
+pub mod rule;
 pub(crate) mod schema;
 
 use crate::caller::Caller;
-use crate::finding::{Category, Finding, Severity};
+use crate::finding::Finding;
 use crate::json::doc::Node;
+pub use rule::Rule;
 
 pub(crate) use account::{
     DOCUMENTED_ACCOUNT_FIELD_MISSING, ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT,
@@ -53,27 +55,6 @@ pub(crate) use schema::{
 
 /// A check over one response body (already repaired of documentation quirks).
 pub(crate) type BodyCheck = fn(&Ctx<'_>, &mut Vec<Finding>);
-
-/// A rule: data plus, for rules that read a parsed body, the function that checks it.
-#[derive(Debug)]
-pub struct Rule {
-    /// Stable code; never reused.
-    pub code: &'static str,
-    /// Kebab-case name of the pattern flagged.
-    pub name: &'static str,
-    /// The family the rule belongs to.
-    pub category: Category,
-    /// Its severity unless the settings change it.
-    pub severity: Severity,
-    /// Whether the rule runs without being selected.
-    pub enabled: bool,
-    /// Whether the rule needs `--app-type` to run.
-    pub needs_app_type: bool,
-    /// One line, as `dtlint rules` shows it.
-    pub summary: &'static str,
-    /// Markdown: What it does / Why is this bad? / Example.
-    pub explanation: &'static str,
-}
 
 /// Every rule, in code order; codes are never reused.
 pub const ALL: &[&Rule] = &[
@@ -208,14 +189,6 @@ pub(crate) const CHECKS: &[Check] = &[
         emits: &[&ERROR_RESPONSE],
     },
 ];
-
-impl PartialEq for Rule {
-    fn eq(&self, other: &Self) -> bool {
-        self.code == other.code
-    }
-}
-
-impl Eq for Rule {}
 
 /// Looks a rule up by code or name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

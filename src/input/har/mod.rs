@@ -11,8 +11,9 @@ pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Outcome};
 use super::Checked;
-use crate::check::{check_node, placed, Settings};
 use crate::engine::guard::{self, Subject};
+use crate::engine::pipeline::{check_node, Settings};
+use crate::engine::place::placed;
 use crate::json::Location;
 use crate::request::url_path;
 use crate::rules;
@@ -111,10 +112,10 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
                 let value = doc.root();
                 outcome.responses = 1;
                 body_findings = check_node(value, settings);
-                outcome.present = crate::check::observe(value, settings);
+                outcome.present = crate::engine::pipeline::observe(value, settings);
                 let mut correlation =
                     rules::request::correlate(&normalised, value, entry.response.status);
-                crate::check::set_fingerprints(&mut correlation, value);
+                crate::engine::fingerprint::set_fingerprints(&mut correlation, value);
                 for mut finding in correlation {
                     // The status is a fact of the exchange, not of the body: point at it in the entry.
                     if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
@@ -136,7 +137,7 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
     // neither a token nor its rotation shows in (or changes) a baseline.
     if !entry_findings.is_empty() {
         if let Ok(shown) = crate::json::doc::Doc::parse(place.shown(body, base64)) {
-            crate::check::set_fingerprints(&mut entry_findings, shown.root());
+            crate::engine::fingerprint::set_fingerprints(&mut entry_findings, shown.root());
         }
     }
     let mut findings = place.in_entry(entry_findings, body, base64);

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 
 use std::ops::Range;
 
-use crate::check::placed;
+use crate::engine::place::placed;
 use crate::fields::Personal;
 use crate::finding::{Category, Finding};
 use crate::json::locate::{locate, locate_or_ancestor};

@@ -1,16 +1,18 @@
-//! Checks one response: parse its text, validate it against the schema, run the body rules, place each finding.
+//! The pipeline of one response: guard and parse its text, validate it against the schema,
+//! run the body rules, finish and place each finding. Every reader hands its texts here.
 
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 use crate::caller::Caller;
+use crate::engine::fingerprint::set_fingerprints;
 use crate::engine::guard::{self, Subject};
-use crate::excerpt::Excerpt;
+use crate::engine::place::placed;
 use crate::finding::Finding;
 use crate::json::doc::{Doc, Node};
 use crate::json::locate::locate_or_ancestor;
-use crate::json::{pointer, LineIndex, Location};
+use crate::json::Location;
 use crate::privacy::mask as redact;
 use crate::rules::{Ctx, CHECKS};
 use crate::schema;
@@ -95,44 +97,6 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
     findings
 }
 
-/// Gives each finding the fingerprint of the value at its pointer in `root` (the document as
-/// received): what a baseline remembers instead of the value.
-pub fn set_fingerprints(findings: &mut [Finding], root: Node<'_>) {
-    for finding in findings {
-        let value = root.pointer(&finding.pointer).map(Node::to_value);
-        finding.fingerprint = Some(fingerprint_at(&finding.pointer, value.as_ref()));
-    }
-}
-
-/// [`fingerprint`] of the value at `pointer`, with personal data masked first as reports mask
-/// it. Baselines are committed, and a hash of an 11-digit phone number is undone by hashing all
-/// of them; the masked form keeps only what a report shows. Other values hash as before.
-fn fingerprint_at(pointer: &str, value: Option<&Value>) -> String {
-    let masked = match value {
-        // A personal member's own value: masked by the member's kind.
-        Some(Value::String(text)) => {
-            let name = pointer::last(pointer).unwrap_or_default();
-            crate::privacy::mask::personal_kind(&name).map(|kind| {
-                let mut shown = text.clone();
-                crate::privacy::mask::mask(&mut shown, 0..text.len(), kind);
-                Value::String(shown).to_string()
-            })
-        }
-        // A container: its personal members, by name, wherever they stand.
-        Some(container @ (Value::Object(_) | Value::Array(_))) => {
-            let plain = container.to_string();
-            let mut shown = plain.clone();
-            crate::privacy::mask::mask_personal(&mut shown);
-            (shown != plain).then_some(shown)
-        }
-        _ => None,
-    };
-    match masked {
-        Some(shown) => fingerprint(Some(&Value::String(format!("masked:{shown}")))),
-        None => fingerprint(value),
-    }
-}
-
 /// Runs every enabled body rule on a (repaired) body; pointers are mapped back to the body as received.
 fn run_rules(
     body: Node<'_>,
@@ -171,14 +135,6 @@ pub fn observe(body: Node<'_>, settings: &Settings) -> Vec<&'static str> {
         .filter(|f| f.documented() && result.get(&f.name).is_some_and(crate::fields::has_value))
         .map(|f| f.name.as_str())
         .collect()
-}
-
-/// A short hash of a value as JSON (or of its absence): what a baseline remembers instead of the value.
-pub fn fingerprint(value: Option<&Value>) -> String {
-    use sha2::{Digest, Sha256};
-    let text = value.map_or_else(|| "<absent>".to_owned(), Value::to_string);
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The outcome of checking one response's text.
@@ -240,67 +196,9 @@ fn check_text_unselected(text: &str, origin: Location, settings: &Settings) -> T
     }
 }
 
-/// Gives every finding its position and excerpt. `text` is where ranges are measured, `shown`
-/// the same text redacted (same length) that excerpts are cut from; both start at `origin` in
-/// the input.
-pub fn placed(
-    mut findings: Vec<Finding>,
-    text: &str,
-    shown: &str,
-    origin: Location,
-    mut range: impl FnMut(&Finding) -> Option<std::ops::Range<usize>>,
-) -> Vec<Finding> {
-    if findings.is_empty() {
-        return findings;
-    }
-    // An index pays off only for many findings; a few are cheaper counted from the start.
-    let index = (findings.len() > 4).then(|| LineIndex::new(text));
-    for finding in &mut findings {
-        if let Some(range) = range(finding) {
-            let at = match &index {
-                Some(index) => index.location(range),
-                None => Location::of(text, range),
-            };
-            finding.position = Some(at.within(origin));
-            finding.excerpt = Some(Box::new(Excerpt::cut(shown, origin, at)));
-        }
-    }
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fingerprints_hold_personal_values_only_masked() {
-        let phone = |number: &str| Value::String(number.to_owned());
-        let a = fingerprint_at("/result/mobile", Some(&phone("13912345678")));
-        // Same shown digits: the baseline cannot tell them apart, and holds no hash of either.
-        assert_eq!(
-            a,
-            fingerprint_at("/result/mobile", Some(&phone("13900005678")))
-        );
-        assert_ne!(a, fingerprint(Some(&phone("13912345678"))));
-        assert_ne!(
-            a,
-            fingerprint_at("/result/mobile", Some(&phone("13712345678")))
-        );
-        // Inside a container too.
-        let result = |number: &str| serde_json::json!({"name": "x", "mobile": number});
-        assert_eq!(
-            fingerprint_at("/result", Some(&result("13912345678"))),
-            fingerprint_at("/result", Some(&result("13900005678")))
-        );
-        // Anything else hashes as it always did, so earlier baselines still match.
-        let other = serde_json::json!("true");
-        assert_eq!(
-            fingerprint_at("/result/boss", Some(&other)),
-            fingerprint(Some(&other))
-        );
-        assert_eq!(fingerprint_at("/result/x", None), fingerprint(None));
-    }
 
     #[test]
     fn parse_errors_carry_position() {
