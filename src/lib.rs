@@ -51,7 +51,7 @@ pub mod settings;
 pub mod suppress;
 
 pub use caller::{AppType, Caller, Permission};
-pub use engine::pipeline::{check_text, check_value, Settings, TextCheck};
+pub use engine::pipeline::{check_text, check_value, Needs, Settings, TextCheck};
 pub use finding::{Category, Finding, Severity};
 pub use json::Location;
 pub use rules::Rule;

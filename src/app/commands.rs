@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 
 use dtlint::input::{self, Limits, WalkOptions};
 use dtlint::report::{self, Run, Style};
-use dtlint::{audit, baseline, rules, settings, suppress};
+use dtlint::{audit, baseline, rules, settings, suppress, Needs};
 
 use super::cli::{AuditArgs, AuditFormat, CheckArgs, ColorChoice};
 use super::{exit_status, profile, progress, ExitStatus, RunError};
@@ -26,7 +26,14 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         stdin_format: args.stdin_format,
         max_size: input::Limits::default().max_size,
     };
-    let (run, resolved) = checked_run_observing(&check, true)?;
+    let (run, resolved) = checked_run_observing(
+        &check,
+        true,
+        Needs {
+            excerpts: true,
+            fingerprints: false,
+        },
+    )?;
     let audit = audit::build(&run, &resolved.settings.caller);
     let mut file;
     let target: &mut dyn Write = match &args.out {
@@ -58,17 +65,29 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
 }
 
 /// Checks the inputs of a command line and applies suppressions; no baseline yet.
-pub fn checked_run(args: &CheckArgs) -> Result<(Run, settings::Resolved), RunError> {
-    checked_run_observing(args, false)
+pub fn checked_run(args: &CheckArgs, needs: Needs) -> Result<(Run, settings::Resolved), RunError> {
+    checked_run_observing(args, false, needs)
+}
+
+/// What `dtlint check` with these arguments prints or keeps of each finding.
+fn check_needs(args: &CheckArgs) -> Needs {
+    let human = args.format == report::Format::Human
+        || args.output.iter().any(|(f, _)| *f == report::Format::Human);
+    Needs {
+        excerpts: human,
+        fingerprints: args.baseline.is_some(),
+    }
 }
 
 /// The same, optionally recording which members each response carries.
 fn checked_run_observing(
     args: &CheckArgs,
     observe: bool,
+    needs: Needs,
 ) -> Result<(Run, settings::Resolved), RunError> {
     let mut resolved = profile::resolve(&args.settings)?;
     resolved.settings.observe = observe;
+    resolved.settings.needs = needs;
     let walk = WalkOptions {
         hidden: args.hidden,
         include: globs(&args.glob, "--glob")?,
@@ -110,7 +129,7 @@ fn checked_run_observing(
 }
 
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
-    let (mut run, resolved) = checked_run(args)?;
+    let (mut run, resolved) = checked_run(args, check_needs(args))?;
     if let Some(path) = &args.baseline {
         let shown = path.display().to_string();
         if args.update_baseline {

@@ -65,7 +65,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
             Ok(ExitStatus::Clean)
         }
         Command::Baseline(args) => {
-            let (run, _) = commands::checked_run(&args.check)?;
+            let needs = dtlint::Needs {
+                excerpts: false,
+                fingerprints: true,
+            };
+            let (run, _) = commands::checked_run(&args.check, needs)?;
             let recorded = baseline::Baseline::of(run.findings());
             recorded
                 .save(&args.out)

@@ -33,8 +33,29 @@ pub struct Settings {
     pub show_values: bool,
     /// Record which members each response carries (for `dtlint audit`).
     pub observe: bool,
+    /// What the run's outputs need of each finding beyond its pointer and position.
+    pub needs: Needs,
     /// The clock's reading, once taken; a run is judged against one time.
     pub(crate) clock: OnceLock<i64>,
+}
+
+/// Work on findings that only some outputs need: a run whose reporters do not print it does
+/// not pay for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    /// A few lines of the redacted input around each finding (human output, the audit).
+    pub excerpts: bool,
+    /// A hash of each finding's value (baselines, read or written).
+    pub fingerprints: bool,
+}
+
+impl Default for Needs {
+    fn default() -> Self {
+        Self {
+            excerpts: true,
+            fingerprints: true,
+        }
+    }
 }
 
 impl Settings {
@@ -93,7 +114,9 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
         run_rules(repaired.root(), &validated.map, settings, &mut findings);
     }
     let mut findings = crate::engine::finish::body(findings, &settings.selection);
-    set_fingerprints(&mut findings, body);
+    if settings.needs.fingerprints {
+        set_fingerprints(&mut findings, body);
+    }
     findings
 }
 
@@ -166,7 +189,7 @@ fn check_text_unselected(text: &str, origin: Location, settings: &Settings) -> T
         Ok(doc) => doc,
         Err(stop) => {
             return TextCheck {
-                findings: placed(vec![stop.finding], text, text, origin, |_| {
+                findings: placed(vec![stop.finding], text, Some(text), origin, |_| {
                     Some(stop.span.clone())
                 }),
                 parsed: false,
@@ -183,12 +206,15 @@ fn check_text_unselected(text: &str, origin: Location, settings: &Settings) -> T
             present,
         };
     }
-    let mut shown = text.to_owned();
-    if !settings.show_values {
-        redact::mask_personal(&mut shown);
-    }
+    let shown = settings.needs.excerpts.then(|| {
+        let mut shown = text.to_owned();
+        if !settings.show_values {
+            redact::mask_personal(&mut shown);
+        }
+        shown
+    });
     TextCheck {
-        findings: placed(findings, text, &shown, origin, |f| {
+        findings: placed(findings, text, shown.as_deref(), origin, |f| {
             locate_or_ancestor(text, &f.pointer)
         }),
         parsed: true,
@@ -199,6 +225,25 @@ fn check_text_unselected(text: &str, origin: Location, settings: &Settings) -> T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_no_output_needs_is_not_done() {
+        let text = "{\"errcode\":0,\"errmsg\":\"ok\",\"request_id\":\"r\",\"result\":{\"userid\":\"1\",\"unionid\":\"u\",\"name\":\"n\",\"boss\":\"true\"}}";
+        let full = check_text(text, &Settings::default());
+        let lean = Settings {
+            needs: Needs {
+                excerpts: false,
+                fingerprints: false,
+            },
+            ..Settings::default()
+        };
+        let lean = check_text(text, &lean);
+        assert_eq!(full.findings.len(), 1);
+        assert!(full.findings[0].excerpt.is_some() && full.findings[0].fingerprint.is_some());
+        assert_eq!(lean.findings.len(), 1);
+        assert!(lean.findings[0].excerpt.is_none() && lean.findings[0].fingerprint.is_none());
+        assert_eq!(lean.findings[0].position, full.findings[0].position);
+    }
 
     #[test]
     fn parse_errors_carry_position() {

@@ -7,13 +7,13 @@ use crate::excerpt::Excerpt;
 use crate::finding::Finding;
 use crate::json::{LineIndex, Location};
 
-/// Gives every finding its position and excerpt. `text` is where ranges are measured, `shown`
-/// the same text redacted (same length) that excerpts are cut from; both start at `origin` in
-/// the input.
+/// Gives every finding its position and, when `shown` is given, its excerpt. `text` is where
+/// ranges are measured, `shown` the same text redacted (same length) that excerpts are cut
+/// from; both start at `origin` in the input.
 pub fn placed(
     mut findings: Vec<Finding>,
     text: &str,
-    shown: &str,
+    shown: Option<&str>,
     origin: Location,
     mut range: impl FnMut(&Finding) -> Option<Range<usize>>,
 ) -> Vec<Finding> {
@@ -29,7 +29,9 @@ pub fn placed(
                 None => Location::of(text, range),
             };
             finding.position = Some(at.within(origin));
-            finding.excerpt = Some(Box::new(Excerpt::cut(shown, origin, at)));
+            if let Some(shown) = shown {
+                finding.excerpt = Some(Box::new(Excerpt::cut(shown, origin, at)));
+            }
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

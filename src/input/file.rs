@@ -29,9 +29,13 @@ pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checke
             // Positions are counted on the valid prefix, which is all that can be shown as text.
             let prefix = std::str::from_utf8(&bytes[..stop.span.start]).unwrap_or("");
             return Checked {
-                findings: placed(vec![stop.finding], prefix, prefix, Location::START, |_| {
-                    Some(stop.span.clone())
-                }),
+                findings: placed(
+                    vec![stop.finding],
+                    prefix,
+                    Some(prefix),
+                    Location::START,
+                    |_| Some(stop.span.clone()),
+                ),
                 ..Checked::default()
             };
         }

@@ -86,7 +86,7 @@ fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
             let finding = crate::rules::reader::too_large(subject, Some(size), limit);
             return Outcome::with(
                 line.index,
-                placed(vec![finding], "", "", line.at, |_| Some(0..0)),
+                placed(vec![finding], "", Some(""), line.at, |_| Some(0..0)),
             );
         }
     };
@@ -96,7 +96,7 @@ fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
             let prefix = std::str::from_utf8(&bytes[..stop.span.start]).unwrap_or("");
             return Outcome::with(
                 line.index,
-                placed(vec![stop.finding], prefix, prefix, line.at, |_| {
+                placed(vec![stop.finding], prefix, Some(prefix), line.at, |_| {
                     Some(stop.span.clone())
                 }),
             );

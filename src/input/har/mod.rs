@@ -38,7 +38,7 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
     let mut checked = pipeline::run(produce, |item| check_item(item, settings, limit));
     if let Some(broken) = broken {
         let finding = crate::rules::reader::har_broken(&broken.message);
-        let mut finding = placed(vec![finding], "", "", broken.at, |_| Some(0..0));
+        let mut finding = placed(vec![finding], "", Some(""), broken.at, |_| Some(0..0));
         checked.findings.append(&mut finding);
     }
     checked
@@ -48,14 +48,17 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
     match item {
         Item::TooLarge { index, size, at } => {
             let finding = crate::rules::reader::too_large(Subject::Entry(index), Some(size), limit);
-            Outcome::with(index, placed(vec![finding], "", "", at, |_| Some(0..0)))
+            Outcome::with(
+                index,
+                placed(vec![finding], "", Some(""), at, |_| Some(0..0)),
+            )
         }
         Item::NotUtf8 { index, bytes, at } => {
             let Err(stop) = guard::bytes(Subject::Entry(index), &bytes, None) else {
                 return Outcome::with(index, Vec::new());
             };
             let prefix = std::str::from_utf8(&bytes[..stop.span.start]).unwrap_or("");
-            let findings = placed(vec![stop.finding], prefix, prefix, at, |_| {
+            let findings = placed(vec![stop.finding], prefix, Some(prefix), at, |_| {
                 Some(stop.span.clone())
             });
             Outcome::with(index, findings)
@@ -65,7 +68,7 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
 }
 
 fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Outcome {
-    let place = EntryText::new(text, at, settings.show_values);
+    let place = EntryText::new(text, at, settings.show_values, settings.needs.excerpts);
     let entry = match entry::parse(index, text) {
         Ok(entry) => entry,
         Err(finding) => {
@@ -115,7 +118,9 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
                 outcome.present = crate::engine::pipeline::observe(value, settings);
                 let mut correlation =
                     rules::request::correlate(&normalised, value, entry.response.status);
-                crate::engine::fingerprint::set_fingerprints(&mut correlation, value);
+                if settings.needs.fingerprints {
+                    crate::engine::fingerprint::set_fingerprints(&mut correlation, value);
+                }
                 for mut finding in correlation {
                     // The status is a fact of the exchange, not of the body: point at it in the entry.
                     if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
@@ -135,7 +140,7 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
     let body = body.as_deref();
     // Findings in the entry fingerprint its values read from the redacted copy, so that
     // neither a token nor its rotation shows in (or changes) a baseline.
-    if !entry_findings.is_empty() {
+    if settings.needs.fingerprints && !entry_findings.is_empty() {
         if let Ok(shown) = crate::json::doc::Doc::parse(place.shown(body, base64)) {
             crate::engine::fingerprint::set_fingerprints(&mut entry_findings, shown.root());
         }

@@ -22,6 +22,8 @@ pub struct EntryText<'t> {
     text: &'t str,
     at: Location,
     show_values: bool,
+    /// Whether the run prints excerpts; without them the redacted copy is never made.
+    excerpts: bool,
     /// The text with credentials (and, when asked, personal values) hidden, same length.
     shown: OnceCell<String>,
     /// Where the body's string literal starts in the entry, and the literal.
@@ -31,11 +33,12 @@ pub struct EntryText<'t> {
 }
 
 impl<'t> EntryText<'t> {
-    pub fn new(text: &'t str, at: Location, show_values: bool) -> Self {
+    pub fn new(text: &'t str, at: Location, show_values: bool, excerpts: bool) -> Self {
         Self {
             text,
             at,
             show_values,
+            excerpts,
             shown: OnceCell::new(),
             literal: OnceCell::new(),
             raw: OnceCell::new(),
@@ -92,7 +95,8 @@ impl<'t> EntryText<'t> {
             return Vec::new();
         }
         let text = self.text;
-        placed(findings, text, self.shown(body, base64), self.at, |f| {
+        let shown = self.excerpts.then(|| self.shown(body, base64));
+        placed(findings, text, shown, self.at, |f| {
             locate_or_ancestor(text, &f.pointer)
         })
     }
@@ -109,26 +113,21 @@ impl<'t> EntryText<'t> {
         if findings.is_empty() {
             return Vec::new();
         }
-        let mut placed = placed(
-            findings,
-            self.text,
-            self.shown(body, base64),
-            self.at,
-            |f| {
-                let (start, literal) = self.literal()?;
-                if base64 {
-                    return Some(start..start + literal.len());
-                }
-                let span = stop
-                    .clone()
-                    .or_else(|| locate_or_ancestor(body?, &f.pointer))
-                    .unwrap_or(0..0);
-                let index = self.raw(literal);
-                let from = index.get(span.start).copied().unwrap_or(0);
-                let to = index.get(span.end).copied().unwrap_or(from);
-                Some(start + from..start + to)
-            },
-        );
+        let shown = self.excerpts.then(|| self.shown(body, base64));
+        let mut placed = placed(findings, self.text, shown, self.at, |f| {
+            let (start, literal) = self.literal()?;
+            if base64 {
+                return Some(start..start + literal.len());
+            }
+            let span = stop
+                .clone()
+                .or_else(|| locate_or_ancestor(body?, &f.pointer))
+                .unwrap_or(0..0);
+            let index = self.raw(literal);
+            let from = index.get(span.start).copied().unwrap_or(0);
+            let to = index.get(span.end).copied().unwrap_or(from);
+            Some(start + from..start + to)
+        });
         if base64 {
             for f in &mut placed {
                 if f.rule.category != Category::Request && !f.message.ends_with(BASE64_NOTE) {
