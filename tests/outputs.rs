@@ -184,3 +184,37 @@ fn several_outputs_in_one_run_equal_their_own_runs() {
     assert_eq!(code, 2);
     assert!(stderr.contains("pdf"), "{stderr}");
 }
+
+/// `--output-format concise`: one `path:line:col: CODE message` line per finding, in the
+/// report's order, then the same summary as the full format.
+#[test]
+fn concise_human_output_is_one_line_per_finding() {
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["check", "--no-profile", "--app-type", "third-party"];
+        a.extend_from_slice(extra);
+        a.extend(["samples/internal-full", "samples/har"]);
+        a
+    };
+    let (code, concise, _) = dtlint(&root(), &args(&["--output-format", "concise"]), None);
+    let (full_code, full, _) = dtlint(&root(), &args(&[]), None);
+    let (_, report, _) = dtlint(&root(), &args(&["--format", "json"]), None);
+    assert_eq!(code, full_code);
+    let findings = json(&report)["findings"]
+        .as_array()
+        .expect("findings")
+        .clone();
+    let lines: Vec<&str> = concise.lines().filter(|l| l.contains(": DT")).collect();
+    assert_eq!(lines.len(), findings.len(), "{concise}");
+    for (line, f) in lines.iter().zip(&findings) {
+        let at = format!(
+            "{}:{}:{}: {} ",
+            f["source"].as_str().unwrap_or_default(),
+            f["line"],
+            f["column"],
+            f["rule"].as_str().unwrap_or_default()
+        );
+        assert!(line.starts_with(&at), "{line} does not start with {at}");
+        assert!(!line.contains('│'), "no snippet: {line}");
+    }
+    assert_eq!(concise.lines().last(), full.lines().last());
+}

@@ -108,6 +108,15 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How much of each finding the human format shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Each finding with its source snippet, the offending value underlined, and help.
+    Full,
+    /// One line per finding, `path:line:col: CODE message`, for runs with many findings.
+    Concise,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files, folders (walked for .json files) or - for standard input.
@@ -127,6 +136,9 @@ pub struct CheckArgs {
     /// With --baseline: rewrite the file with the current findings.
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
+    /// With the human format: full diagnostics, or one line per finding.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub output_format: OutputFormat,
     /// Group findings by rule and pointer with counts instead of listing each (human, json).
     #[arg(long)]
     pub statistics: bool,

@@ -6,7 +6,7 @@ use dtlint::input::{self, Limits, WalkOptions};
 use dtlint::report::{self, Run, Style};
 use dtlint::{audit, baseline, rules, settings, suppress, Needs};
 
-use super::cli::{AuditArgs, AuditFormat, CheckArgs, ColorChoice};
+use super::cli::{AuditArgs, AuditFormat, CheckArgs, ColorChoice, OutputFormat};
 use super::{exit_status, profile, progress, ExitStatus, RunError};
 
 pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
@@ -17,6 +17,7 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         output: Vec::new(),
         baseline: None,
         update_baseline: false,
+        output_format: OutputFormat::Full,
         statistics: false,
         color: ColorChoice::Never,
         hidden: false,
@@ -71,7 +72,8 @@ pub fn checked_run(args: &CheckArgs, needs: Needs) -> Result<(Run, settings::Res
 
 /// What `dtlint check` with these arguments prints or keeps of each finding.
 fn check_needs(args: &CheckArgs) -> Needs {
-    let human = args.format == report::Format::Human
+    // Concise human output prints no snippet; --output human=FILE is always full.
+    let human = (args.format == report::Format::Human && args.output_format == OutputFormat::Full)
         || args.output.iter().any(|(f, _)| *f == report::Format::Human);
     Needs {
         excerpts: human,
@@ -153,6 +155,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         color: use_color(args.color),
         width: None,
         statistics: args.statistics,
+        concise: args.output_format == OutputFormat::Concise,
     };
     report::write(&run, args.format, style, out)?;
     for (format, path) in &args.output {
@@ -167,6 +170,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
             color: false,
             width: Some(100),
             statistics: false,
+            concise: false,
         };
         report::write(&run, *format, plain, &mut writer)?;
         writer.flush()?;

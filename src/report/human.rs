@@ -10,6 +10,7 @@ use crate::finding::{Finding, Severity};
 
 pub struct Human {
     handler: GraphicalReportHandler,
+    concise: bool,
 }
 
 impl Human {
@@ -23,12 +24,19 @@ impl Human {
         if let Some(width) = style.width {
             handler = handler.with_width(width);
         }
-        Self { handler }
+        Self {
+            handler,
+            concise: style.concise,
+        }
     }
 
     pub fn write(&self, run: &Run, out: &mut dyn Write) -> io::Result<()> {
         for input in &run.inputs {
             for finding in &input.findings {
+                if self.concise {
+                    writeln!(out, "{}", concise_line(finding))?;
+                    continue;
+                }
                 let diagnostic = Shown::new(finding);
                 let mut rendered = String::new();
                 if self
@@ -70,6 +78,16 @@ impl Human {
             plural(s.infos, "info", "infos"),
         )
     }
+}
+
+/// `path:line:col: CODE message (entry N)`, as ruff's concise output has it.
+fn concise_line(f: &Finding) -> String {
+    let at = match f.position {
+        Some(p) => format!("{}:{}:{}", f.source, p.line, p.column),
+        None => f.source.clone(),
+    };
+    let entry = f.entry.map(|e| format!(" (entry {e})")).unwrap_or_default();
+    format!("{at}: {} {}{entry}", f.rule.code, f.message)
 }
 
 fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {

@@ -159,6 +159,8 @@ pub struct Style {
     pub width: Option<usize>,
     /// Findings grouped by rule and pointer with counts (human and json formats).
     pub statistics: bool,
+    /// Human format: one line per finding (`path:line:col: CODE message`), no snippets.
+    pub concise: bool,
 }
 
 /// Says what `dtlint baseline` recorded.
