@@ -32,16 +32,14 @@ pub const fn consistency(
     summary: &'static str,
     explanation: &'static str,
 ) -> Rule {
-    Rule {
+    emitted(
         code,
         name,
-        category: Category::Consistency,
-        severity: Severity::Warning,
-        enabled: true,
-        needs_app_type: false,
+        Category::Consistency,
+        Severity::Warning,
         summary,
         explanation,
-    }
+    )
 }
 
 /// An envelope rule, on by default.
@@ -52,16 +50,14 @@ pub const fn envelope(
     summary: &'static str,
     explanation: &'static str,
 ) -> Rule {
-    Rule {
+    emitted(
         code,
         name,
-        category: Category::Envelope,
+        Category::Envelope,
         severity,
-        enabled: true,
-        needs_app_type: false,
         summary,
         explanation,
-    }
+    )
 }
 
 /// A request rule of a HAR exchange, on by default.
@@ -72,14 +68,12 @@ pub const fn request(
     summary: &'static str,
     explanation: &'static str,
 ) -> Rule {
-    Rule {
+    emitted(
         code,
         name,
-        category: Category::Request,
+        Category::Request,
         severity,
-        enabled: true,
-        needs_app_type: false,
         summary,
         explanation,
-    }
+    )
 }
