@@ -92,7 +92,8 @@ pub const WORDS: &[(&str, Credential)] = &[
 pub const NOT_CREDENTIALS: &[&str] = &["token_type", "expires_in", "expire_in"];
 
 /// Ids that stay in a redacted copy whatever pattern their value happens to match: they name
-/// an app, a person or a call, and cannot call DingTalk. Names ending in `id` are kept too.
+/// an app, a person or a call, and cannot call DingTalk. Names ending in `_id` or `Id` and the
+/// ids DingTalk writes run together (`userid`) are kept too.
 pub const KEPT_IDS: &[&str] = &["appkey", "suite_key", "client_id", "agentid"];
 
 /// A name lowercased, without the separators the two families and HTTP disagree on.
@@ -142,10 +143,37 @@ pub fn credential(name: &str) -> Option<Credential> {
         })
 }
 
-/// Whether `name` is an identifier kept as it is (`userid`, `unionid`, `corp_id`, `appkey`).
+/// Ids DingTalk writes run together, without a separator before `id`.
+const JOINED_IDS: &[&str] = &[
+    "userid",
+    "unionid",
+    "openid",
+    "corpid",
+    "deptid",
+    "agentid",
+    "appid",
+    "requestid",
+    "deviceid",
+    "staffid",
+    "suiteid",
+    "roleid",
+];
+
+/// Whether `name` is an identifier kept as it is (`userid`, `unionid`, `corp_id`, `appkey`,
+/// `dept_id_list`): a name ending in `_id`, `-id` or `Id`, a listed joined id, or `KEPT_IDS`.
+/// Words that merely end in "id" (`valid`, `paid`) are not ids.
 pub fn is_kept_id(name: &str) -> bool {
-    let plain = normalise(name);
-    plain.ends_with("id") || plain.ends_with("idlist") || normalised().kept.contains(&plain)
+    let base = name
+        .strip_suffix("_list")
+        .or_else(|| name.strip_suffix("List"))
+        .unwrap_or(name);
+    let separated = ["_id", "-id", ".id", "Id", "ID"]
+        .iter()
+        .any(|end| base.ends_with(end) && base.len() > end.len());
+    let plain = normalise(base);
+    separated
+        || JOINED_IDS.contains(&plain.as_str())
+        || normalised().kept.contains(&normalise(name))
 }
 
 /// Every spelling of the listed names and words as they can stand in lowercased text (snake,
