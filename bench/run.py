@@ -87,6 +87,7 @@ def main():
     parser.add_argument("--corpus", default=os.path.join(ROOT, "bench-corpus"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jsonschema-cli", help="path to jsonschema-cli (default: PATH, then CORPUS/tools/bin)")
+    parser.add_argument("--no-heavy", action="store_true", help="skip the findings-heavy case (issue 13)")
     parser.add_argument("--install-tools", action="store_true", help="cargo install jsonschema-cli into CORPUS/tools when missing")
     args = parser.parse_args()
 
@@ -144,9 +145,39 @@ def main():
         rows.append(("jsonschema-cli validate --assert-format <folder>", f"{j:.3f} s", f"jsonschema-cli / dtlint = {j / d1:.2f}x (target >= 4): {'PASS' if j / d1 >= 4 else 'FAIL'}"))
     else:
         rows.append(("jsonschema-cli", "not installed", "pass --install-tools or --jsonschema-cli PATH"))
-    print(f"best of {args.runs}, {threads} threads")
+    if not args.no_heavy:
+        rows += heavy_rows(corpus, ndjson, har, n)
+    print(f"best of {args.runs}, {threads} threads (findings-heavy rows: one run each)")
     for name, figure, verdict in rows:
         print(f"{name:<52} {figure:<18} {verdict}")
+
+
+def heavy_rows(corpus, ndjson, har, clean_ndjson_seconds):
+    """The findings-heavy case: the internal traffic checked as a third-party app (about nine
+    findings per response), each format written to /dev/null, at 1x and 3x the NDJSON corpus."""
+    profile = os.path.join(corpus, "third-party.toml")
+    with open(profile, "w") as f:
+        f.write('app-type = "third-party"\n')
+    tripled = os.path.join(corpus, "responses-x3.ndjson")
+    if not os.path.exists(tripled):
+        with open(ndjson, "rb") as src, open(tripled, "wb") as out:
+            data = src.read()
+            out.write(data * 3)
+    rows = []
+    base = [DTLINT, "check", "--profile", profile, "--stdin-format", "ndjson", "-"]
+    for fmt in ["ndjson", "json", "sarif", "human"]:
+        seconds, rss = best(base + ["--format", fmt], 1, ndjson)
+        verdict = f"peak RSS <= 100 MB: {'PASS' if rss <= 100 else 'FAIL'}"
+        if fmt == "ndjson":
+            ratio = clean_ndjson_seconds / seconds
+            verdict += f"; throughput {ratio:.2f}x the clean run (>= 0.5): {'PASS' if ratio >= 0.5 else 'FAIL'}"
+        rows.append((f"heavy NDJSON 1x --format {fmt}", f"{seconds:.3f} s  {rss:.0f} MB", verdict))
+        if fmt == "ndjson":
+            s3, rss3 = best(base + ["--format", fmt], 1, tripled)
+            rows.append((f"heavy NDJSON 3x --format {fmt}", f"{s3:.3f} s  {rss3:.0f} MB", f"peak RSS {rss3:.0f} MB vs {rss:.0f} MB for 1x: {'flat' if rss3 < 1.5 * rss else 'GROWS'}"))
+    seconds, rss = best([DTLINT, "check", "--profile", profile, "--format", "ndjson", har], 1)
+    rows.append(("heavy HAR 1x --format ndjson", f"{seconds:.3f} s  {rss:.0f} MB", f"peak RSS <= 100 MB: {'PASS' if rss <= 100 else 'FAIL'}"))
+    return rows
 
 
 if __name__ == "__main__":
