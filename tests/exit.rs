@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{dtlint, json, root};
+use crate::common::{dtlint, json};
 
 /// Codes no input can produce: the schema uses no keyword that DT110's catch-all would name.
 const UNREACHABLE: &[&str] = &["DT110"];
@@ -23,18 +23,6 @@ struct Case {
     kind: &'static str,
     path: String,
     flags: Vec<String>,
-}
-
-fn fixture_dir(code: &str) -> Option<PathBuf> {
-    std::fs::read_dir(root().join("tests/fixtures/rules"))
-        .ok()?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{code}-")))
-        })
 }
 
 /// A JSON body as a user/get exchange of a HAR capture.
@@ -86,9 +74,10 @@ fn cases(dir: &Path) -> Vec<Case> {
     };
     for rule in dtlint::rules::ALL {
         let code = rule.code;
-        let Some(fixtures) = fixture_dir(code) else {
+        let fixtures = crate::rule_fixtures::fixture_dir(code, rule.name);
+        if !fixtures.is_dir() {
             continue;
-        };
+        }
         let profile = fixtures.join("profile.toml");
         let flags = if profile.exists() {
             vec![

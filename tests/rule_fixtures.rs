@@ -12,7 +12,7 @@ use crate::common::root;
 /// tests cover them), and DT110, the safety net that no constraint of the current schema can reach.
 const TESTED_BY_CLI: [&str; 6] = ["DT002", "DT003", "DT006", "DT110", "DT901", "DT902"];
 
-fn fixture_dir(code: &str, name: &str) -> PathBuf {
+pub fn fixture_dir(code: &str, name: &str) -> PathBuf {
     root()
         .join("tests/fixtures/rules")
         .join(format!("{code}-{name}"))

@@ -178,23 +178,19 @@ pub fn check_text(text: &str, settings: &Settings) -> TextCheck {
 
 /// Checks one response whose text starts at `origin` inside a larger input (an NDJSON line).
 pub fn check_text_at(text: &str, origin: Location, settings: &Settings) -> TextCheck {
-    let mut check = check_text_unselected(text, origin, settings);
-    // Body findings are selected already; the reader's own (empty, HTML, not JSON) are not.
-    crate::engine::finish::select(&mut check.findings, &settings.selection);
-    check
-}
-
-fn check_text_unselected(text: &str, origin: Location, settings: &Settings) -> TextCheck {
     let doc = match guard::parse(Subject::Input, text) {
         Ok(doc) => doc,
         Err(stop) => {
+            // The guard's finding goes through the same exit as the body's (check_node's).
+            let mut findings = vec![stop.finding];
+            crate::engine::finish::select(&mut findings, &settings.selection);
             return TextCheck {
-                findings: placed(vec![stop.finding], text, Some(text), origin, |_| {
+                findings: placed(findings, text, Some(text), origin, |_| {
                     Some(stop.span.clone())
                 }),
                 parsed: false,
                 present: Vec::new(),
-            }
+            };
         }
     };
     let findings = check_node(doc.root(), settings);

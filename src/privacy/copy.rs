@@ -119,12 +119,7 @@ pub fn redact(input: &Path, out: &Path, show_values: bool) -> Result<Summary, St
                 out.display()
             ));
         }
-        if same_file::is_same_file(input, out).unwrap_or(false) {
-            return Err(format!(
-                "{}: refusing to write over the input",
-                out.display()
-            ));
-        }
+        refuse_overwrite(input, out)?;
         // Listed first, so copies written inside the input folder are never read back.
         let files: Vec<PathBuf> = walkdir::WalkDir::new(input)
             .sort_by_file_name()
@@ -156,6 +151,17 @@ pub fn redact(input: &Path, out: &Path, show_values: bool) -> Result<Summary, St
     Ok(summary)
 }
 
+/// An error when `out` is `input`, by name or through another path to the same file.
+fn refuse_overwrite(input: &Path, out: &Path) -> Result<(), String> {
+    if out == input || same_file::is_same_file(input, out).unwrap_or(false) {
+        return Err(format!(
+            "{}: refusing to write over the input",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Copies one file through a temporary file beside the target, checked before it is renamed.
 fn copy_file(
     input: &Path,
@@ -164,12 +170,7 @@ fn copy_file(
     scrubber: &mut Scrubber,
 ) -> Result<(), String> {
     let shown = input.display();
-    if out == input || same_file::is_same_file(input, out).unwrap_or(false) {
-        return Err(format!(
-            "{}: refusing to write over the input",
-            out.display()
-        ));
-    }
+    refuse_overwrite(input, out)?;
     let reader = File::open(input).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -187,7 +188,7 @@ fn copy_file(
             scrubber.tree(t);
             Ok(())
         };
-        walk(shape, reader, &mut writer, &mut scrub).map_err(|e| format!("{shown}: {e}"))?;
+        walk(shape, reader, Some(&mut writer), &mut scrub).map_err(|e| format!("{shown}: {e}"))?;
         writer
             .flush()
             .map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
@@ -217,11 +218,12 @@ fn skip_bom(reader: &mut impl BufRead) -> io::Result<()> {
 /// What is done to each tree of an input: scrubbing it, or looking into it.
 type Each<'a> = dyn FnMut(&mut Tree) -> Result<(), String> + 'a;
 
-/// Reads an input of `shape`, hands each tree to `each`, and writes the trees to `out`.
+/// Reads an input of `shape`, hands each tree to `each`, and writes the trees to `out` when
+/// there is one (the self-check only looks).
 fn walk(
     shape: Shape,
     reader: impl BufRead,
-    out: &mut dyn Write,
+    mut out: Option<&mut dyn Write>,
     each: &mut Each,
 ) -> Result<(), String> {
     match shape {
@@ -234,6 +236,9 @@ fn walk(
                 .map_err(|e| e.to_string())?;
             let mut tree = Tree::parse(&text).map_err(|e| e.to_string())?;
             each(&mut tree)?;
+            let Some(out) = out else {
+                return Ok(());
+            };
             let mut pretty = serde_json::to_vec_pretty(&tree).map_err(|e| e.to_string())?;
             pretty.push(b'\n');
             out.write_all(&pretty).map_err(|e| e.to_string())
@@ -245,13 +250,17 @@ fn walk(
                     .map_err(|e| format!("line {}: not UTF-8: {e}", number + 1))?;
                 let text = text.strip_suffix('\r').unwrap_or(&text);
                 if text.trim().is_empty() {
-                    writeln!(out, "{text}").map_err(|e| e.to_string())?;
+                    if let Some(out) = out.as_deref_mut() {
+                        writeln!(out, "{text}").map_err(|e| e.to_string())?;
+                    }
                     continue;
                 }
                 let mut tree =
                     Tree::parse(text).map_err(|e| format!("line {}: {e}", number + 1))?;
                 each(&mut tree)?;
-                writeln!(out, "{}", tree.to_json()).map_err(|e| e.to_string())?;
+                if let Some(out) = out.as_deref_mut() {
+                    writeln!(out, "{}", tree.to_json()).map_err(|e| e.to_string())?;
+                }
             }
             Ok(())
         }
@@ -260,7 +269,7 @@ fn walk(
 
 /// Streams a HAR: every value outside `log.entries` and every entry is read as a tree, handed
 /// to `each` and written out pretty-printed in its place, so memory holds one entry at a time.
-fn walk_har(reader: impl Read, out: &mut dyn Write, each: &mut Each) -> Result<(), String> {
+fn walk_har(reader: impl Read, out: Option<&mut dyn Write>, each: &mut Each) -> Result<(), String> {
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
     let mut har = Har {
         out,
@@ -279,7 +288,8 @@ fn walk_har(reader: impl Read, out: &mut dyn Write, each: &mut Each) -> Result<(
 
 /// The state of a HAR being streamed: where it goes and what is done to each part.
 struct Har<'o, 'e, 'f> {
-    out: &'o mut dyn Write,
+    /// Where the copy goes; `None` when the HAR is only looked into.
+    out: Option<&'o mut dyn Write>,
     each: &'e mut Each<'f>,
     /// How many entries were written; `None` until `log.entries` is seen.
     entries: Option<u64>,
@@ -287,11 +297,17 @@ struct Har<'o, 'e, 'f> {
 
 impl Har<'_, '_, '_> {
     fn write(&mut self, text: &str) -> io::Result<()> {
-        self.out.write_all(text.as_bytes())
+        match self.out.as_deref_mut() {
+            Some(out) => out.write_all(text.as_bytes()),
+            None => Ok(()),
+        }
     }
 
     /// Writes a tree pretty-printed, its later lines indented to `depth`.
     fn tree(&mut self, tree: &Tree, depth: usize) -> io::Result<()> {
+        if self.out.is_none() {
+            return Ok(());
+        }
         let pretty = serde_json::to_string_pretty(tree).map_err(io::Error::other)?;
         // JSON strings hold no raw line breaks, so every one of them is between tokens.
         let indented = pretty.replace('\n', &format!("\n{}", "  ".repeat(depth)));
@@ -428,7 +444,7 @@ fn self_check<'a>(
         Ok(())
     };
     let reader = BufReader::new(File::open(path).map_err(|e| e.to_string())?);
-    walk(shape, reader, &mut io::sink(), &mut look)?;
+    walk(shape, reader, None, &mut look)?;
     Ok(found.len())
 }
 

@@ -11,7 +11,7 @@ use crate::fields::Personal;
 /// The alternation of every credential name as it can stand in lowercased text: listed names
 /// whole, and any name around one of the listed words. Matches are confirmed by
 /// [`credentials::credential`], which knows the exceptions.
-pub(crate) fn name_alternation() -> String {
+fn name_alternation() -> String {
     let words: Vec<String> = credentials::WORDS
         .iter()
         .map(|(w, _)| regex::escape(w))

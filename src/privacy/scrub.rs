@@ -143,9 +143,7 @@ impl Scrubber {
                     self.pair(members, &name);
                 } else {
                     let error = is_error_object(members);
-                    let base64 = members.iter().any(|(n, v)| {
-                        n == "encoding" && matches!(v, Tree::String(s) if s == "base64")
-                    });
+                    let base64 = marked_base64(members);
                     for (name, value) in members.iter_mut() {
                         self.member(name, value, error, base64);
                     }
@@ -165,21 +163,16 @@ impl Scrubber {
     }
 
     fn member(&mut self, name: &str, value: &mut Tree, error: bool, base64: bool) {
-        let credential =
-            credentials::credential(name).filter(|k| !(*k == Credential::Code && error));
-        if let Some(kind) = credential {
-            self.all_credential(value, kind);
-        } else if name == "cookies" {
+        if self.by_name(name, value, error) {
+            return;
+        }
+        if name == "cookies" {
             // Exporters list cookies under their own names, which no list can know.
             if let Tree::Array(items) = value {
                 for item in items {
                     self.cookie(item);
                 }
             }
-        } else if let Some(kind) = personal(name) {
-            self.all_personal(name, value, kind);
-        } else if credentials::is_kept_id(name) {
-            // Ids stay whatever their digits look like: the copy must still be debuggable.
         } else if name == "text" && base64 {
             self.base64_text(value);
         } else {
@@ -187,21 +180,31 @@ impl Scrubber {
         }
     }
 
+    /// Treats `value` as its name says: a credential is removed, a personal value masked, an
+    /// id kept as it is (the copy must still be debuggable, whatever its digits look like).
+    /// `false` when the name says nothing, and the value is the caller's to scrub. `error`:
+    /// the value stands in an error answer, whose `code` names the error.
+    fn by_name(&mut self, name: &str, value: &mut Tree, error: bool) -> bool {
+        let credential =
+            credentials::credential(name).filter(|k| !(*k == Credential::Code && error));
+        if let Some(kind) = credential {
+            self.all_credential(value, kind);
+        } else if let Some(kind) = personal(name) {
+            self.all_personal(name, value, kind);
+        } else {
+            return credentials::is_kept_id(name);
+        }
+        true
+    }
+
     /// A `{"name": …, "value": …}` pair of headers, query strings or params: the value is
     /// judged by the pair's name as a member's would be by its own.
     fn pair(&mut self, members: &mut [(String, Tree)], pair_name: &str) {
-        let credential = credentials::credential(pair_name);
-        let personal = personal(pair_name);
-        let kept = credentials::is_kept_id(pair_name);
         for (name, value) in members.iter_mut() {
             match name.as_str() {
                 "name" => {}
                 "value" => {
-                    if let Some(kind) = credential {
-                        self.all_credential(value, kind);
-                    } else if let Some(kind) = personal {
-                        self.all_personal(pair_name, value, kind);
-                    } else if !kept {
+                    if !self.by_name(pair_name, value, false) {
                         self.tree(value);
                     }
                 }
@@ -398,15 +401,20 @@ fn pair_name(members: &[(String, Tree)]) -> Option<String> {
     })
 }
 
+/// Whether an object says its `text` is base64 (`"encoding": "base64"`, HAR's content).
+fn marked_base64(members: &[(String, Tree)]) -> bool {
+    members
+        .iter()
+        .any(|(n, v)| n == "encoding" && matches!(v, Tree::String(s) if s == "base64"))
+}
+
 /// After a change, HAR's sizes of what changed are no longer true: `content.size` (the decoded
 /// body's length) is counted again, `headersSize` and `bodySize` become -1 ("unknown", as HAR
 /// 1.2 allows).
 fn fix_sizes(members: &mut [(String, Tree)]) {
     let engine = base64::engine::general_purpose::STANDARD;
     let is_content = members.iter().any(|(n, _)| n == "mimeType");
-    let base64 = members
-        .iter()
-        .any(|(n, v)| n == "encoding" && matches!(v, Tree::String(s) if s == "base64"));
+    let base64 = marked_base64(members);
     let length = members.iter().find_map(|(n, v)| match v {
         Tree::String(s) if n == "text" && is_content => Some(if base64 {
             engine

@@ -14,6 +14,7 @@ use super::Checked;
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_node, Settings};
 use crate::engine::place::placed;
+use crate::finding::Finding;
 use crate::json::Location;
 use crate::request::url_path;
 use crate::rules;
@@ -116,20 +117,21 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
                 outcome.responses = 1;
                 body_findings = check_node(value, settings);
                 outcome.present = crate::engine::pipeline::observe(value, settings);
-                let mut correlation =
+                let correlation =
                     rules::request::correlate(&normalised, value, entry.response.status);
+                // The status is a fact of the exchange, not of the body: point at it in the
+                // entry, where it is fingerprinted with the other findings there.
+                let (status, mut answers): (Vec<Finding>, Vec<Finding>) = correlation
+                    .into_iter()
+                    .partition(|f| f.rule == &crate::rules::HTTP_STATUS_NOT_200);
                 if settings.needs.fingerprints {
-                    crate::engine::fingerprint::set_fingerprints(&mut correlation, value);
+                    crate::engine::fingerprint::set_fingerprints(&mut answers, value);
                 }
-                for mut finding in correlation {
-                    // The status is a fact of the exchange, not of the body: point at it in the entry.
-                    if finding.rule.code == crate::rules::HTTP_STATUS_NOT_200.code {
-                        finding.pointer = "/response/status".into();
-                        entry_findings.push(finding);
-                    } else {
-                        body_findings.push(finding);
-                    }
-                }
+                body_findings.extend(answers);
+                entry_findings.extend(status.into_iter().map(|mut finding| {
+                    finding.pointer = "/response/status".into();
+                    finding
+                }));
             }
         }
     }
