@@ -8,7 +8,9 @@ use serde::Serialize;
 use crate::caller::Caller;
 use crate::fields::{result_fields, Access};
 use crate::finding::{field_path, Finding};
-use crate::report::Run;
+use std::io;
+
+use crate::report::{InputEnd, Reporter, RunEnd, Summary};
 
 /// Examples kept per field.
 const EXAMPLES: usize = 5;
@@ -98,95 +100,136 @@ fn location(f: &Finding) -> String {
     }
 }
 
-/// Builds the audit of a run made with `Settings::observe`.
-pub fn build(run: &Run, caller: &Caller) -> Audit {
-    let mut carried: BTreeMap<&str, u64> = BTreeMap::new();
-    for input in &run.inputs {
-        for (name, count) in &input.present {
-            *carried.entry(name).or_default() += count;
+/// Builds the audit of a run made with `Settings::observe`, hearing it as a reporter: it
+/// keeps counts per field and the first few examples, never the run's findings.
+#[derive(Debug)]
+pub struct Builder<'c> {
+    caller: &'c Caller,
+    carried: BTreeMap<&'static str, u64>,
+    /// Exposures by pointer: how many, and the first few.
+    exposed: BTreeMap<String, (u64, Vec<Example>)>,
+    undocumented: BTreeMap<String, (u64, Option<String>)>,
+    summary: Summary,
+}
+
+impl<'c> Builder<'c> {
+    /// An audit of what `caller` received.
+    pub fn new(caller: &'c Caller) -> Self {
+        Self {
+            caller,
+            carried: BTreeMap::new(),
+            exposed: BTreeMap::new(),
+            undocumented: BTreeMap::new(),
+            summary: Summary::default(),
         }
     }
-    let exposure = |f: &&Finding| matches!(f.rule.code, "DT301" | "DT302");
-    let fields: Vec<FieldRow> = result_fields()
-        .iter()
-        .filter(|f| f.documented())
-        .map(|field| {
-            let exposed: Vec<&Finding> = run
-                .findings()
-                .filter(exposure)
-                .filter(|f| f.pointer == field.pointer)
-                .collect();
-            let (may, condition) = match field.access(caller) {
-                Access::Allowed => ("yes", String::new()),
-                Access::Unknown => ("unknown", "depends on the app type".to_owned()),
-                Access::Withheld(app) => ("no", format!("not returned to {}", app.describe())),
-                Access::NeedsPermission(p) => (
-                    "no",
-                    format!("needs the \"{}\" permission", p.console_name()),
-                ),
-            };
-            let mut condition = condition;
-            if let Some(account) = field.account {
-                condition = [condition, account.describe().to_owned()]
-                    .into_iter()
-                    .filter(|c| !c.is_empty())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-            }
-            FieldRow {
-                field: field.name.clone(),
-                carried: carried.get(field.name.as_str()).copied().unwrap_or(0),
-                may_receive: may,
-                condition,
-                exposures: exposed.len() as u64,
-                examples: exposed
-                    .iter()
-                    .take(EXAMPLES)
-                    .map(|f| Example {
+
+    /// The audit of everything heard.
+    pub fn audit(self) -> Audit {
+        let caller = self.caller;
+        let mut exposed = self.exposed;
+        let fields: Vec<FieldRow> = result_fields()
+            .iter()
+            .filter(|f| f.documented())
+            .map(|field| {
+                let (exposures, examples) =
+                    exposed.remove(field.pointer.as_str()).unwrap_or_default();
+                let (may, condition) = match field.access(caller) {
+                    Access::Allowed => ("yes", String::new()),
+                    Access::Unknown => ("unknown", "depends on the app type".to_owned()),
+                    Access::Withheld(app) => ("no", format!("not returned to {}", app.describe())),
+                    Access::NeedsPermission(p) => (
+                        "no",
+                        format!("needs the \"{}\" permission", p.console_name()),
+                    ),
+                };
+                let mut condition = condition;
+                if let Some(account) = field.account {
+                    condition = [condition, account.describe().to_owned()]
+                        .into_iter()
+                        .filter(|c| !c.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                }
+                FieldRow {
+                    field: field.name.clone(),
+                    carried: self.carried.get(field.name.as_str()).copied().unwrap_or(0),
+                    may_receive: may,
+                    condition,
+                    exposures,
+                    examples,
+                    personal: field.personal.is_some(),
+                }
+            })
+            .collect();
+        let never_observed = fields
+            .iter()
+            .filter(|f| f.carried == 0)
+            .map(|f| f.field.clone())
+            .collect();
+        Audit {
+            version: 1,
+            caller: describe(caller),
+            inputs: self.summary.inputs,
+            responses: self.summary.responses,
+            fields,
+            never_observed,
+            undocumented_observed: self
+                .undocumented
+                .into_iter()
+                .map(|(field, (responses, known_from))| Undocumented {
+                    field,
+                    responses,
+                    known_from,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Reporter for Builder<'_> {
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        match f.rule.code {
+            "DT301" | "DT302" => {
+                let slot = match self.exposed.get_mut(f.pointer.as_str()) {
+                    Some(slot) => slot,
+                    None => self.exposed.entry(f.pointer.to_string()).or_default(),
+                };
+                slot.0 += 1;
+                if slot.1.len() < EXAMPLES {
+                    slot.1.push(Example {
                         location: location(f),
                         value: f
                             .excerpt
                             .as_ref()
                             .map(|e| e.value().to_owned())
                             .unwrap_or_default(),
-                    })
-                    .collect(),
-                personal: field.personal.is_some(),
+                    });
+                }
             }
-        })
-        .collect();
-    let never_observed = fields
-        .iter()
-        .filter(|f| f.carried == 0)
-        .map(|f| f.field.clone())
-        .collect();
-    let mut undocumented: BTreeMap<String, (u64, Option<String>)> = BTreeMap::new();
-    for f in run
-        .findings()
-        .filter(|f| matches!(f.rule.code, "DT107" | "DT108"))
-    {
-        let known = crate::fields::result_field(f.pointer.trim_start_matches("/result/"))
-            .and_then(|r| r.undocumented.clone());
-        let slot = undocumented
-            .entry(field_path(&f.pointer))
-            .or_insert((0, known));
-        slot.0 += 1;
+            "DT107" | "DT108" => {
+                let known = crate::fields::result_field(f.pointer.trim_start_matches("/result/"))
+                    .and_then(|r| r.undocumented.clone());
+                let slot = self
+                    .undocumented
+                    .entry(field_path(&f.pointer))
+                    .or_insert((0, known));
+                slot.0 += 1;
+            }
+            _ => {}
+        }
+        Ok(())
     }
-    let summary = run.summary();
-    Audit {
-        version: 1,
-        caller: describe(caller),
-        inputs: summary.inputs,
-        responses: summary.responses,
-        fields,
-        never_observed,
-        undocumented_observed: undocumented
-            .into_iter()
-            .map(|(field, (responses, known_from))| Undocumented {
-                field,
-                responses,
-                known_from,
-            })
-            .collect(),
+
+    fn input_done(&mut self, input: &InputEnd<'_>) -> io::Result<()> {
+        for (name, count) in &input.tally.present {
+            *self.carried.entry(name).or_default() += count;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
+        self.summary = end.summary;
+        Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! Baselines: record the findings of existing captures, hide them in later runs, report what went stale.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -78,43 +78,61 @@ impl Baseline {
             .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))
     }
 
-    /// Removes findings the baseline records (each entry hides as many findings as it was recorded
-    /// for) and returns a stale finding for every entry of a checked input that matched nothing.
-    /// Entries of inputs this run did not check are neither used nor stale.
-    pub fn apply(
-        &self,
-        lists: &mut [Vec<Finding>],
-        checked: &[String],
-        baseline_path: &str,
-    ) -> Vec<Finding> {
-        let mut budget: BTreeMap<&Entry, usize> = BTreeMap::new();
-        for entry in &self.findings {
+    /// The baseline as a filter for a run: each entry hides as many findings as it was
+    /// recorded for.
+    pub fn hider(self) -> Hider {
+        let mut budget: BTreeMap<Entry, usize> = BTreeMap::new();
+        for entry in self.findings {
             *budget.entry(entry).or_default() += 1;
         }
-        for findings in lists.iter_mut() {
-            findings.retain(|f| {
-                if f.rule.category == crate::finding::Category::Config {
-                    return true;
-                }
-                // An entry recorded without a fingerprint (by a dtlint that did not record them,
-                // or for a finding that has none) matches whatever the value is now.
-                let exact = key(f);
-                let any_value = Entry {
-                    fingerprint: String::new(),
-                    ..exact.clone()
-                };
-                for candidate in [exact, any_value] {
-                    if let Some(left) = budget.get_mut(&candidate).filter(|left| **left > 0) {
-                        *left -= 1;
-                        return false;
-                    }
-                }
-                true
-            });
+        Hider {
+            budget,
+            checked: BTreeSet::new(),
         }
-        budget
-            .into_iter()
-            .filter(|(entry, left)| *left > 0 && checked.contains(&entry.source))
+    }
+}
+
+/// A loaded baseline hiding the findings it records, one by one as a run goes.
+#[derive(Debug)]
+pub struct Hider {
+    budget: BTreeMap<Entry, usize>,
+    /// Inputs this run checked (with `/` separators): only their entries can go stale.
+    checked: BTreeSet<String>,
+}
+
+impl Hider {
+    /// Whether the baseline hides this (named) finding; configuration findings are never hidden.
+    pub fn hides(&mut self, finding: &Finding) -> bool {
+        if finding.rule.category == crate::finding::Category::Config {
+            return false;
+        }
+        // An entry recorded without a fingerprint (by a dtlint that did not record them, or
+        // for a finding that has none) matches whatever the value is now.
+        let exact = key(finding);
+        let any_value = Entry {
+            fingerprint: String::new(),
+            ..exact.clone()
+        };
+        for candidate in [exact, any_value] {
+            if let Some(left) = self.budget.get_mut(&candidate).filter(|left| **left > 0) {
+                *left -= 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Notes that an input was checked, so its unmatched entries are stale.
+    pub fn checked(&mut self, source: &str) {
+        self.checked.insert(source.replace('\\', "/"));
+    }
+
+    /// A stale finding for every entry of a checked input that matched nothing, named after
+    /// the baseline. Entries of inputs this run did not check are neither used nor stale.
+    pub fn stale(&self, baseline_path: &str) -> Vec<Finding> {
+        self.budget
+            .iter()
+            .filter(|(entry, left)| **left > 0 && self.checked.contains(&entry.source))
             .map(|(entry, _)| {
                 let mut finding = crate::rules::config::stale_baseline_entry(
                     &entry.rule,
@@ -126,6 +144,35 @@ impl Baseline {
                 finding
             })
             .collect()
+    }
+}
+
+/// Records the findings of a run as they go by, for a new baseline. A baseline is sorted by
+/// rule first, so it holds one entry per finding until the run ends.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    entries: Vec<Entry>,
+}
+
+impl Recorder {
+    /// Records a finding (configuration findings about dtlint itself are never recorded);
+    /// returns whether it was.
+    pub fn record(&mut self, finding: &Finding) -> bool {
+        if finding.rule.category == crate::finding::Category::Config {
+            return false;
+        }
+        self.entries.push(key(finding));
+        true
+    }
+
+    /// The baseline of everything recorded.
+    pub fn finish(self) -> Baseline {
+        let mut entries = self.entries;
+        entries.sort();
+        Baseline {
+            version: 1,
+            findings: entries,
+        }
     }
 }
 
@@ -143,23 +190,53 @@ mod tests {
     #[test]
     fn fingerprints_tell_values_apart_and_an_empty_one_matches_any() {
         let recorded = Baseline::of([finding(Some("aaaa"))].iter());
-        let checked = ["a.json".to_owned()];
-        let mut same = vec![vec![finding(Some("aaaa"))]];
-        assert!(recorded.apply(&mut same, &checked, "b.json").is_empty());
-        assert!(same[0].is_empty());
-        let mut other = vec![vec![finding(Some("bbbb"))]];
-        assert_eq!(
-            recorded.apply(&mut other, &checked, "b.json").len(),
-            1,
-            "stale"
-        );
-        assert_eq!(other[0].len(), 1, "a different value is a new finding");
-        let old = Baseline::of([finding(None)].iter());
-        let mut any = vec![vec![finding(Some("bbbb"))]];
-        assert!(old.apply(&mut any, &checked, "b.json").is_empty());
+        let mut same = recorded.clone().hider();
+        same.checked("a.json");
+        assert!(same.hides(&finding(Some("aaaa"))));
+        assert!(same.stale("b.json").is_empty());
+        let mut other = recorded.hider();
+        other.checked("a.json");
         assert!(
-            any[0].is_empty(),
+            !other.hides(&finding(Some("bbbb"))),
+            "a different value is a new finding"
+        );
+        assert_eq!(other.stale("b.json").len(), 1, "stale");
+        let mut any = Baseline::of([finding(None)].iter()).hider();
+        assert!(
+            any.hides(&finding(Some("bbbb"))),
             "an entry without a fingerprint hides the finding"
         );
+    }
+
+    #[test]
+    fn an_entry_hides_as_many_findings_as_it_was_recorded_for() {
+        let mut hider = Baseline::of([finding(Some("aaaa"))].iter()).hider();
+        assert!(hider.hides(&finding(Some("aaaa"))));
+        assert!(!hider.hides(&finding(Some("aaaa"))), "the second is new");
+        let mut unchecked = Baseline::of([finding(Some("aaaa"))].iter()).hider();
+        unchecked.checked("other.json");
+        assert!(
+            unchecked.stale("b.json").is_empty(),
+            "entries of inputs not checked are not stale"
+        );
+    }
+
+    #[test]
+    fn the_recorder_sorts_and_skips_configuration_findings() {
+        let mut recorder = Recorder::default();
+        let mut late = finding(Some("bbbb"));
+        late.rule = &crate::rules::QUOTED_BOOLEAN;
+        "z.json".clone_into(&mut late.source);
+        assert!(recorder.record(&late));
+        assert!(recorder.record(&finding(Some("aaaa"))));
+        let config = crate::rules::config::unused_suppression("x");
+        assert!(!recorder.record(&config));
+        let baseline = recorder.finish();
+        let sources: Vec<&str> = baseline
+            .findings
+            .iter()
+            .map(|e| e.source.as_str())
+            .collect();
+        assert_eq!(sources, ["a.json", "z.json"]);
     }
 }

@@ -36,6 +36,7 @@ mod email_format;
 mod engine;
 mod errcodes;
 mod excerpt;
+pub mod exit;
 pub mod fields;
 mod finding;
 pub mod input;

@@ -12,30 +12,50 @@ fn matches(s: &Suppress, finding: &Finding) -> bool {
         && s.path.as_ref().is_none_or(|g| g.is_match(&finding.source))
 }
 
-/// Removes suppressed findings; returns a DT902 finding for each suppression that matched none.
-pub fn apply(suppressions: &[Suppress], findings: &mut [Vec<Finding>]) -> Vec<Finding> {
-    if suppressions.is_empty() {
-        return Vec::new();
+/// The suppressions of a run, remembering which of them hid something.
+#[derive(Debug)]
+pub struct Suppressions<'a> {
+    list: &'a [Suppress],
+    used: Vec<bool>,
+}
+
+impl<'a> Suppressions<'a> {
+    /// The profile's suppressions, none used yet.
+    pub fn new(list: &'a [Suppress]) -> Self {
+        Self {
+            list,
+            used: vec![false; list.len()],
+        }
     }
-    let mut used = vec![false; suppressions.len()];
-    for list in findings.iter_mut() {
-        list.retain(|f| {
-            let hit = suppressions.iter().position(|s| matches(s, f));
-            if let Some(i) = hit {
-                used[i] = true;
+
+    /// Whether a suppression hides this (named) finding.
+    pub fn hides(&mut self, finding: &Finding) -> bool {
+        match self.list.iter().position(|s| matches(s, finding)) {
+            Some(i) => {
+                self.used[i] = true;
+                true
             }
-            hit.is_none()
-        });
+            None => false,
+        }
     }
-    suppressions
-        .iter()
-        .zip(used)
-        .filter(|(_, used)| !used)
-        .map(|(s, _)| {
-            let mut finding = crate::rules::config::unused_suppression(&s.summary);
-            s.profile.clone_into(&mut finding.source);
-            finding.position = Some(Location::point(0, s.line, s.column));
-            finding
-        })
-        .collect()
+
+    /// The profile the suppressions come from, where their findings are reported.
+    pub fn profile(&self) -> Option<&str> {
+        self.list.first().map(|s| s.profile.as_str())
+    }
+
+    /// A DT902 finding for each suppression that hid nothing, at its table in the profile.
+    pub fn unused(&self) -> Vec<Finding> {
+        self.list
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| !**used)
+            .map(|(s, _)| {
+                let mut finding = crate::rules::config::unused_suppression(&s.summary);
+                s.profile.clone_into(&mut finding.source);
+                finding.position = Some(Location::point(0, s.line, s.column));
+                finding
+            })
+            .collect()
+    }
 }

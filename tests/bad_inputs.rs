@@ -75,7 +75,7 @@ fn nesting_100000_deep_is_a_finding_not_a_stack_overflow() {
             .trim()
     );
     let lines = check_ndjson(line.as_bytes(), &Settings::default(), 1 << 30);
-    assert_eq!(lines.responses, 1, "the next line goes on");
+    assert_eq!(lines.tally.responses, 1, "the next line goes on");
     let har = format!("{{\"log\":{{\"entries\":[{deep}]}}}}");
     let har_checked = check_har(har.as_bytes(), &Settings::default(), 1 << 30);
     assert_eq!(har_checked.findings[0].rule.code, "DT008");

@@ -13,4 +13,5 @@ mod redaction;
 mod rule_fixtures;
 mod samples;
 mod schema_table;
+mod streaming;
 mod traffic;

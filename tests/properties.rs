@@ -169,7 +169,7 @@ proptest! {
         let bodies: Vec<Value> = seeds.iter().map(|(s, c)| { let mut b = base(*s); mutate(&mut b, *c); b }).collect();
         let text: String = bodies.iter().map(|b| render(b, 1) + "\n").collect();
         let checked = check_ndjson(text.as_bytes(), &Settings::default(), Limits::default().max_size);
-        prop_assert_eq!(checked.responses, bodies.len() as u64);
+        prop_assert_eq!(checked.tally.responses, bodies.len() as u64);
         for f in &checked.findings {
             let entry = usize::try_from(f.entry.unwrap_or(0)).unwrap_or(0);
             prop_assert_eq!(f.line(), Some(entry + 1));
@@ -189,7 +189,7 @@ proptest! {
         });
         let har = serde_json::to_string_pretty(&json!({"log": {"version": "1.2", "entries": [entry]}})).unwrap_or_default();
         let checked = check_har(har.as_bytes(), &Settings::default(), Limits::default().max_size);
-        prop_assert_eq!(checked.responses, 1);
+        prop_assert_eq!(checked.tally.responses, 1);
         prop_assert!(!checked.findings.is_empty());
         for f in checked.findings.iter().filter(|f| f.rule.category != dtlint::Category::Request) {
             let (Some(line), Some(column)) = (f.line(), f.column()) else { continue };
@@ -209,13 +209,13 @@ proptest! {
     fn arbitrary_bytes_never_panic_as_file_line_or_har_body(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let settings = Settings::default();
         let file = check_bytes(&bytes, &settings, &Limits::default());
-        prop_assert!(file.responses + file.findings.len() as u64 >= 1, "a finding or a response");
+        prop_assert!(file.tally.responses + file.findings.len() as u64 >= 1, "a finding or a response");
         let _ = check_ndjson(&bytes[..], &settings, 1 << 20);
         let _ = check_har(&bytes[..], &settings, 1 << 20);
         let text = String::from_utf8_lossy(&bytes);
         let har = serde_json::to_string(&json!({"log": {"entries": [{"request": {"method": "POST", "url": "/topapi/v2/user/get"}, "response": {"status": 200, "content": {"text": text}}}]}})).unwrap_or_default();
         let checked = check_har(har.as_bytes(), &settings, 1 << 20);
-        prop_assert!(!checked.findings.is_empty() || checked.responses == 1);
+        prop_assert!(!checked.findings.is_empty() || checked.tally.responses == 1);
     }
 
     #[test]

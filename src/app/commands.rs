@@ -2,9 +2,11 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use dtlint::baseline::Recorder;
+use dtlint::exit::{BaselineUse, Ended, Exit};
 use dtlint::input::{self, Limits, WalkOptions};
-use dtlint::report::{self, Run, Style};
-use dtlint::{audit, baseline, rules, settings, suppress, Needs};
+use dtlint::report::{self, Reporter, Style};
+use dtlint::{audit, baseline, rules, settings, Needs};
 
 use super::cli::{AuditArgs, AuditFormat, CheckArgs, ColorChoice, OutputFormat};
 use super::{exit_status, profile, progress, ExitStatus, RunError};
@@ -27,24 +29,19 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         stdin_format: args.stdin_format,
         max_size: input::Limits::default().max_size,
     };
-    let (run, resolved) = checked_run_observing(
-        &check,
-        true,
-        Needs {
-            excerpts: true,
-            fingerprints: false,
-        },
-    )?;
-    let audit = audit::build(&run, &resolved.settings.caller);
+    let needs = Needs {
+        excerpts: true,
+        fingerprints: false,
+    };
+    let prepared = prepare(&check, true, needs)?;
+    let mut builder = audit::Builder::new(&prepared.resolved.settings.caller);
+    let exit = prepared.exit(vec![&mut builder]);
+    let ended = prepared.run(exit)?;
+    let audit = builder.audit();
     let mut file;
     let target: &mut dyn Write = match &args.out {
         Some(path) => {
-            file = io::BufWriter::new(std::fs::File::create(path).map_err(|e| {
-                RunError::Usage(miette::miette!(
-                    "-o {}: cannot write the file: {e}",
-                    path.display()
-                ))
-            })?);
+            file = create(path, "-o")?;
             &mut file
         }
         None => out,
@@ -56,18 +53,15 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     }
     target.flush()?;
     let exposed = audit.fields.iter().any(|f| f.exposures > 0);
-    Ok(if run.had_unreadable() {
+    Ok(if ended.interrupted {
+        ExitStatus::Interrupted
+    } else if ended.unreadable {
         ExitStatus::Error
     } else if exposed {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
     })
-}
-
-/// Checks the inputs of a command line and applies suppressions; no baseline yet.
-pub fn checked_run(args: &CheckArgs, needs: Needs) -> Result<(Run, settings::Resolved), RunError> {
-    checked_run_observing(args, false, needs)
 }
 
 /// What `dtlint check` with these arguments prints or keeps of each finding.
@@ -81,12 +75,18 @@ fn check_needs(args: &CheckArgs) -> Needs {
     }
 }
 
-/// The same, optionally recording which members each response carries.
-fn checked_run_observing(
-    args: &CheckArgs,
-    observe: bool,
-    needs: Needs,
-) -> Result<(Run, settings::Resolved), RunError> {
+/// A run's inputs and settings, resolved from the command line, before anything is read.
+pub struct Prepared {
+    pub resolved: settings::Resolved,
+    collected: input::Collected,
+    limits: Limits,
+    quiet: bool,
+    notes: Vec<String>,
+}
+
+/// Resolves the profile and expands the paths; `observe` records which members each response
+/// carries (for the audit).
+pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared, RunError> {
     let mut resolved = profile::resolve(&args.settings)?;
     resolved.settings.observe = observe;
     resolved.settings.needs = needs;
@@ -97,17 +97,7 @@ fn checked_run_observing(
         stdin_format: Some(args.stdin_format),
     };
     let collected = input::collect(&args.paths, &walk);
-    let limits = Limits {
-        max_size: args.max_size,
-    };
-    let progress = progress::bar(args.quiet, collected.targets.len());
-    let inputs = input::check_all(&collected.targets, &resolved.settings, &limits, &progress);
-    progress.finish_and_clear();
-    let mut run = Run {
-        inputs,
-        skipped: collected.skipped,
-        notes: Vec::new(),
-    };
+    let mut notes = Vec::new();
     if resolved.settings.caller.app_type.is_none() {
         let waiting: Vec<_> = rules::ALL
             .iter()
@@ -115,41 +105,68 @@ fn checked_run_observing(
             .map(|r| r.code)
             .collect();
         if !waiting.is_empty() {
-            run.notes.push(format!(
+            notes.push(format!(
                 "no app type given: {} did not run (pass --app-type internal|third-party or set app-type in dtlint.toml)",
                 waiting.join(", ")
             ));
         }
     }
-    if let Some(first) = resolved.suppressions.first() {
-        let profile = first.profile.clone();
-        run.apply_config(&profile, &resolved.settings.selection, |lists| {
-            suppress::apply(&resolved.suppressions, lists)
-        });
+    Ok(Prepared {
+        resolved,
+        collected,
+        limits: Limits {
+            max_size: args.max_size,
+        },
+        quiet: args.quiet,
+        notes,
+    })
+}
+
+impl Prepared {
+    /// The run's exit, with the profile's selection and suppressions, reporting to `reporters`
+    /// and stopping at Ctrl-C.
+    pub fn exit<'r>(&'r self, reporters: Vec<&'r mut dyn Reporter>) -> Exit<'r> {
+        let mut exit = Exit::new(
+            &self.resolved.settings.selection,
+            &self.resolved.suppressions,
+            reporters,
+        )
+        .with_interrupt(super::interrupt::flag());
+        exit.skipped(self.collected.skipped);
+        exit
     }
-    Ok((run, resolved))
+
+    /// Reads every input through `exit` and ends the run.
+    pub fn run(&self, mut exit: Exit<'_>) -> Result<Ended, RunError> {
+        let progress = progress::bar(self.quiet, self.collected.targets.len());
+        input::check_all(
+            &self.collected.targets,
+            &self.resolved.settings,
+            &self.limits,
+            &progress,
+            &mut exit,
+        );
+        progress.finish_and_clear();
+        Ok(exit.finish(&self.notes)?)
+    }
 }
 
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
-    let (mut run, resolved) = checked_run(args, check_needs(args))?;
-    if let Some(path) = &args.baseline {
-        let shown = path.display().to_string();
-        if args.update_baseline {
-            baseline::Baseline::of(run.findings())
-                .save(path)
-                .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
-        }
-        let recorded =
-            baseline::Baseline::load(path).map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
-        let checked: Vec<String> = run
-            .inputs
-            .iter()
-            .filter(|i| !i.config)
-            .map(|i| i.source.replace('\\', "/"))
-            .collect();
-        run.apply_config(&shown, &resolved.settings.selection, |lists| {
-            recorded.apply(lists, &checked, &shown)
-        });
+    let prepared = prepare(args, false, check_needs(args))?;
+    let baseline = match &args.baseline {
+        None => BaselineUse::None,
+        Some(_) if args.update_baseline => BaselineUse::Record(Recorder::default()),
+        Some(path) => BaselineUse::Hide {
+            hider: baseline::Baseline::load(path)
+                .map_err(|m| RunError::Usage(miette::miette!("{m}")))?
+                .hider(),
+            path: path.display().to_string(),
+        },
+    };
+    // Every report file is opened before anything is read, so a bad path fails at once.
+    let mut files = Vec::new();
+    for (format, path) in &args.output {
+        files.push((*format, create(path, "--output")?));
     }
     let style = Style {
         color: use_color(args.color),
@@ -157,25 +174,57 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         statistics: args.statistics,
         concise: args.output_format == OutputFormat::Concise,
     };
-    report::write(&run, args.format, style, out)?;
-    for (format, path) in &args.output {
-        let file = std::fs::File::create(path).map_err(|e| {
+    let plain = Style {
+        color: false,
+        width: Some(100),
+        statistics: false,
+        concise: false,
+    };
+    let mut shown = report::reporter(args.format, style, out);
+    let mut written: Vec<Box<dyn Reporter + '_>> = files
+        .iter_mut()
+        .map(|(format, file)| report::reporter(*format, plain, file))
+        .collect();
+    let mut reporters: Vec<&mut dyn Reporter> = vec![shown.as_mut()];
+    reporters.extend(written.iter_mut().map(|r| r.as_mut() as &mut dyn Reporter));
+    let exit = prepared.exit(reporters).with_baseline(baseline);
+    let ended = prepared.run(exit)?;
+    drop(written);
+    for (_, file) in &mut files {
+        file.flush()?;
+    }
+    if let (Some(path), Some(recorded)) = (&args.baseline, &ended.recorded) {
+        recorded
+            .save(path)
+            .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
+    }
+    Ok(exit_status(&ended, prepared.resolved.deny_warnings))
+}
+
+/// `dtlint baseline`: records the findings of the inputs, reports none of them.
+pub fn record_baseline(args: &CheckArgs) -> Result<baseline::Baseline, RunError> {
+    let needs = Needs {
+        excerpts: false,
+        fingerprints: true,
+    };
+    let prepared = prepare(args, false, needs)?;
+    let exit = prepared
+        .exit(Vec::new())
+        .with_baseline(BaselineUse::Record(Recorder::default()));
+    let ended = prepared.run(exit)?;
+    Ok(ended.recorded.unwrap_or_default())
+}
+
+/// A report file, buffered.
+fn create(path: &std::path::Path, flag: &str) -> Result<io::BufWriter<std::fs::File>, RunError> {
+    std::fs::File::create(path)
+        .map(io::BufWriter::new)
+        .map_err(|e| {
             RunError::Usage(miette::miette!(
-                "--output {}: cannot write the file: {e}",
+                "{flag} {}: cannot write the file: {e}",
                 path.display()
             ))
-        })?;
-        let mut writer = io::BufWriter::new(file);
-        let plain = Style {
-            color: false,
-            width: Some(100),
-            statistics: false,
-            concise: false,
-        };
-        report::write(&run, *format, plain, &mut writer)?;
-        writer.flush()?;
-    }
-    Ok(exit_status(&run, resolved.deny_warnings))
+        })
 }
 
 /// Compiles glob patterns; `None` when there are none.

@@ -2,13 +2,15 @@
 
 pub mod cli;
 mod commands;
+mod interrupt;
 mod profile;
 mod progress;
 
 use std::io::{self, Write};
 
-use dtlint::report::{self, Run};
-use dtlint::{baseline, privacy, rules, Caller, Severity};
+use dtlint::exit::Ended;
+use dtlint::report;
+use dtlint::{privacy, rules, Caller};
 
 use cli::{Cli, Command};
 
@@ -21,6 +23,9 @@ pub enum ExitStatus {
     Findings = 1,
     /// A usage error, or an input that could not be read at all.
     Error = 2,
+    /// Stopped by Ctrl-C (SIGINT) or SIGTERM after reporting what was read, as shells count
+    /// a run ended by SIGINT.
+    Interrupted = 130,
 }
 
 /// Why a run could not produce its report.
@@ -65,12 +70,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
             Ok(ExitStatus::Clean)
         }
         Command::Baseline(args) => {
-            let needs = dtlint::Needs {
-                excerpts: false,
-                fingerprints: true,
-            };
-            let (run, _) = commands::checked_run(&args.check, needs)?;
-            let recorded = baseline::Baseline::of(run.findings());
+            let recorded = commands::record_baseline(&args.check)?;
             recorded
                 .save(&args.out)
                 .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
@@ -104,13 +104,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
 }
 
 /// The exit status of a finished run.
-fn exit_status(run: &Run, deny_warnings: bool) -> ExitStatus {
-    if run.had_unreadable() {
+fn exit_status(ended: &Ended, deny_warnings: bool) -> ExitStatus {
+    if ended.interrupted {
+        return ExitStatus::Interrupted;
+    }
+    if ended.unreadable {
         return ExitStatus::Error;
     }
-    let failing = run.findings().any(|f| {
-        f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
-    });
+    let s = &ended.summary;
+    let failing = s.errors > 0 || (deny_warnings && s.warnings > 0);
     if failing {
         ExitStatus::Findings
     } else {

@@ -1,6 +1,6 @@
 //! Reads one JSON response from bytes: size limit, encoding, then the response check.
 
-use super::Checked;
+use super::{Checked, Outcome};
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_text, Settings};
 use crate::engine::place::placed;
@@ -21,30 +21,34 @@ impl Default for Limits {
     }
 }
 
-/// Checks the bytes of a single-response input.
+/// Checks the bytes of a single-response input, collected as an input.
 pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checked {
+    Checked::collect(|deliver| {
+        deliver(body_outcome(bytes, settings, limits));
+    })
+}
+
+/// Checks the bytes of a single-response input.
+pub fn body_outcome(bytes: &[u8], settings: &Settings, limits: &Limits) -> Outcome {
     let text = match guard::bytes(Subject::Input, bytes, Some(limits.max_size)) {
         Ok(text) => text,
         Err(stop) => {
             // Positions are counted on the valid prefix, which is all that can be shown as text.
             let prefix = std::str::from_utf8(&bytes[..stop.span.start]).unwrap_or("");
-            return Checked {
-                findings: placed(
-                    vec![stop.finding],
-                    prefix,
-                    Some(prefix),
-                    Location::START,
-                    |_| Some(stop.span.clone()),
-                ),
-                ..Checked::default()
-            };
+            return Outcome::about_input(placed(
+                vec![stop.finding],
+                prefix,
+                Some(prefix),
+                Location::START,
+                |_| Some(stop.span.clone()),
+            ));
         }
     };
     let check = check_text(text, settings);
-    Checked {
+    Outcome {
         findings: check.findings,
         responses: u64::from(check.parsed),
-        present: check.present.into_iter().map(|name| (name, 1)).collect(),
-        ..Checked::default()
+        present: check.present,
+        ..Outcome::default()
     }
 }

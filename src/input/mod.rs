@@ -1,4 +1,5 @@
-//! Turns the command line's paths into inputs and checks each one, in parallel, in a stable order.
+//! Turns the command line's paths into inputs and reads each one into outcomes (one per
+//! response, line or HAR entry), which go to the run's exit in report order.
 
 mod file;
 mod har;
@@ -9,25 +10,32 @@ mod walk;
 use rayon::prelude::*;
 
 pub use file::{check_bytes, Limits};
-pub use har::check_har;
-pub use ndjson::check_ndjson;
+pub use har::{check_har, har_outcomes};
+pub use ndjson::{check_ndjson, ndjson_outcomes};
+pub use pipeline::Outcome;
 use walk::Target;
 pub use walk::{collect, Collected, InputFormat, WalkOptions};
 
 use crate::engine::pipeline::Settings;
+use crate::exit::Exit;
 use crate::finding::Finding;
 use crate::progress::Progress;
 
-/// The outcome of one input (a file or stdin).
-#[derive(Debug, Default)]
-pub struct Checked {
-    /// The input's name as reports show it.
-    pub source: String,
-    /// Its findings, in report order once finished.
-    pub findings: Vec<Finding>,
+/// Single-body inputs checked in parallel before their outcomes go out in order: enough to keep
+/// both cores busy on small files, few enough that what waits for its turn stays small.
+const WINDOW: usize = 256;
+
+/// What a reader hands on for each item; `false` back asks it to stop reading (the output was
+/// closed or the run interrupted).
+pub type Deliver<'a> = dyn FnMut(Outcome) -> bool + 'a;
+
+/// The counts of one input besides its findings.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
     /// How many responses the input held and were checked.
     pub responses: u64,
-    /// For multi-response inputs, the entries that were checked as responses (JUnit lists each).
+    /// For multi-response inputs, the entries that were checked as responses (kept only when
+    /// a reporter lists them: JUnit).
     pub response_entries: Vec<u64>,
     /// With `Settings::observe`: how many responses carried each documented member with a value.
     pub present: std::collections::BTreeMap<&'static str, u64>,
@@ -35,38 +43,127 @@ pub struct Checked {
     pub skipped_entries: u64,
     /// The input could not be read at all (exit code 2).
     pub unreadable: bool,
-    /// Not an input: findings about dtlint's own configuration (baseline, suppressions).
-    pub config: bool,
 }
 
-impl Checked {
-    /// The input, finished: named, its findings through the one exit.
-    #[must_use]
-    pub fn finished(mut self, source: &str, selection: &crate::selection::Selection) -> Self {
-        source.clone_into(&mut self.source);
-        crate::engine::finish::input(&mut self.findings, source, selection);
-        self
+impl Tally {
+    /// Counts one outcome in.
+    pub fn add(&mut self, outcome: &Outcome, keep_entries: bool) {
+        self.responses += outcome.responses;
+        if keep_entries && outcome.responses > 0 && outcome.index.is_some() {
+            self.response_entries.extend(outcome.index);
+        }
+        self.skipped_entries += u64::from(outcome.skipped);
+        self.unreadable |= outcome.unreadable;
+        for name in &outcome.present {
+            *self.present.entry(name).or_default() += 1;
+        }
     }
 }
 
-/// Checks every target in parallel; results come back in the targets' (sorted) order.
-/// `progress` counts finished inputs (the caller decides whether a bar is shown).
+/// The outcome of one input (a file or stdin), collected whole: for library users and tests.
+/// A `dtlint check` run does not collect inputs; their outcomes stream to its exit.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Its findings, in order, as the readers gave them (not yet through the run's exit).
+    pub findings: Vec<Finding>,
+    /// Its counts.
+    pub tally: Tally,
+}
+
+impl Checked {
+    /// Collects what `read` delivers.
+    pub fn collect(read: impl FnOnce(&mut Deliver<'_>)) -> Self {
+        let mut checked = Self::default();
+        read(&mut |mut outcome: Outcome| {
+            checked.tally.add(&outcome, true);
+            checked.findings.append(&mut outcome.findings);
+            true
+        });
+        checked
+    }
+
+    /// The input passed alone through a run's exit (selection, severity, its name), as
+    /// `dtlint check` reports it when no profile suppresses and no baseline hides anything.
+    #[must_use]
+    pub fn finished(self, source: &str, selection: &crate::selection::Selection) -> Self {
+        let mut run = crate::report::Run::default();
+        let mut exit = Exit::new(selection, &[], vec![&mut run]);
+        let mut input = exit.input(source);
+        input.deliver(Outcome::about_input(self.findings));
+        input.end();
+        // The run's only reporter keeps what it hears in memory, which cannot fail.
+        let _ = exit.finish(&[]);
+        Self {
+            findings: run
+                .inputs
+                .pop()
+                .map(|input| input.findings)
+                .unwrap_or_default(),
+            tally: self.tally,
+        }
+    }
+}
+
+/// Checks every target and hands the outcomes to `exit` in the targets' (sorted) order.
+/// Runs of single-body files are checked in parallel windows; an NDJSON or HAR input is read
+/// on its own, its items checked in parallel batches. `progress` counts finished inputs (the
+/// caller decides whether a bar is shown).
 pub fn check_all(
     targets: &[Target],
     settings: &Settings,
     limits: &Limits,
     progress: &dyn Progress,
-) -> Vec<Checked> {
+    exit: &mut Exit<'_>,
+) {
     if let [single] = targets {
         // One input: progress is its bytes, counted as the reader goes.
-        return vec![single.check(settings, limits, Some(progress))];
+        stream(single, settings, limits, Some(progress), exit);
+        return;
     }
-    targets
-        .par_iter()
-        .map(|target| {
-            let checked = target.check(settings, limits, None);
+    let mut rest = targets;
+    while let Some(first) = rest.first() {
+        if !exit.going() {
+            return;
+        }
+        if first.streams() {
+            stream(first, settings, limits, None, exit);
             progress.input_done();
-            checked
-        })
-        .collect()
+            rest = &rest[1..];
+            continue;
+        }
+        let bodies = rest
+            .iter()
+            .take(WINDOW)
+            .take_while(|t| !t.streams())
+            .count();
+        let (window, after) = rest.split_at(bodies);
+        let outcomes: Vec<Outcome> = window
+            .par_iter()
+            .map(|target| {
+                let outcome = target.check_body(settings, limits);
+                progress.input_done();
+                outcome
+            })
+            .collect();
+        for (target, outcome) in window.iter().zip(outcomes) {
+            let mut input = exit.input(target.display());
+            input.deliver(outcome);
+            input.end();
+        }
+        rest = after;
+    }
+}
+
+fn stream(
+    target: &Target,
+    settings: &Settings,
+    limits: &Limits,
+    progress: Option<&dyn Progress>,
+    exit: &mut Exit<'_>,
+) {
+    let mut input = exit.input(target.display());
+    target.check(settings, limits, progress, &mut |outcome| {
+        input.deliver(outcome)
+    });
+    input.end();
 }

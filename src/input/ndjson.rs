@@ -3,7 +3,7 @@
 use std::io::{BufRead, Read};
 
 use super::pipeline::{self, Outcome};
-use super::Checked;
+use super::{Checked, Deliver};
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_text_at, Settings};
 use crate::engine::place::placed;
@@ -16,8 +16,18 @@ struct Line {
     bytes: Result<Vec<u8>, u64>,
 }
 
-/// Checks an NDJSON stream; `entry` of each finding is the 0-based line index.
-pub fn check_ndjson<R: BufRead + Send>(mut reader: R, settings: &Settings, limit: u64) -> Checked {
+/// Checks an NDJSON stream, collected whole; `entry` of each finding is the 0-based line index.
+pub fn check_ndjson<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
+    Checked::collect(|deliver| ndjson_outcomes(reader, settings, limit, deliver))
+}
+
+/// Checks an NDJSON stream and delivers an outcome per line as soon as its batch is checked.
+pub fn ndjson_outcomes<R: BufRead + Send>(
+    mut reader: R,
+    settings: &Settings,
+    limit: u64,
+    deliver: &mut Deliver<'_>,
+) {
     let mut offset = 0usize;
     let mut index = 0u64;
     let mut failed = None;
@@ -66,16 +76,14 @@ pub fn check_ndjson<R: BufRead + Send>(mut reader: R, settings: &Settings, limit
         index += 1;
         Some(line)
     };
-    let mut checked = pipeline::run(produce, |line| check_line(line, settings, limit));
+    pipeline::run(produce, |line| check_line(line, settings, limit), deliver);
     if let Some(error) = failed {
-        checked
-            .findings
-            .push(crate::rules::reader::unreadable(format!(
-                "reading stopped: {error}"
-            )));
-        checked.unreadable = true;
+        let mut outcome = Outcome::about_input(vec![crate::rules::reader::unreadable(format!(
+            "reading stopped: {error}"
+        ))]);
+        outcome.unreadable = true;
+        deliver(outcome);
     }
-    checked
 }
 
 fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
@@ -107,9 +115,7 @@ fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
         .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
     if text.trim().is_empty() {
         // Blank lines (a trailing newline, spacing) separate nothing in JSON Lines; pass over them.
-        return Outcome {
-            ..Outcome::default()
-        };
+        return Outcome::default();
     }
     let check = check_text_at(text, line.at, settings);
     let mut outcome = Outcome::with(line.index, check.findings);

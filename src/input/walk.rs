@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::file::{check_bytes, Limits};
-use super::{check_har, check_ndjson, Checked};
+use super::file::{body_outcome, Limits};
+use super::{har_outcomes, ndjson_outcomes, Deliver, Outcome};
 use crate::engine::pipeline::Settings;
 use crate::progress::Progress;
 
@@ -75,88 +75,100 @@ impl Target {
         }
     }
 
-    /// Reads and checks this input; never panics on its content.
-    pub fn check(
-        &self,
-        settings: &Settings,
-        limits: &Limits,
-        bytes: Option<&dyn Progress>,
-    ) -> Checked {
-        let checked = match self {
+    /// Whether this input holds many responses and is read as a stream (NDJSON, HAR, and
+    /// standard input in those formats).
+    pub fn streams(&self) -> bool {
+        match self {
+            Self::Stdin(format) | Self::File { format, .. } => *format != InputFormat::Json,
+            Self::Missing { .. } => false,
+        }
+    }
+
+    /// Reads and checks a single-body input (a JSON file, JSON on stdin, a missing path); never
+    /// panics on its content.
+    pub fn check_body(&self, settings: &Settings, limits: &Limits) -> Outcome {
+        match self {
             Self::Missing { reason, .. } => unreadable(reason.clone()),
-            Self::Stdin(InputFormat::Json) => {
+            Self::Stdin(_) => {
                 let mut bytes = Vec::new();
                 match std::io::stdin()
                     .lock()
                     .take(limits.max_size.saturating_add(1))
                     .read_to_end(&mut bytes)
                 {
-                    Ok(_) => check_bytes(&bytes, settings, limits),
+                    Ok(_) => body_outcome(&bytes, settings, limits),
                     Err(error) => unreadable(format!("cannot read standard input: {error}")),
                 }
             }
-            Self::Stdin(InputFormat::Ndjson) => check_ndjson(
-                std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
-                settings,
-                limits.max_size,
-            ),
-            Self::Stdin(InputFormat::Har) => check_har(
-                std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
-                settings,
-                limits.max_size,
-            ),
-            Self::File {
-                path,
-                format: InputFormat::Json,
-                ..
-            } => read_file(path, settings, limits),
-            Self::File { path, format, .. } => match std::fs::File::open(path) {
-                Ok(file) => {
-                    let counted: Box<dyn std::io::Read + Send> = match bytes {
-                        Some(bar) => {
-                            bar.count_bytes(file.metadata().map_or(0, |m| m.len()), Box::new(file))
-                        }
-                        None => Box::new(file),
-                    };
-                    let reader = std::io::BufReader::with_capacity(1 << 16, counted);
-                    if *format == InputFormat::Har {
-                        check_har(reader, settings, limits.max_size)
-                    } else {
-                        check_ndjson(reader, settings, limits.max_size)
+            Self::File { path, .. } => read_file(path, settings, limits),
+        }
+    }
+
+    /// Reads and checks this input, delivering its outcomes in order; never panics on its
+    /// content. `bytes` counts the bytes of a streamed file as they are read.
+    pub fn check(
+        &self,
+        settings: &Settings,
+        limits: &Limits,
+        bytes: Option<&dyn Progress>,
+        deliver: &mut Deliver<'_>,
+    ) {
+        let reader: Box<dyn std::io::Read + Send> = match self {
+            _ if !self.streams() => {
+                deliver(self.check_body(settings, limits));
+                return;
+            }
+            Self::File { path, .. } => match std::fs::File::open(path) {
+                Ok(file) => match bytes {
+                    Some(bar) => {
+                        bar.count_bytes(file.metadata().map_or(0, |m| m.len()), Box::new(file))
                     }
+                    None => Box::new(file),
+                },
+                Err(error) => {
+                    deliver(unreadable(format!("cannot read the file: {error}")));
+                    return;
                 }
-                Err(error) => unreadable(format!("cannot read the file: {error}")),
             },
+            _ => Box::new(std::io::stdin()),
         };
-        checked.finished(self.display(), &settings.selection)
+        let reader = std::io::BufReader::with_capacity(1 << 16, reader);
+        let har = matches!(
+            self,
+            Self::Stdin(InputFormat::Har)
+                | Self::File {
+                    format: InputFormat::Har,
+                    ..
+                }
+        );
+        if har {
+            har_outcomes(reader, settings, limits.max_size, deliver);
+        } else {
+            ndjson_outcomes(reader, settings, limits.max_size, deliver);
+        }
     }
 }
 
-fn read_file(path: &Path, settings: &Settings, limits: &Limits) -> Checked {
+fn read_file(path: &Path, settings: &Settings, limits: &Limits) -> Outcome {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > limits.max_size {
-            return Checked {
-                findings: vec![crate::rules::reader::too_large(
-                    crate::rules::reader::Subject::Input,
-                    Some(meta.len()),
-                    limits.max_size,
-                )],
-                ..Checked::default()
-            };
+            return Outcome::about_input(vec![crate::rules::reader::too_large(
+                crate::rules::reader::Subject::Input,
+                Some(meta.len()),
+                limits.max_size,
+            )]);
         }
     }
     match std::fs::read(path) {
-        Ok(bytes) => check_bytes(&bytes, settings, limits),
+        Ok(bytes) => body_outcome(&bytes, settings, limits),
         Err(error) => unreadable(format!("cannot read the file: {error}")),
     }
 }
 
-fn unreadable(reason: String) -> Checked {
-    Checked {
-        findings: vec![crate::rules::reader::unreadable(reason)],
-        unreadable: true,
-        ..Checked::default()
-    }
+fn unreadable(reason: String) -> Outcome {
+    let mut outcome = Outcome::about_input(vec![crate::rules::reader::unreadable(reason)]);
+    outcome.unreadable = true;
+    outcome
 }
 
 /// The inputs named on the command line, expanded.

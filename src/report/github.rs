@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::Run;
-use crate::finding::Severity;
+use super::{Reporter, RunEnd};
+use crate::finding::{Finding, Severity};
 
 /// Escapes a workflow-command property value (file, title).
 fn property(text: &str) -> String {
@@ -21,8 +21,18 @@ fn data(text: &str) -> String {
         .replace('\n', "%0A")
 }
 
-pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
-    for finding in run.findings() {
+pub struct Github<'a> {
+    out: &'a mut dyn Write,
+}
+
+impl<'a> Github<'a> {
+    pub fn new(out: &'a mut dyn Write) -> Self {
+        Self { out }
+    }
+}
+
+impl Reporter for Github<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
         let command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -41,10 +51,13 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             .map(|e| format!(" (entry {e})"))
             .unwrap_or_default();
         writeln!(
-            out,
+            self.out,
             "::{command} {props}::{}",
             data(&format!("{}{entry}", finding.message))
-        )?;
+        )
     }
-    Ok(())
+
+    fn finish(&mut self, _end: &RunEnd<'_>) -> io::Result<()> {
+        Ok(())
+    }
 }

@@ -5,16 +5,18 @@ use std::io::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use super::{Run, Style};
+use super::{Reporter, RunEnd, Style};
 use crate::finding::{Finding, Severity};
 
-pub struct Human {
+pub struct Human<'a> {
     handler: GraphicalReportHandler,
     concise: bool,
+    out: &'a mut dyn Write,
+    rendered: String,
 }
 
-impl Human {
-    pub fn new(style: Style) -> Self {
+impl<'a> Human<'a> {
+    pub fn new(style: Style, out: &'a mut dyn Write) -> Self {
         let theme = if style.color {
             GraphicalTheme::unicode()
         } else {
@@ -27,33 +29,36 @@ impl Human {
         Self {
             handler,
             concise: style.concise,
+            out,
+            rendered: String::new(),
         }
     }
+}
 
-    pub fn write(&self, run: &Run, out: &mut dyn Write) -> io::Result<()> {
-        for input in &run.inputs {
-            for finding in &input.findings {
-                if self.concise {
-                    writeln!(out, "{}", concise_line(finding))?;
-                    continue;
-                }
-                let diagnostic = Shown::new(finding);
-                let mut rendered = String::new();
-                if self
-                    .handler
-                    .render_report(&mut rendered, &diagnostic)
-                    .is_err()
-                {
-                    rendered = format!("{}\n", diagnostic.headline());
-                }
-                out.write_all(rendered.as_bytes())?;
-                writeln!(out)?;
-            }
+impl Reporter for Human<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        if self.concise {
+            return writeln!(self.out, "{}", concise_line(finding));
         }
-        for note in &run.notes {
+        let diagnostic = Shown::new(finding);
+        self.rendered.clear();
+        if self
+            .handler
+            .render_report(&mut self.rendered, &diagnostic)
+            .is_err()
+        {
+            self.rendered = format!("{}\n", diagnostic.headline());
+        }
+        self.out.write_all(self.rendered.as_bytes())?;
+        writeln!(self.out)
+    }
+
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
+        let out = &mut *self.out;
+        for note in end.notes {
             writeln!(out, "note: {note}")?;
         }
-        let s = run.summary();
+        let s = end.summary;
         let skipped = if s.skipped > 0 {
             format!(
                 ", {} {} skipped",

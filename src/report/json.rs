@@ -1,10 +1,12 @@
-//! `--format json`: one document with every finding and the summary (described by `schemas/report.schema.json`).
+//! `--format json`: one document with every finding and the summary (described by
+//! `schemas/report.schema.json`), written as the findings come.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Run, Summary};
+use super::stream_json::{split, Elements};
+use super::{Reporter, RunEnd, Summary};
 use crate::finding::Finding;
 
 /// Version of the JSON report's shape; raised on any incompatible change.
@@ -43,10 +45,11 @@ pub fn finding_json(finding: &Finding) -> FindingJson<'_> {
     }
 }
 
+/// The report's shape; `findings` is written element by element.
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
-    findings: Vec<FindingJson<'a>>,
+    findings: [FindingJson<'a>; 0],
     summary: SummaryJson<'a>,
 }
 
@@ -57,15 +60,54 @@ struct SummaryJson<'a> {
     notes: &'a [String],
 }
 
-pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
+fn skeleton(summary: Summary, notes: &[String]) -> io::Result<String> {
     let report = Report {
         version: REPORT_VERSION,
-        findings: run.findings().map(finding_json).collect(),
+        findings: [],
         summary: SummaryJson {
-            counts: run.summary(),
-            notes: &run.notes,
+            counts: summary,
+            notes,
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    Ok(serde_json::to_string_pretty(&report)?)
+}
+
+pub struct Json<'a> {
+    out: &'a mut dyn Write,
+    /// Created, and the document's head written, at the first finding or the end.
+    findings: Option<Elements>,
+}
+
+impl<'a> Json<'a> {
+    pub fn new(out: &'a mut dyn Write) -> Self {
+        Self {
+            out,
+            findings: None,
+        }
+    }
+}
+
+/// The findings array, its document's head written when it is first needed.
+fn opened<'e>(slot: &'e mut Option<Elements>, out: &mut dyn Write) -> io::Result<&'e mut Elements> {
+    if let Some(elements) = slot {
+        return Ok(elements);
+    }
+    // The head does not depend on the summary, which is only known at the end.
+    let (frame, _) = split(&skeleton(Summary::default(), &[])?, "findings")?;
+    out.write_all(frame.head.as_bytes())?;
+    Ok(slot.insert(Elements::new(frame)))
+}
+
+impl Reporter for Json<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        opened(&mut self.findings, self.out)?.push(&finding_json(finding), self.out)
+    }
+
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
+        let out = &mut *self.out;
+        opened(&mut self.findings, out)?.close(out)?;
+        let (_, tail) = split(&skeleton(end.summary, end.notes)?, "findings")?;
+        out.write_all(tail.as_bytes())?;
+        writeln!(out)
+    }
 }

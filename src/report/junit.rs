@@ -1,13 +1,15 @@
-//! `--format junit`: a `<testsuite>` per input and a `<testcase>` per response, so CI dashboards count responses.
+//! `--format junit`: a `<testsuite>` per input and a `<testcase>` per response, so CI
+//! dashboards count responses. JUnit XML puts each suite's counts before its cases and the
+//! run's totals before every suite, so this reporter keeps the run's findings (without
+//! excerpts) until the end: the one format that does.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::Run;
+use super::{InputEnd, Reporter, Run, RunEnd, RunInput};
 use crate::finding::{Finding, Severity};
-use crate::input::Checked;
 
 fn case(name: String, findings: &[&Finding]) -> TestCase {
     let failing: Vec<&&Finding> = findings
@@ -46,10 +48,10 @@ fn case(name: String, findings: &[&Finding]) -> TestCase {
     test_case
 }
 
-fn suite(input: &Checked) -> TestSuite {
+fn suite(input: &RunInput) -> TestSuite {
     let mut suite = TestSuite::new(input.source.clone());
-    let multi =
-        !input.response_entries.is_empty() || input.findings.iter().any(|f| f.entry.is_some());
+    let multi = !input.tally.response_entries.is_empty()
+        || input.findings.iter().any(|f| f.entry.is_some());
     if !multi {
         let findings: Vec<&Finding> = input.findings.iter().collect();
         suite.add_test_case(case(input.source.clone(), &findings));
@@ -57,7 +59,7 @@ fn suite(input: &Checked) -> TestSuite {
     }
     // One case per entry that was a response or has findings, in entry order.
     let mut by_entry: BTreeMap<Option<u64>, Vec<&Finding>> = BTreeMap::new();
-    for entry in &input.response_entries {
+    for entry in &input.tally.response_entries {
         by_entry.entry(Some(*entry)).or_default();
     }
     for finding in &input.findings {
@@ -73,15 +75,39 @@ fn suite(input: &Checked) -> TestSuite {
     suite
 }
 
-/// Writes the run as JUnit XML.
-///
-/// # Errors
-/// When the writer fails or the XML cannot be written.
-pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
-    let mut report = Report::new("dtlint");
-    for input in &run.inputs {
-        report.add_test_suite(suite(input));
+pub struct Junit<'a> {
+    out: &'a mut dyn Write,
+    run: Run,
+}
+
+impl<'a> Junit<'a> {
+    pub fn new(out: &'a mut dyn Write) -> Self {
+        Self {
+            out,
+            run: Run::default(),
+        }
     }
-    report.serialize(&mut *out).map_err(io::Error::other)?;
-    writeln!(out)
+}
+
+impl Reporter for Junit<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        self.run.finding(finding)
+    }
+
+    fn input_done(&mut self, input: &InputEnd<'_>) -> io::Result<()> {
+        self.run.input_done(input)
+    }
+
+    fn finish(&mut self, _end: &RunEnd<'_>) -> io::Result<()> {
+        let mut report = Report::new("dtlint");
+        for input in &self.run.inputs {
+            report.add_test_suite(suite(input));
+        }
+        report.serialize(&mut *self.out).map_err(io::Error::other)?;
+        writeln!(self.out)
+    }
+
+    fn wants_entries(&self) -> bool {
+        true
+    }
 }

@@ -12,6 +12,7 @@ mod markdown;
 mod ndjson;
 mod sarif;
 mod statistics;
+mod stream_json;
 
 use std::io::{self, Write};
 
@@ -26,17 +27,138 @@ pub use fields::{matrix_markdown, write as write_fields};
 pub use json::finding_json;
 
 use crate::finding::{Finding, Severity};
-use crate::input::Checked;
+use crate::input::Tally;
 
-/// Everything one `dtlint check` found.
+/// Hears a run as it goes: each finding in report order as soon as it is final, the end of
+/// each input, then the end of the run. A reporter that can write as it hears does; one that
+/// aggregates keeps counts and bounded examples; JUnit alone keeps its findings to the end.
+pub trait Reporter {
+    /// One finding, final (selected, named, not suppressed, not in the baseline).
+    ///
+    /// # Errors
+    /// When the output fails; the run then stops.
+    fn finding(&mut self, finding: &Finding) -> io::Result<()>;
+
+    /// An input was read to its end (after all its findings).
+    ///
+    /// # Errors
+    /// When the output fails.
+    fn input_done(&mut self, _input: &InputEnd<'_>) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// The run is over: write what is left.
+    ///
+    /// # Errors
+    /// When the output fails.
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()>;
+
+    /// Whether [`InputEnd::tally`] must list the entries that were responses (JUnit's cases).
+    fn wants_entries(&self) -> bool {
+        false
+    }
+}
+
+/// One input, read to its end.
+#[derive(Debug, Clone, Copy)]
+pub struct InputEnd<'a> {
+    /// The input's name as reports show it.
+    pub source: &'a str,
+    /// Its counts.
+    pub tally: &'a Tally,
+    /// Not an input: findings about dtlint's own configuration (baseline, suppressions).
+    pub config: bool,
+}
+
+/// The end of a run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunEnd<'a> {
+    /// The counts of the summary line.
+    pub summary: Summary,
+    /// Run-level remarks, such as rules that could not run.
+    pub notes: &'a [String],
+}
+
+/// A run kept whole: every input with its findings. JUnit writes from it, and a library user
+/// can collect one to look at; `dtlint check` otherwise never holds a run.
 #[derive(Debug, Default)]
 pub struct Run {
-    /// Every input, checked and finished, in order; then findings about the configuration.
-    pub inputs: Vec<Checked>,
-    /// Files met in folders that were not read.
-    pub skipped: u64,
+    /// Every input, in order, then findings about the configuration.
+    pub inputs: Vec<RunInput>,
+    /// Findings heard since the last input ended.
+    pending: Vec<Finding>,
+    /// The run's counts and notes, once it ended.
+    pub summary: Summary,
     /// Run-level remarks, such as rules that could not run.
     pub notes: Vec<String>,
+}
+
+/// One input of a [`Run`].
+#[derive(Debug, Default)]
+pub struct RunInput {
+    /// The input's name as reports show it.
+    pub source: String,
+    /// Its findings, in report order.
+    pub findings: Vec<Finding>,
+    /// Its counts.
+    pub tally: Tally,
+    /// Not an input: findings about dtlint's own configuration.
+    pub config: bool,
+}
+
+impl Run {
+    /// Every finding of the run, in report order.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.inputs.iter().flat_map(|i| i.findings.iter())
+    }
+
+    /// Hears the run again, in the same order, as `reporter`.
+    ///
+    /// # Errors
+    /// When the reporter's output fails.
+    pub fn replay(&self, reporter: &mut dyn Reporter) -> io::Result<()> {
+        for input in &self.inputs {
+            for finding in &input.findings {
+                reporter.finding(finding)?;
+            }
+            reporter.input_done(&InputEnd {
+                source: &input.source,
+                tally: &input.tally,
+                config: input.config,
+            })?;
+        }
+        reporter.finish(&RunEnd {
+            summary: self.summary,
+            notes: &self.notes,
+        })
+    }
+}
+
+impl Reporter for Run {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        self.pending.push(finding.clone());
+        Ok(())
+    }
+
+    fn input_done(&mut self, input: &InputEnd<'_>) -> io::Result<()> {
+        self.inputs.push(RunInput {
+            source: input.source.to_owned(),
+            findings: std::mem::take(&mut self.pending),
+            tally: input.tally.clone(),
+            config: input.config,
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
+        self.summary = end.summary;
+        self.notes = end.notes.to_vec();
+        Ok(())
+    }
+
+    fn wants_entries(&self) -> bool {
+        true
+    }
 }
 
 /// Counts for the summary line and the JSON report.
@@ -58,62 +180,14 @@ pub struct Summary {
     pub infos: u64,
 }
 
-impl Run {
-    /// Every finding of the run, in report order.
-    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
-        self.inputs.iter().flat_map(|i| i.findings.iter())
-    }
-
-    /// The counts of the summary line.
-    pub fn summary(&self) -> Summary {
-        let mut summary = Summary {
-            inputs: self.inputs.iter().filter(|i| !i.config).count() as u64,
-            responses: self.inputs.iter().map(|i| i.responses).sum(),
-            skipped: self.skipped,
-            skipped_entries: self.inputs.iter().map(|i| i.skipped_entries).sum(),
-            ..Summary::default()
-        };
-        for finding in self.findings() {
-            match finding.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => summary.infos += 1,
-            }
+impl Summary {
+    /// Counts one finding at its severity.
+    pub fn count(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
         }
-        summary
-    }
-
-    /// Lets `apply` remove findings from every input (a baseline, suppressions) and adds the
-    /// findings it returns about dtlint's own configuration, under `source`, through the same
-    /// exit as every other finding.
-    pub fn apply_config(
-        &mut self,
-        source: &str,
-        selection: &crate::selection::Selection,
-        apply: impl FnOnce(&mut [Vec<Finding>]) -> Vec<Finding>,
-    ) {
-        let mut lists: Vec<Vec<Finding>> = self
-            .inputs
-            .iter_mut()
-            .map(|i| std::mem::take(&mut i.findings))
-            .collect();
-        let config = apply(&mut lists);
-        for (input, list) in self.inputs.iter_mut().zip(lists) {
-            input.findings = list;
-        }
-        if !config.is_empty() {
-            let config = Checked {
-                findings: config,
-                config: true,
-                ..Checked::default()
-            };
-            self.inputs.push(config.finished(source, selection));
-        }
-    }
-
-    /// Whether any input could not be read at all.
-    pub fn had_unreadable(&self) -> bool {
-        self.inputs.iter().any(|i| i.unreadable)
     }
 }
 
@@ -191,22 +265,31 @@ pub fn write_redaction(
     writeln!(err, "dtlint: {summary}")
 }
 
-/// Writes a run in the chosen format.
+/// The reporter of a format, writing to `out` as the run goes.
+pub fn reporter<'a>(
+    format: Format,
+    style: Style,
+    out: &'a mut dyn Write,
+) -> Box<dyn Reporter + 'a> {
+    match format {
+        #[cfg(feature = "cli")]
+        Format::Human if style.statistics => Box::new(statistics::Statistics::new(false, out)),
+        #[cfg(feature = "cli")]
+        Format::Human => Box::new(human::Human::new(style, out)),
+        Format::Json if style.statistics => Box::new(statistics::Statistics::new(true, out)),
+        Format::Json => Box::new(json::Json::new(out)),
+        Format::Ndjson => Box::new(ndjson::Ndjson::new(out)),
+        Format::Sarif => Box::new(sarif::Sarif::new(out)),
+        Format::Junit => Box::new(junit::Junit::new(out)),
+        Format::Github => Box::new(github::Github::new(out)),
+        Format::Markdown => Box::new(markdown::Markdown::new(out)),
+    }
+}
+
+/// Writes a collected run in the chosen format.
 ///
 /// # Errors
 /// When the writer fails (a closed pipe is handled by the caller).
 pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        #[cfg(feature = "cli")]
-        Format::Human if style.statistics => statistics::write(run, false, out),
-        #[cfg(feature = "cli")]
-        Format::Human => human::Human::new(style).write(run, out),
-        Format::Json if style.statistics => statistics::write(run, true, out),
-        Format::Json => json::write(run, out),
-        Format::Ndjson => ndjson::write(run, out),
-        Format::Sarif => sarif::write(run, out),
-        Format::Junit => junit::write(run, out),
-        Format::Github => github::write(run, out),
-        Format::Markdown => markdown::write(run, out),
-    }
+    run.replay(reporter(format, style, out).as_mut())
 }

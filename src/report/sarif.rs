@@ -5,10 +5,11 @@ use std::io::{self, Write};
 use serde_sarif::sarif::{
     ArtifactLocation, Location, LogicalLocation, Message, MultiformatMessageString,
     PhysicalLocation, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultLevel, Run as SarifRun, Sarif, Tool, ToolComponent,
+    ResultLevel, Run as SarifRun, Sarif as SarifLog, Tool, ToolComponent,
 };
 
-use super::Run;
+use super::stream_json::{split, Elements};
+use super::{Reporter, RunEnd};
 use crate::finding::{display_path, Finding, Severity};
 use crate::rules::{Rule, ALL};
 
@@ -102,11 +103,8 @@ fn result(finding: &Finding) -> SarifResult {
     built
 }
 
-/// Writes the run as one SARIF log.
-///
-/// # Errors
-/// When the writer fails.
-pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
+/// The SARIF log with no results yet, pretty-printed.
+fn skeleton() -> io::Result<String> {
     let driver = ToolComponent::builder()
         .name("dtlint")
         .version(env!("CARGO_PKG_VERSION"))
@@ -115,14 +113,54 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
         .build();
     let sarif_run = SarifRun::builder()
         .tool(Tool::builder().driver(driver).build())
-        .results(run.findings().map(result).collect::<Vec<_>>())
+        .results(Vec::<SarifResult>::new())
         .column_kind(serde_json::Value::from("unicodeCodePoints"))
         .build();
-    let sarif = Sarif::builder()
+    let sarif = SarifLog::builder()
         .schema("https://json.schemastore.org/sarif-2.1.0.json")
         .version(serde_json::Value::from("2.1.0"))
         .runs(vec![sarif_run])
         .build();
-    serde_json::to_writer_pretty(&mut *out, &sarif)?;
-    writeln!(out)
+    Ok(serde_json::to_string_pretty(&sarif)?)
+}
+
+/// One SARIF log; its results are written as the findings come.
+pub struct Sarif<'a> {
+    out: &'a mut dyn Write,
+    results: Option<(Elements, String)>,
+}
+
+impl<'a> Sarif<'a> {
+    pub fn new(out: &'a mut dyn Write) -> Self {
+        Self { out, results: None }
+    }
+}
+
+/// The results array and the rest of the log, the log's head written when first needed.
+fn opened<'e>(
+    slot: &'e mut Option<(Elements, String)>,
+    out: &mut dyn Write,
+) -> io::Result<&'e mut (Elements, String)> {
+    if let Some(results) = slot {
+        return Ok(results);
+    }
+    let (frame, tail) = split(&skeleton()?, "results")?;
+    out.write_all(frame.head.as_bytes())?;
+    Ok(slot.insert((Elements::new(frame), tail)))
+}
+
+impl Reporter for Sarif<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        opened(&mut self.results, self.out)?
+            .0
+            .push(&result(finding), self.out)
+    }
+
+    fn finish(&mut self, _end: &RunEnd<'_>) -> io::Result<()> {
+        let out = &mut *self.out;
+        let (results, tail) = opened(&mut self.results, out)?;
+        results.close(out)?;
+        out.write_all(tail.as_bytes())?;
+        writeln!(out)
+    }
 }

@@ -10,7 +10,7 @@ use std::io::BufRead;
 pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Outcome};
-use super::Checked;
+use super::{Checked, Deliver};
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_node, Settings};
 use crate::engine::place::placed;
@@ -25,8 +25,19 @@ use place::EntryText;
 /// The path of the API; entries for any other path are skipped.
 pub const API_PATH: &str = "/topapi/v2/user/get";
 
-/// Checks a HAR stream. Entries are read on one thread and checked in parallel batches.
+/// Checks a HAR stream, collected whole.
 pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
+    Checked::collect(|deliver| har_outcomes(reader, settings, limit, deliver))
+}
+
+/// Checks a HAR stream and delivers an outcome per entry as soon as its batch is checked.
+/// Entries are read on one thread and checked in parallel batches.
+pub fn har_outcomes<R: BufRead + Send>(
+    reader: R,
+    settings: &Settings,
+    limit: u64,
+    deliver: &mut Deliver<'_>,
+) {
     let mut scanner = Scanner::new(reader, limit);
     let mut broken = None;
     let produce = || match scanner.next_item() {
@@ -36,13 +47,12 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
             None
         }
     };
-    let mut checked = pipeline::run(produce, |item| check_item(item, settings, limit));
+    pipeline::run(produce, |item| check_item(item, settings, limit), deliver);
     if let Some(broken) = broken {
         let finding = crate::rules::reader::har_broken(&broken.message);
-        let mut finding = placed(vec![finding], "", Some(""), broken.at, |_| Some(0..0));
-        checked.findings.append(&mut finding);
+        let finding = placed(vec![finding], "", Some(""), broken.at, |_| Some(0..0));
+        deliver(Outcome::about_input(finding));
     }
-    checked
 }
 
 fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
@@ -82,7 +92,7 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
         || entry.request.method.eq_ignore_ascii_case("OPTIONS")
     {
         return Outcome {
-            index,
+            index: Some(index),
             skipped: true,
             ..Outcome::default()
         };

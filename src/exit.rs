@@ -1,0 +1,252 @@
+//! The one exit of a run. Every finding of every input passes here once, in report order:
+//! selection and severity, the input's name, the profile's suppressions, the baseline, the
+//! counts the summary and exit code come from, then each reporter. Findings about dtlint's
+//! own configuration (unused suppressions, stale baseline entries) leave through here too,
+//! at the end.
+
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::baseline::{Baseline, Hider, Recorder};
+use crate::finding::Finding;
+use crate::input::{Outcome, Tally};
+use crate::report::{InputEnd, Reporter, RunEnd, Summary};
+use crate::selection::Selection;
+use crate::settings::Suppress;
+use crate::suppress::Suppressions;
+
+/// What the run does with a baseline.
+#[derive(Debug, Default)]
+pub enum BaselineUse {
+    /// No baseline.
+    #[default]
+    None,
+    /// Hide the findings a baseline records; its unmatched entries are reported as stale
+    /// under `path`.
+    Hide {
+        /// The loaded baseline.
+        hider: Hider,
+        /// The baseline's path as reports show it.
+        path: String,
+    },
+    /// Record every finding for a new baseline and report none of them.
+    Record(Recorder),
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub struct Ended {
+    /// The counts of the summary line.
+    pub summary: Summary,
+    /// An input could not be read at all.
+    pub unreadable: bool,
+    /// The run was interrupted before it read every input.
+    pub interrupted: bool,
+    /// With [`BaselineUse::Record`]: the findings recorded.
+    pub recorded: Option<Baseline>,
+}
+
+/// The one exit of a run's findings; see the module's documentation.
+pub struct Exit<'r> {
+    selection: &'r Selection,
+    suppressions: Suppressions<'r>,
+    baseline: BaselineUse,
+    reporters: Vec<&'r mut dyn Reporter>,
+    keep_entries: bool,
+    interrupt: Option<&'r AtomicBool>,
+    summary: Summary,
+    unreadable: bool,
+    failure: Option<io::Error>,
+}
+
+impl<'r> Exit<'r> {
+    /// An exit applying `selection` and `suppressions`, reporting to `reporters`.
+    pub fn new(
+        selection: &'r Selection,
+        suppressions: &'r [Suppress],
+        reporters: Vec<&'r mut dyn Reporter>,
+    ) -> Self {
+        let keep_entries = reporters.iter().any(|r| r.wants_entries());
+        Self {
+            selection,
+            suppressions: Suppressions::new(suppressions),
+            baseline: BaselineUse::None,
+            reporters,
+            keep_entries,
+            interrupt: None,
+            summary: Summary::default(),
+            unreadable: false,
+            failure: None,
+        }
+    }
+
+    /// Applies or records a baseline.
+    #[must_use]
+    pub fn with_baseline(mut self, baseline: BaselineUse) -> Self {
+        self.baseline = baseline;
+        self
+    }
+
+    /// Stops reading when `flag` is set (Ctrl-C): what was read is still reported, in whole
+    /// lines and whole documents.
+    #[must_use]
+    pub fn with_interrupt(mut self, flag: &'r AtomicBool) -> Self {
+        self.interrupt = Some(flag);
+        self
+    }
+
+    /// Whether readers should go on: no output has failed and no one interrupted the run.
+    pub fn going(&self) -> bool {
+        self.failure.is_none() && !self.interrupted()
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt.is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Counts files met in folders that were not read.
+    pub fn skipped(&mut self, files: u64) {
+        self.summary.skipped += files;
+    }
+
+    /// Starts an input named `source`; its outcomes go through the returned handle.
+    pub fn input<'e>(&'e mut self, source: &'e str) -> InputExit<'e, 'r> {
+        InputExit {
+            exit: self,
+            source,
+            tally: Tally::default(),
+        }
+    }
+
+    fn pass(&mut self, mut finding: Finding, source: &str, config: bool) {
+        if !crate::engine::finish::selected(&mut finding, self.selection) {
+            return;
+        }
+        source.clone_into(&mut finding.source);
+        if let Some(excerpt) = &mut finding.excerpt {
+            source.clone_into(&mut excerpt.name);
+        }
+        if !config {
+            if self.suppressions.hides(&finding) {
+                return;
+            }
+            match &mut self.baseline {
+                BaselineUse::None => {}
+                BaselineUse::Hide { hider, .. } => {
+                    if hider.hides(&finding) {
+                        return;
+                    }
+                }
+                BaselineUse::Record(recorder) => {
+                    if recorder.record(&finding) {
+                        return;
+                    }
+                }
+            }
+        }
+        self.summary.count(finding.severity);
+        self.each_reporter(|r| r.finding(&finding));
+    }
+
+    fn each_reporter(&mut self, mut call: impl FnMut(&mut dyn Reporter) -> io::Result<()>) {
+        if self.failure.is_some() {
+            return;
+        }
+        for reporter in &mut self.reporters {
+            if let Err(error) = call(&mut **reporter) {
+                self.failure = Some(error);
+                return;
+            }
+        }
+    }
+
+    /// Findings about dtlint's configuration, as one input named `source`.
+    fn config(&mut self, source: &str, findings: Vec<Finding>) {
+        if findings.is_empty() {
+            return;
+        }
+        for finding in findings {
+            self.pass(finding, source, true);
+        }
+        let tally = Tally::default();
+        self.each_reporter(|r| {
+            r.input_done(&InputEnd {
+                source,
+                tally: &tally,
+                config: true,
+            })
+        });
+    }
+
+    /// Ends the run: unused suppressions and stale baseline entries, then the reporters' end.
+    ///
+    /// # Errors
+    /// The first failure of a reporter's output.
+    pub fn finish(mut self, notes: &[String]) -> io::Result<Ended> {
+        if let Some(profile) = self.suppressions.profile().map(str::to_owned) {
+            let unused = self.suppressions.unused();
+            self.config(&profile, unused);
+        }
+        let mut recorded = None;
+        match std::mem::take(&mut self.baseline) {
+            BaselineUse::None => {}
+            BaselineUse::Hide { hider, path } => self.config(&path, hider.stale(&path)),
+            BaselineUse::Record(recorder) => recorded = Some(recorder.finish()),
+        }
+        let end = RunEnd {
+            summary: self.summary,
+            notes,
+        };
+        self.each_reporter(|r| r.finish(&end));
+        if let Some(error) = self.failure {
+            return Err(error);
+        }
+        Ok(Ended {
+            summary: self.summary,
+            unreadable: self.unreadable,
+            interrupted: self.interrupted(),
+            recorded,
+        })
+    }
+}
+
+/// One input on its way through the exit.
+pub struct InputExit<'e, 'r> {
+    exit: &'e mut Exit<'r>,
+    source: &'e str,
+    tally: Tally,
+}
+
+impl InputExit<'_, '_> {
+    /// Counts an outcome and passes its findings on; `false` when the run should stop.
+    pub fn deliver(&mut self, outcome: Outcome) -> bool {
+        if !self.exit.going() {
+            return false;
+        }
+        self.tally.add(&outcome, self.exit.keep_entries);
+        for finding in outcome.findings {
+            self.exit.pass(finding, self.source, false);
+        }
+        self.exit.going()
+    }
+
+    /// The input is read to its end.
+    pub fn end(self) {
+        let exit = self.exit;
+        exit.summary.inputs += 1;
+        exit.summary.responses += self.tally.responses;
+        exit.summary.skipped_entries += self.tally.skipped_entries;
+        exit.unreadable |= self.tally.unreadable;
+        if let BaselineUse::Hide { hider, .. } = &mut exit.baseline {
+            hider.checked(self.source);
+        }
+        let (source, tally) = (self.source, &self.tally);
+        exit.each_reporter(|r| {
+            r.input_done(&InputEnd {
+                source,
+                tally,
+                config: false,
+            })
+        });
+    }
+}
