@@ -24,6 +24,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check response files, folders or standard input.
+    ///
+    /// Findings are written as each input (or each batch of 512 NDJSON lines or HAR entries)
+    /// is checked, in the same order whatever the number of threads. Exit codes: 0 no finding
+    /// at error severity, 1 at least one, 2 a usage error or an unreadable input, 130 stopped
+    /// by Ctrl-C (what was read is reported, in whole lines).
     Check(Box<CheckArgs>),
     /// List every rule.
     Rules(RulesArgs),
@@ -124,7 +129,8 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Output format.
+    /// Output format. Every format streams or keeps only counts, except junit, whose XML
+    /// needs each suite's counts first: it keeps the run's findings until the end.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Also write FORMAT to PATH (repeatable), e.g. --output sarif=dtlint.sarif.

@@ -205,7 +205,7 @@ pub enum Format {
     Ndjson,
     /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
-    /// JUnit XML: a suite per input, a case per response.
+    /// JUnit XML: a suite per input, a case per response (kept until the end of the run).
     Junit,
     /// GitHub Actions workflow commands (annotations).
     Github,
