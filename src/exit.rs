@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::baseline::{Baseline, Hider, Recorder};
 use crate::finding::Finding;
-use crate::input::{Outcome, Tally};
+use crate::outcome::{Outcome, Tally};
 use crate::report::{InputEnd, Reporter, RunEnd, Summary};
 use crate::selection::Selection;
 use crate::settings::Suppress;

@@ -41,6 +41,7 @@ pub mod fields;
 mod finding;
 pub mod input;
 pub mod json;
+mod outcome;
 pub mod privacy;
 pub mod progress;
 pub mod report;

@@ -9,10 +9,10 @@ mod walk;
 
 use rayon::prelude::*;
 
+pub use crate::outcome::{Outcome, Tally};
 pub use file::{check_bytes, Limits};
 pub use har::{check_har, har_outcomes};
 pub use ndjson::{check_ndjson, ndjson_outcomes};
-pub use pipeline::Outcome;
 use walk::Target;
 pub use walk::{collect, Collected, InputFormat, WalkOptions};
 
@@ -28,37 +28,6 @@ const WINDOW: usize = 256;
 /// What a reader hands on for each item; `false` back asks it to stop reading (the output was
 /// closed or the run interrupted).
 pub type Deliver<'a> = dyn FnMut(Outcome) -> bool + 'a;
-
-/// The counts of one input besides its findings.
-#[derive(Debug, Default, Clone)]
-pub struct Tally {
-    /// How many responses the input held and were checked.
-    pub responses: u64,
-    /// For multi-response inputs, the entries that were checked as responses (kept only when
-    /// a reporter lists them: JUnit).
-    pub response_entries: Vec<u64>,
-    /// With `Settings::observe`: how many responses carried each documented member with a value.
-    pub present: std::collections::BTreeMap<&'static str, u64>,
-    /// HAR entries of other endpoints, passed over.
-    pub skipped_entries: u64,
-    /// The input could not be read at all (exit code 2).
-    pub unreadable: bool,
-}
-
-impl Tally {
-    /// Counts one outcome in.
-    pub fn add(&mut self, outcome: &Outcome, keep_entries: bool) {
-        self.responses += outcome.responses;
-        if keep_entries && outcome.responses > 0 && outcome.index.is_some() {
-            self.response_entries.extend(outcome.index);
-        }
-        self.skipped_entries += u64::from(outcome.skipped);
-        self.unreadable |= outcome.unreadable;
-        for name in &outcome.present {
-            *self.present.entry(name).or_default() += 1;
-        }
-    }
-}
 
 /// The outcome of one input (a file or stdin), collected whole: for library users and tests.
 /// A `dtlint check` run does not collect inputs; their outcomes stream to its exit.

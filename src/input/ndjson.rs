@@ -2,8 +2,8 @@
 
 use std::io::{BufRead, Read};
 
-use super::pipeline::{self, Outcome};
-use super::{Checked, Deliver};
+use super::pipeline;
+use super::{Checked, Deliver, Outcome};
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_text_at, Settings};
 use crate::engine::place::placed;

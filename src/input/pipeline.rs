@@ -6,52 +6,13 @@ use std::sync::mpsc::sync_channel;
 use rayon::prelude::*;
 
 use super::Deliver;
-use crate::finding::Finding;
+use crate::outcome::Outcome;
 
 /// Items per batch: large enough to keep both cores busy, small enough that memory stays flat.
 /// A batch is also the reorder window: its outcomes wait until the whole batch is checked.
 const BATCH: usize = 512;
 /// Batches read ahead while one is being checked.
 const AHEAD: usize = 2;
-
-/// What checking one item (a response, an NDJSON line, a HAR entry) gave.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// The item's index in a multi-response input (the `entry` of its findings).
-    pub index: Option<u64>,
-    /// Its findings, in order.
-    pub findings: Vec<Finding>,
-    /// Responses checked (0 or 1).
-    pub responses: u64,
-    /// With `Settings::observe`: the documented members the response carried.
-    pub present: Vec<&'static str>,
-    /// The item was passed over (a HAR entry of another endpoint, a blank line).
-    pub skipped: bool,
-    /// The input could not be read (further); its findings say why.
-    pub unreadable: bool,
-}
-
-impl Outcome {
-    /// The outcome of item `index` with these findings, each marked with the index.
-    pub fn with(index: u64, mut findings: Vec<Finding>) -> Self {
-        for finding in &mut findings {
-            finding.entry = Some(index);
-        }
-        Self {
-            index: Some(index),
-            findings,
-            ..Self::default()
-        }
-    }
-
-    /// Findings about the input as a whole, at no entry.
-    pub fn about_input(findings: Vec<Finding>) -> Self {
-        Self {
-            findings,
-            ..Self::default()
-        }
-    }
-}
 
 /// Reads items with `produce` on its own thread, checks them with `check` and delivers the
 /// outcomes in the items' order; stops reading when `deliver` says so.

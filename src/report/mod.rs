@@ -27,7 +27,7 @@ pub use fields::{matrix_markdown, write as write_fields};
 pub use json::finding_json;
 
 use crate::finding::{Finding, Severity};
-use crate::input::Tally;
+use crate::outcome::Tally;
 
 /// Hears a run as it goes: each finding in report order as soon as it is final, the end of
 /// each input, then the end of the run. A reporter that can write as it hears does; one that

@@ -9,8 +9,8 @@ use std::io::BufRead;
 
 pub use scanner::{Item, Scanner};
 
-use super::pipeline::{self, Outcome};
-use super::{Checked, Deliver};
+use super::pipeline;
+use super::{Checked, Deliver, Outcome};
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_node, Settings};
 use crate::engine::place::placed;

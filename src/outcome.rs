@@ -1,0 +1,74 @@
+//! What the readers hand the run's exit: the outcome of each item (a response, an NDJSON line,
+//! a HAR entry), and the counts of an input that reporters hear at its end.
+
+use crate::finding::Finding;
+
+/// What checking one item (a response, an NDJSON line, a HAR entry) gave.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The item's index in a multi-response input (the `entry` of its findings).
+    pub index: Option<u64>,
+    /// Its findings, in order.
+    pub findings: Vec<Finding>,
+    /// Responses checked (0 or 1).
+    pub responses: u64,
+    /// With `Settings::observe`: the documented members the response carried.
+    pub present: Vec<&'static str>,
+    /// The item was passed over (a HAR entry of another endpoint, a blank line).
+    pub skipped: bool,
+    /// The input could not be read (further); its findings say why.
+    pub unreadable: bool,
+}
+
+impl Outcome {
+    /// The outcome of item `index` with these findings, each marked with the index.
+    pub fn with(index: u64, mut findings: Vec<Finding>) -> Self {
+        for finding in &mut findings {
+            finding.entry = Some(index);
+        }
+        Self {
+            index: Some(index),
+            findings,
+            ..Self::default()
+        }
+    }
+
+    /// Findings about the input as a whole, at no entry.
+    pub fn about_input(findings: Vec<Finding>) -> Self {
+        Self {
+            findings,
+            ..Self::default()
+        }
+    }
+}
+
+/// The counts of one input besides its findings.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    /// How many responses the input held and were checked.
+    pub responses: u64,
+    /// For multi-response inputs, the entries that were checked as responses (kept only when
+    /// a reporter lists them: JUnit).
+    pub response_entries: Vec<u64>,
+    /// With `Settings::observe`: how many responses carried each documented member with a value.
+    pub present: std::collections::BTreeMap<&'static str, u64>,
+    /// HAR entries of other endpoints, passed over.
+    pub skipped_entries: u64,
+    /// The input could not be read at all (exit code 2).
+    pub unreadable: bool,
+}
+
+impl Tally {
+    /// Counts one outcome in.
+    pub fn add(&mut self, outcome: &Outcome, keep_entries: bool) {
+        self.responses += outcome.responses;
+        if keep_entries && outcome.responses > 0 && outcome.index.is_some() {
+            self.response_entries.extend(outcome.index);
+        }
+        self.skipped_entries += u64::from(outcome.skipped);
+        self.unreadable |= outcome.unreadable;
+        for name in &outcome.present {
+            *self.present.entry(name).or_default() += 1;
+        }
+    }
+}
