@@ -34,6 +34,16 @@ fn spawn(dir: &Path, args: &[&str], threads: &str, stdin: Stdio) -> Child {
         .expect("dtlint starts")
 }
 
+/// Kills `pid` after `seconds`, so a hung dtlint fails its test instead of hanging the suite.
+fn watchdog(pid: u32, seconds: u64) {
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(seconds));
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    });
+}
+
 fn output(dir: &Path, args: &[&str], threads: &str) -> (Option<i32>, Vec<u8>) {
     let out = spawn(dir, args, threads, Stdio::null())
         .wait_with_output()
@@ -104,11 +114,12 @@ fn findings_come_out_while_the_input_is_still_open() {
     let mut args = THIRD_PARTY.to_vec();
     args.extend(["--format", "ndjson", "--stdin-format", "ndjson", "-"]);
     let mut child = spawn(dir.path(), &args, "2", Stdio::piped());
+    watchdog(child.id(), 120);
     let mut stdin = child.stdin.take().expect("stdin");
     let lines = lines_of(child.stdout.take().expect("stdout"));
-    // Two batches' worth of lines, then the input stays open.
+    // Far fewer lines than a batch, then the input stays open, as a live capture's does.
     stdin
-        .write_all(heavy_line().repeat(1100).as_bytes())
+        .write_all(heavy_line().repeat(3).as_bytes())
         .expect("write");
     stdin.flush().expect("flush");
     let first = lines.recv_timeout(Duration::from_secs(60));
@@ -117,10 +128,24 @@ fn findings_come_out_while_the_input_is_still_open() {
         "no finding came out while the input was open"
     );
     assert!(child.try_wait().expect("status").is_none(), "still reading");
+    // Then a burst of several batches: nothing is lost or reordered on the way.
+    stdin
+        .write_all(heavy_line().repeat(1100).as_bytes())
+        .expect("write");
     drop(stdin);
     let status = child.wait().expect("ends");
     assert_eq!(status.code(), Some(1));
-    assert_eq!(1 + lines.iter().count(), 1100 * 9, "every finding");
+    let rest: Vec<String> = lines.iter().collect();
+    assert_eq!(1 + rest.len(), 1103 * 9, "every finding");
+    let entries: Vec<u64> = rest
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["entry"]
+                .as_u64()
+                .expect("entry")
+        })
+        .collect();
+    assert!(entries.windows(2).all(|w| w[0] <= w[1]), "in entry order");
 }
 
 /// Peak resident memory of a running process, in KiB (Linux).
@@ -151,6 +176,7 @@ fn a_reader_that_does_not_keep_up_holds_the_run_back_instead_of_its_memory() {
     let file = std::fs::File::open(&input).expect("open");
     let mut child = spawn(dir.path(), &args, "2", Stdio::from(file));
     let pid = child.id();
+    watchdog(pid, 240);
     // Read nothing until the process stops using CPU: blocked on the full pipe (or done).
     let start = Instant::now();
     let mut last = cpu_ticks(pid);
@@ -187,6 +213,7 @@ fn ctrl_c_ends_the_report_on_a_whole_line() {
     let mut args = THIRD_PARTY.to_vec();
     args.extend(["--format", "ndjson", "--stdin-format", "ndjson", "-"]);
     let mut child = spawn(dir.path(), &args, "2", Stdio::piped());
+    watchdog(child.id(), 120);
     let mut stdin = child.stdin.take().expect("stdin");
     let mut stdout = child.stdout.take().expect("stdout");
     let line = heavy_line();
@@ -228,6 +255,7 @@ fn a_closed_pipe_ends_the_run_quietly() {
     let mut args = THIRD_PARTY.to_vec();
     args.extend(["--format", "ndjson", "heavy.ndjson"]);
     let mut child = spawn(dir.path(), &args, "2", Stdio::null());
+    watchdog(child.id(), 120);
     let mut first = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut first)

@@ -13,6 +13,7 @@ pub use crate::outcome::{Outcome, Tally};
 pub use file::{check_bytes, Limits};
 pub use har::{check_har, har_outcomes};
 pub use ndjson::{check_ndjson, ndjson_outcomes};
+pub use pipeline::Pace;
 use walk::Target;
 pub use walk::{collect, Collected, InputFormat, WalkOptions};
 

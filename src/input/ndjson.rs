@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, Read};
 
-use super::pipeline;
+use super::pipeline::{self, Pace};
 use super::{Checked, Deliver, Outcome};
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_text_at, Settings};
@@ -18,7 +18,7 @@ struct Line {
 
 /// Checks an NDJSON stream, collected whole; `entry` of each finding is the 0-based line index.
 pub fn check_ndjson<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
-    Checked::collect(|deliver| ndjson_outcomes(reader, settings, limit, deliver))
+    Checked::collect(|deliver| ndjson_outcomes(reader, settings, limit, Pace::Batched, deliver))
 }
 
 /// Checks an NDJSON stream and delivers an outcome per line as soon as its batch is checked.
@@ -26,6 +26,7 @@ pub fn ndjson_outcomes<R: BufRead + Send>(
     mut reader: R,
     settings: &Settings,
     limit: u64,
+    pace: Pace,
     deliver: &mut Deliver<'_>,
 ) {
     let mut offset = 0usize;
@@ -76,7 +77,12 @@ pub fn ndjson_outcomes<R: BufRead + Send>(
         index += 1;
         Some(line)
     };
-    pipeline::run(produce, |line| check_line(line, settings, limit), deliver);
+    pipeline::run(
+        produce,
+        |line| check_line(line, settings, limit),
+        pace,
+        deliver,
+    );
     if let Some(error) = failed {
         let mut outcome = Outcome::about_input(vec![crate::rules::reader::unreadable(format!(
             "reading stopped: {error}"

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::file::{body_outcome, Limits};
-use super::{har_outcomes, ndjson_outcomes, Deliver, Outcome};
+use super::{har_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
 use crate::engine::pipeline::Settings;
 use crate::progress::Progress;
 
@@ -132,6 +132,11 @@ impl Target {
             },
             _ => Box::new(std::io::stdin()),
         };
+        let pace = if matches!(self, Self::Stdin(_)) && !stdin_is_a_file() {
+            Pace::Live
+        } else {
+            Pace::Batched
+        };
         let reader = std::io::BufReader::with_capacity(1 << 16, reader);
         let har = matches!(
             self,
@@ -142,10 +147,29 @@ impl Target {
                 }
         );
         if har {
-            har_outcomes(reader, settings, limits.max_size, deliver);
+            har_outcomes(reader, settings, limits.max_size, pace, deliver);
         } else {
-            ndjson_outcomes(reader, settings, limits.max_size, deliver);
+            ndjson_outcomes(reader, settings, limits.max_size, pace, deliver);
         }
+    }
+}
+
+/// Whether standard input is a regular file (`< capture.ndjson`), read at full batches, rather
+/// than a pipe or a terminal whose lines come when they come.
+fn stdin_is_a_file() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata())
+            .is_ok_and(|m| m.is_file())
+    }
+    #[cfg(not(unix))]
+    {
+        false
     }
 }
 

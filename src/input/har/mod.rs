@@ -9,7 +9,7 @@ use std::io::BufRead;
 
 pub use scanner::{Item, Scanner};
 
-use super::pipeline;
+use super::pipeline::{self, Pace};
 use super::{Checked, Deliver, Outcome};
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_node, Settings};
@@ -27,7 +27,7 @@ pub const API_PATH: &str = "/topapi/v2/user/get";
 
 /// Checks a HAR stream, collected whole.
 pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
-    Checked::collect(|deliver| har_outcomes(reader, settings, limit, deliver))
+    Checked::collect(|deliver| har_outcomes(reader, settings, limit, Pace::Batched, deliver))
 }
 
 /// Checks a HAR stream and delivers an outcome per entry as soon as its batch is checked.
@@ -36,6 +36,7 @@ pub fn har_outcomes<R: BufRead + Send>(
     reader: R,
     settings: &Settings,
     limit: u64,
+    pace: Pace,
     deliver: &mut Deliver<'_>,
 ) {
     let mut scanner = Scanner::new(reader, limit);
@@ -47,7 +48,12 @@ pub fn har_outcomes<R: BufRead + Send>(
             None
         }
     };
-    pipeline::run(produce, |item| check_item(item, settings, limit), deliver);
+    pipeline::run(
+        produce,
+        |item| check_item(item, settings, limit),
+        pace,
+        deliver,
+    );
     if let Some(broken) = broken {
         let finding = crate::rules::reader::har_broken(&broken.message);
         let finding = placed(vec![finding], "", Some(""), broken.at, |_| Some(0..0));
