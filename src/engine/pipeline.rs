@@ -139,10 +139,10 @@ fn run_rules(
             (check.run)(&ctx, &mut from_rules);
         }
     }
-    for mut finding in from_rules {
-        finding.pointer = map.to_original(&finding.pointer);
-        findings.push(finding);
-    }
+    findings.extend(from_rules.into_iter().map(|mut finding| {
+        finding.pointer = map.original(std::mem::take(&mut finding.pointer));
+        finding
+    }));
 }
 
 /// The documented members of `result` a body carries with a value, when the run observes them.
