@@ -19,8 +19,10 @@ use super::pointer;
 use super::scan::{key_matches, Scanner};
 
 mod parsed;
+mod unique;
 
 pub(crate) use parsed::locate_or_ancestor_in;
+pub(crate) use unique::locate_unique;
 
 /// Byte range of the value the pointer designates (`""` = the root value), without surrounding
 /// whitespace; a string's range includes both quotes, so the slice can be fed back to a parser.
