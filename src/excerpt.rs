@@ -3,6 +3,8 @@
 #[cfg(feature = "cli")]
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use memchr::{memchr, memrchr};
+
 use crate::json::Location;
 
 /// Lines longer than this are shown as a window around the finding, not whole.
@@ -47,14 +49,10 @@ impl Excerpt {
         let start = floor_boundary(text, at.offset);
         let end = ceil_boundary(text, start + at.len.min(MAX_SPAN));
         let bytes = text.as_bytes();
-        let line_start = bytes[..start]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let line_end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(text.len(), |i| start + i);
+        // memchr, not a loop over bytes: an NDJSON body is one line of a few kilobytes, and
+        // each of its findings looks for both ends of that line.
+        let line_start = memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+        let line_end = memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
         let (from, to) = if line_end - line_start > MAX_LINE {
             (
                 floor_boundary(text, start.saturating_sub(WINDOW).max(line_start)),
@@ -63,10 +61,7 @@ impl Excerpt {
         } else {
             // One short line of context on each side, as long as those lines are short too.
             let before = if line_start > 0 {
-                let prev = bytes[..line_start - 1]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1);
+                let prev = memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |i| i + 1);
                 if line_start - prev <= MAX_LINE {
                     prev
                 } else {
@@ -76,10 +71,8 @@ impl Excerpt {
                 line_start
             };
             let after = if line_end < text.len() {
-                let next = bytes[line_end + 1..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(text.len(), |i| line_end + 1 + i);
+                let next =
+                    memchr(b'\n', &bytes[line_end + 1..]).map_or(text.len(), |i| line_end + 1 + i);
                 if next - line_end <= MAX_LINE {
                     next
                 } else {
@@ -90,9 +83,9 @@ impl Excerpt {
             };
             (before, after)
         };
-        let from_line = line.saturating_sub(1 + text[from..start].matches('\n').count());
+        let from_line = line.saturating_sub(1 + bytecount::count(&bytes[from..start], b'\n'));
         let from_column = if from >= line_start {
-            column.saturating_sub(1 + text[from..start].chars().count())
+            column.saturating_sub(1 + bytecount::num_chars(&bytes[from..start]))
         } else if from == 0 {
             origin.column - 1
         } else {

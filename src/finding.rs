@@ -1,5 +1,7 @@
 //! The one findings model every check produces and every reporter reads.
 
+use std::borrow::Cow;
+
 use crate::json::pointer;
 use crate::json::{Location, Pointer};
 pub use crate::rules::rule::{Category, Rule, Severity};
@@ -21,8 +23,9 @@ pub struct Finding {
     pub position: Option<Location>,
     /// What is wrong, without personal values.
     pub message: String,
-    /// How to fix it.
-    pub help: Option<String>,
+    /// How to fix it. Most rules give fixed advice, which is borrowed rather than copied into
+    /// every finding; it reads as a `&str` either way (`help.as_deref()`).
+    pub help: Option<Cow<'static, str>>,
     /// The redacted lines around the finding, for snippets.
     pub excerpt: Option<Box<crate::excerpt::Excerpt>>,
     /// A hash of the offending value (never the value), so baselines survive moved lines.
@@ -50,7 +53,7 @@ impl Finding {
     }
 
     #[must_use]
-    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -75,7 +75,12 @@ enum Edit {
 impl PointerMap {
     /// The pointer in the body as received that corresponds to a pointer in the repaired copy.
     pub fn to_original(&self, pointer: &str) -> Pointer {
-        let mut p = Pointer::from(pointer);
+        self.original(Pointer::from(pointer))
+    }
+
+    /// [`PointerMap::to_original`] of a pointer the caller gives up; without edits (a body
+    /// read in place) it comes back as it is, not copied.
+    pub fn original(&self, mut p: Pointer) -> Pointer {
         for edit in self.edits.iter().rev() {
             match edit {
                 Edit::Wrapped(at) => {

@@ -11,7 +11,7 @@ use crate::engine::guard::{self, Subject};
 use crate::engine::place::placed;
 use crate::finding::Finding;
 use crate::json::doc::{Doc, Node};
-use crate::json::locate::locate_or_ancestor;
+use crate::json::locate::locate_or_ancestor_in;
 use crate::json::Location;
 use crate::privacy::mask as redact;
 use crate::rules::{Ctx, CHECKS};
@@ -139,10 +139,10 @@ fn run_rules(
             (check.run)(&ctx, &mut from_rules);
         }
     }
-    for mut finding in from_rules {
-        finding.pointer = map.to_original(&finding.pointer);
-        findings.push(finding);
-    }
+    findings.extend(from_rules.into_iter().map(|mut finding| {
+        finding.pointer = map.original(std::mem::take(&mut finding.pointer));
+        finding
+    }));
 }
 
 /// The documented members of `result` a body carries with a value, when the run observes them.
@@ -211,7 +211,7 @@ pub fn check_text_at(text: &str, origin: Location, settings: &Settings) -> TextC
     });
     TextCheck {
         findings: placed(findings, text, shown.as_deref(), origin, |f| {
-            locate_or_ancestor(text, &f.pointer)
+            locate_or_ancestor_in(text, doc.root(), &f.pointer)
         }),
         parsed: true,
         present,

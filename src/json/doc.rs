@@ -302,6 +302,14 @@ impl<'a> Node<'a> {
 
     /// The member named `key` of an object (the last one, if the name repeats).
     pub fn get(self, key: &str) -> Option<Self> {
+        self.member(key).map(|(_, value)| value)
+    }
+
+    /// [`Node::get`] with the member's name as the arena holds it: a slice of the parsed text
+    /// unless the name was written with escapes. Where the name stands is where the member
+    /// stands, which is how findings are placed without reading the text again
+    /// (`locate::locate_or_ancestor_in`).
+    pub fn member(self, key: &str) -> Option<(&'a str, Self)> {
         match self.slot() {
             Slot::Object { start, len, .. } => self.doc.members[*start..*start + *len]
                 .iter()
@@ -312,7 +320,7 @@ impl<'a> Node<'a> {
                         && k.as_bytes().first() == key.as_bytes().first()
                         && k == key
                 })
-                .map(|(_, i)| self.at(*i)),
+                .map(|(k, i)| (&**k, self.at(*i))),
             _ => None,
         }
     }

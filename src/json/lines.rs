@@ -170,6 +170,53 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// [`line_col`] for offsets asked in increasing order, as when the findings of one text are
+/// placed in report order: each answer counts only the bytes since the previous one, so all of
+/// them together cost one pass over the text up to the last, and nothing is built first
+/// (a [`LineIndex`] reads the whole text before its first answer).
+#[derive(Debug, Clone)]
+pub(crate) struct LineCursor<'t> {
+    bytes: &'t [u8],
+    bom: usize,
+    /// The offset of the last answer, backed up to its char's start.
+    at: usize,
+    line: usize,
+    /// Chars between the start of `at`'s line (after a BOM) and `at`.
+    chars: usize,
+}
+
+impl<'t> LineCursor<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        Self {
+            bytes,
+            bom: bom_len(bytes),
+            at: 0,
+            line: 1,
+            chars: 0,
+        }
+    }
+
+    /// Same answer as [`line_col`]; an offset before the previous one starts over from the top.
+    pub(crate) fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let offset = char_floor(self.bytes, offset);
+        if offset < self.at {
+            (self.at, self.line, self.chars) = (0, 1, 0);
+        }
+        let between = &self.bytes[self.at..offset];
+        if let Some(last) = memchr::memrchr(b'\n', between) {
+            self.line += bytecount::count(between, b'\n');
+            let from = (self.at + last + 1).max(self.bom);
+            self.chars = count_chars(self.bytes.get(from..offset).unwrap_or_default());
+        } else {
+            let from = self.at.max(self.bom);
+            self.chars += count_chars(self.bytes.get(from..offset).unwrap_or_default());
+        }
+        self.at = offset;
+        (self.line, self.chars + 1)
+    }
+}
+
 /// Length of a leading UTF-8 BOM: parsers and editors skip it, so offsets and columns do too.
 pub(crate) fn bom_len(bytes: &[u8]) -> usize {
     if bytes.starts_with("\u{feff}".as_bytes()) {
@@ -278,6 +325,15 @@ mod tests {
     }
 
     #[test]
+    fn the_cursor_skips_ahead_and_starts_over_when_asked_behind() {
+        let t = "\u{feff}ab\ncdé\r\n\nx";
+        let mut cursor = LineCursor::new(t);
+        for off in [0, 4, 4, 9, 8, 1000, 2, 3, 13, 14, 6] {
+            assert_eq!(cursor.line_col(off), naive_line_col(t, off), "offset {off}");
+        }
+    }
+
+    #[test]
     fn within_shifts_only_the_first_line_right() {
         let origin = Location::point(1000, 7, 5);
         let first = Location::at(8..14, 1, 9);
@@ -331,9 +387,11 @@ mod tests {
             }
             want.push((line, col));
             let index = LineIndex::new(&t);
+            let mut cursor = LineCursor::new(&t);
             for off in 0..=t.len() + 2 {
                 let want = want[off.min(t.len())];
                 prop_assert_eq!(index.line_col(off), want, "offset {}", off);
+                prop_assert_eq!(cursor.line_col(off), want, "offset {}", off);
                 if off % 61 == 0 || off + 70 > t.len() {
                     prop_assert_eq!(line_col(&t, off), want, "offset {}", off);
                     prop_assert_eq!(naive_line_col(&t, off), want, "offset {}", off);
@@ -354,10 +412,12 @@ mod tests {
         ) {
             let t = pieces.concat();
             let index = LineIndex::new(&t);
+            let mut cursor = LineCursor::new(&t);
             for off in 0..=t.len() + 2 {
                 let want = naive_line_col(&t, off);
                 prop_assert_eq!(line_col(&t, off), want, "offset {} of {:?}", off, t);
                 prop_assert_eq!(index.line_col(off), want, "offset {} of {:?}", off, t);
+                prop_assert_eq!(cursor.line_col(off), want, "offset {} of {:?}", off, t);
             }
         }
     }

@@ -2,7 +2,9 @@
 //!
 //! Findings are produced on a parsed body, which has no positions; keeping positions for every
 //! node would cost memory on every response, while only the few values that end up in a report
-//! need one. So the text is scanned again, lazily, here.
+//! need one. So the text is scanned again, lazily, here. When the body's arena is still at hand
+//! (it is when findings are placed), `locate_or_ancestor_in` finds the same range from the
+//! arena's member names, which are slices of the text, without scanning from the start.
 //!
 //! The walk is a single forward pass with an explicit stack instead of recursive descent: bodies
 //! can nest far deeper than the thread stack allows, and descending level by level would rescan
@@ -15,6 +17,12 @@ use std::ops::Range;
 
 use super::pointer;
 use super::scan::{key_matches, Scanner};
+
+mod parsed;
+mod unique;
+
+pub(crate) use parsed::locate_or_ancestor_in;
+pub(crate) use unique::locate_unique;
 
 /// Byte range of the value the pointer designates (`""` = the root value), without surrounding
 /// whitespace; a string's range includes both quotes, so the slice can be fed back to a parser.

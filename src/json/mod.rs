@@ -4,7 +4,7 @@ pub(crate) mod doc;
 pub mod lines;
 pub mod locate;
 pub(crate) mod pointer;
-mod scan;
+pub(crate) mod scan;
 
 pub use lines::{LineIndex, Location};
 pub use pointer::Pointer;

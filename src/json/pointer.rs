@@ -139,22 +139,49 @@ impl PartialEq<&str> for Pointer {
 }
 
 /// The unescaped reference tokens of pointer text, borrowed unless a token holds an escape.
+///
+/// Split by bytes rather than with `str::split`: every finding's pointer is read when it is
+/// placed, and its few short tokens do not repay a general pattern searcher.
 #[derive(Debug, Clone)]
 pub struct Tokens<'p> {
-    split: Option<std::str::Split<'p, char>>,
+    /// The tokens not yet read, still joined by `/` (`None` once all are read).
+    rest: Option<&'p str>,
 }
 
 impl<'p> Iterator for Tokens<'p> {
     type Item = Cow<'p, str>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.split.as_mut()?.next().map(unescape)
+        let rest = self.rest?;
+        // `/` is ASCII, so the cut is at a char boundary.
+        let token = match rest.bytes().position(|b| b == b'/') {
+            Some(slash) => {
+                self.rest = Some(&rest[slash + 1..]);
+                &rest[..slash]
+            }
+            None => {
+                self.rest = None;
+                rest
+            }
+        };
+        Some(unescape(token))
     }
 }
 
 impl DoubleEndedIterator for Tokens<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.split.as_mut()?.next_back().map(unescape)
+        let rest = self.rest?;
+        let token = match rest.bytes().rposition(|b| b == b'/') {
+            Some(slash) => {
+                self.rest = Some(&rest[..slash]);
+                &rest[slash + 1..]
+            }
+            None => {
+                self.rest = None;
+                rest
+            }
+        };
+        Some(unescape(token))
     }
 }
 
@@ -167,12 +194,10 @@ impl DoubleEndedIterator for Tokens<'_> {
 #[must_use]
 pub fn tokens(pointer: &str) -> Option<Tokens<'_>> {
     if pointer.is_empty() {
-        return Some(Tokens { split: None });
+        return Some(Tokens { rest: None });
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(Tokens {
-        split: Some(rest.split('/')),
-    })
+    Some(Tokens { rest: Some(rest) })
 }
 
 /// The pointer one level up (`/a/b` → `/a`, `/a` → `""`); `None` for the whole document.
@@ -207,7 +232,8 @@ pub fn index(token: &str) -> Option<usize> {
 }
 
 fn unescape(raw: &str) -> Cow<'_, str> {
-    if !raw.contains('~') {
+    // Tokens are a few bytes: a plain loop beats setting up a vectorised search.
+    if !raw.bytes().any(|b| b == b'~') {
         return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
@@ -330,6 +356,16 @@ mod tests {
             }
             let read: Vec<Cow<'_, str>> = p.tokens().into_iter().flatten().collect();
             prop_assert_eq!(&read, &keys);
+            let mut backwards: Vec<Cow<'_, str>> = p.tokens().into_iter().flatten().rev().collect();
+            backwards.reverse();
+            prop_assert_eq!(&backwards, &keys);
+            // Read from both ends at once, the tokens still meet in the middle.
+            if let Some(mut tokens) = p.tokens() {
+                let (first, last) = (tokens.next(), tokens.next_back());
+                let middle: Vec<Cow<'_, str>> = tokens.collect();
+                let joined: Vec<Cow<'_, str>> = first.into_iter().chain(middle).chain(last).collect();
+                prop_assert_eq!(&joined, &keys);
+            }
             prop_assert_eq!(value.pointer(&p), Some(&serde_json::Value::Null));
         }
 

@@ -94,6 +94,39 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
+    /// Consumes one whole value of any kind. Only the nesting is followed, not the grammar
+    /// between tokens: for text that is known to parse (its arena exists), never for judging it.
+    pub(super) fn skip_parsed_value(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            self.skip_ws();
+            match self.peek()? {
+                b'{' | b'[' => {
+                    self.pos += 1;
+                    depth += 1;
+                    continue;
+                }
+                b',' | b':' if depth > 0 => {
+                    self.pos += 1;
+                    continue;
+                }
+                b'}' | b']' if depth > 0 => {
+                    self.pos += 1;
+                    depth -= 1;
+                }
+                b'"' => self.pos = parsed_string_end(self.b, self.pos)?,
+                b'-' | b'0'..=b'9' => self.number()?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                _ => return None,
+            }
+            if depth == 0 {
+                return Some(());
+            }
+        }
+    }
+
     pub(super) fn literal(&mut self, word: &[u8]) -> Option<()> {
         if self.b.get(self.pos..)?.starts_with(word) {
             self.pos += word.len();
@@ -102,6 +135,33 @@ impl<'a> Scanner<'a> {
             None
         }
     }
+}
+
+/// Just past the closing quote of the string opening at `open`, in text known to parse: only
+/// quotes and backslashes are looked for, not checked escapes or control characters.
+fn parsed_string_end(b: &[u8], open: usize) -> Option<usize> {
+    let mut i = open + 1;
+    loop {
+        i += quote_or_backslash(b.get(i..)?)?;
+        if b[i] == b'"' {
+            return Some(i + 1);
+        }
+        // An escape: whatever follows the backslash belongs to it (a `\u` has no quote).
+        i += 2;
+    }
+}
+
+/// The index of the first `"` or `\` in `bytes`. Most strings of a body, and the stretches
+/// between escaped quotes in a body embedded as a string, are a few bytes long: those are
+/// looked at directly, since a `memchr2` call costs more to set up than it saves there.
+/// Longer stretches of plain text go to `memchr2`.
+pub(crate) fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const NEAR: usize = 16;
+    let near = bytes.len().min(NEAR);
+    if let Some(k) = bytes[..near].iter().position(|&b| b == b'"' || b == b'\\') {
+        return Some(k);
+    }
+    memchr::memchr2(b'"', b'\\', &bytes[near..]).map(|k| k + near)
 }
 
 fn digits(b: &[u8], mut i: usize) -> usize {

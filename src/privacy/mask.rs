@@ -205,33 +205,34 @@ pub fn mask(text: &mut String, range: std::ops::Range<usize>, kind: Personal) {
     let Some(raw) = text.get(range.clone()) else {
         return;
     };
-    let masked: String = match kind {
+    // Same length as the value: one allocation, never grown.
+    let mut masked = String::with_capacity(raw.len());
+    match kind {
         Personal::Phone => {
             let digits = raw.chars().filter(char::is_ascii_digit).count();
             let mut seen = 0;
-            raw.chars()
-                .map(|c| {
-                    if c.is_ascii_digit() {
-                        seen += 1;
-                        if digits > 7 && (seen <= 3 || seen > digits - 4) {
-                            c
-                        } else {
-                            '*'
-                        }
-                    } else {
+            masked.extend(raw.chars().map(|c| {
+                if c.is_ascii_digit() {
+                    seen += 1;
+                    if digits > 7 && (seen <= 3 || seen > digits - 4) {
                         c
+                    } else {
+                        '*'
                     }
-                })
-                .collect()
+                } else {
+                    c
+                }
+            }));
         }
         Personal::Email => {
             let at = raw.find('@').unwrap_or(raw.len());
-            raw.char_indices()
-                .map(|(i, c)| if i == 0 || i >= at { c } else { stand_in(c) })
-                .collect()
+            masked.extend(
+                raw.char_indices()
+                    .map(|(i, c)| if i == 0 || i >= at { c } else { stand_in(c) }),
+            );
         }
-        Personal::Text => raw.chars().map(stand_in).collect(),
-    };
+        Personal::Text => masked.extend(raw.chars().map(stand_in)),
+    }
     text.replace_range(range, &masked);
 }
 

@@ -3,6 +3,7 @@
 mod body;
 mod entry;
 mod place;
+mod raw;
 mod scanner;
 
 use std::io::BufRead;
@@ -85,7 +86,7 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
 }
 
 fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Outcome {
-    let place = EntryText::new(text, at, settings.show_values, settings.needs.excerpts);
+    let mut place = EntryText::new(text, at, settings.show_values, settings.needs.excerpts);
     let entry = match entry::parse(index, text) {
         Ok(entry) => entry,
         Err(finding) => {
@@ -93,6 +94,7 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
             return Outcome::with(index, findings);
         }
     };
+    place.was_read();
     // A CORS preflight carries no call of its own; browsers send one before cross-origin POSTs.
     if url_path(&entry.request.url) != API_PATH
         || entry.request.method.eq_ignore_ascii_case("OPTIONS")
@@ -110,6 +112,8 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
     let content = &entry.response.content;
     let mut body_findings = Vec::new();
     let mut stop = None;
+    // The body's arena is kept until its findings are placed: it knows where they are.
+    let mut doc = None;
     let body = match body::find(content) {
         Body::Missing(finding) => {
             entry_findings.push(*finding);
@@ -128,8 +132,8 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
                 stop = Some(stopped.span);
                 body_findings.push(stopped.finding);
             }
-            Ok(doc) => {
-                let value = doc.root();
+            Ok(parsed) => {
+                let value = doc.insert(parsed).root();
                 outcome.responses = 1;
                 body_findings = check_node(value, settings);
                 outcome.present = crate::engine::pipeline::observe(value, settings);
@@ -164,7 +168,8 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
         }
     }
     let mut findings = place.in_entry(entry_findings, body, base64);
-    findings.extend(place.in_body(body_findings, body, stop, base64));
+    let doc = doc.as_ref().map(crate::json::doc::Doc::root);
+    findings.extend(place.in_body(body_findings, body, doc, stop, base64));
     for f in &mut findings {
         f.entry = Some(index);
     }

@@ -6,10 +6,12 @@ use std::cell::OnceCell;
 
 use std::ops::Range;
 
+use super::raw::RawIndex;
 use crate::engine::place::placed;
 use crate::fields::Personal;
 use crate::finding::{Category, Finding};
-use crate::json::locate::{locate, locate_or_ancestor};
+use crate::json::doc::Node;
+use crate::json::locate::{locate, locate_or_ancestor, locate_or_ancestor_in, locate_unique};
 use crate::json::Location;
 use crate::privacy::mask as redact;
 
@@ -24,12 +26,14 @@ pub struct EntryText<'t> {
     show_values: bool,
     /// Whether the run prints excerpts; without them the redacted copy is never made.
     excerpts: bool,
+    /// The entry was read as a HAR entry, so no member on the way to its body repeats.
+    read: bool,
     /// The text with credentials (and, when asked, personal values) hidden, same length.
     shown: OnceCell<String>,
     /// Where the body's string literal starts in the entry, and the literal.
     literal: OnceCell<Option<(usize, &'t str)>>,
     /// For every byte offset of the decoded body, its offset in the literal.
-    raw: OnceCell<Vec<usize>>,
+    raw: OnceCell<RawIndex>,
 }
 
 impl<'t> EntryText<'t> {
@@ -39,21 +43,35 @@ impl<'t> EntryText<'t> {
             at,
             show_values,
             excerpts,
+            read: false,
             shown: OnceCell::new(),
             literal: OnceCell::new(),
             raw: OnceCell::new(),
         }
     }
 
+    /// Says that the entry was read as a HAR entry: serde refuses a member that comes twice,
+    /// so the body's literal is the first `/response/content/text` and the search for it can
+    /// stop there.
+    pub fn was_read(&mut self) {
+        self.read = true;
+    }
+
     fn literal(&self) -> Option<(usize, &'t str)> {
         let text = self.text;
         *self.literal.get_or_init(|| {
-            locate(text, "/response/content/text").map(|s| (s.start, &text[s.start..s.end]))
+            const BODY: &str = "/response/content/text";
+            let found = if self.read {
+                locate_unique(text, BODY)
+            } else {
+                locate(text, BODY)
+            };
+            found.map(|s| (s.start, &text[s.start..s.end]))
         })
     }
 
-    fn raw(&self, literal: &str) -> &[usize] {
-        self.raw.get_or_init(|| raw_index(literal))
+    fn raw(&self, literal: &str) -> &RawIndex {
+        self.raw.get_or_init(|| RawIndex::new(literal))
     }
 
     /// The redacted copy excerpts are cut from: credentials starred, and the body's personal
@@ -75,8 +93,8 @@ impl<'t> EntryText<'t> {
                 // any other input, and carry the spans into the escaped literal.
                 for (range, kind) in redact::personal_spans(body) {
                     let index = self.raw(literal);
-                    let from = start + index.get(range.start).copied().unwrap_or(0);
-                    let to = start + index.get(range.end).copied().unwrap_or(0);
+                    let from = start + index.raw(range.start).unwrap_or(0);
+                    let to = start + index.raw(range.end).unwrap_or(0);
                     redact::mask(&mut shown, from..to, kind);
                 }
             }
@@ -101,12 +119,14 @@ impl<'t> EntryText<'t> {
         })
     }
 
-    /// Places findings about the body inside its literal: at their pointer in the decoded body,
-    /// or at the span the guard `stop`ped at; for a base64 body, at the whole string.
+    /// Places findings about the body inside its literal: at their pointer in the decoded body
+    /// (found with the help of its arena `doc` when it parsed), or at the span the guard
+    /// `stop`ped at; for a base64 body, at the whole string.
     pub fn in_body(
         &self,
         findings: Vec<Finding>,
         body: Option<&str>,
+        doc: Option<Node<'_>>,
         stop: Option<Range<usize>>,
         base64: bool,
     ) -> Vec<Finding> {
@@ -121,11 +141,14 @@ impl<'t> EntryText<'t> {
             }
             let span = stop
                 .clone()
-                .or_else(|| locate_or_ancestor(body?, &f.pointer))
+                .or_else(|| match doc {
+                    Some(doc) => locate_or_ancestor_in(body?, doc, &f.pointer),
+                    None => locate_or_ancestor(body?, &f.pointer),
+                })
                 .unwrap_or(0..0);
             let index = self.raw(literal);
-            let from = index.get(span.start).copied().unwrap_or(0);
-            let to = index.get(span.end).copied().unwrap_or(from);
+            let from = index.raw(span.start).unwrap_or(0);
+            let to = index.raw(span.end).unwrap_or(from);
             Some(start + from..start + to)
         });
         if base64 {
@@ -145,96 +168,4 @@ pub fn without_secrets(text: &str) -> String {
     redact::redact_secrets(&mut shown);
     redact::redact_cookies(text, &mut shown);
     shown
-}
-
-/// For every byte offset of a decoded JSON string (and its end), the offset in its raw literal,
-/// built in one pass so that many findings in one body cost one walk.
-fn raw_index(literal: &str) -> Vec<usize> {
-    let bytes = literal.as_bytes();
-    let mut index = Vec::with_capacity(literal.len());
-    let mut raw = 1usize;
-    // The closing quote is not content.
-    let end = literal.len().saturating_sub(1);
-    while raw < end {
-        let (raw_len, decoded_len) = if bytes[raw] == b'\\' {
-            let next = bytes.get(raw + 1).copied().unwrap_or(b'"');
-            if next == b'u' {
-                let code = literal
-                    .get(raw + 2..raw + 6)
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .unwrap_or(0);
-                if (0xd800..0xdc00).contains(&code) && literal.get(raw + 6..raw + 8) == Some("\\u")
-                {
-                    (12, 4)
-                } else {
-                    (6, char::from_u32(code).map_or(3, char::len_utf8))
-                }
-            } else {
-                (2, 1)
-            }
-        } else {
-            let width = literal[raw..].chars().next().map_or(1, char::len_utf8);
-            (width, width)
-        };
-        for k in 0..decoded_len {
-            // Bytes of one escaped character all map to where its escape starts.
-            index.push(if raw_len == decoded_len { raw + k } else { raw });
-        }
-        raw += raw_len;
-    }
-    index.push(raw.min(literal.len()));
-    index
-}
-
-/// Maps a byte offset in a decoded JSON string to the offset in its raw literal (which starts with `"`).
-#[cfg(test)]
-fn raw_offset(literal: &str, decoded: usize) -> usize {
-    let bytes = literal.as_bytes();
-    let (mut raw, mut done) = (1usize, 0usize);
-    while done < decoded && raw < bytes.len() {
-        if bytes[raw] == b'\\' {
-            let next = bytes.get(raw + 1).copied().unwrap_or(b'"');
-            if next == b'u' {
-                let code = literal
-                    .get(raw + 2..raw + 6)
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .unwrap_or(0);
-                if (0xd800..0xdc00).contains(&code) && literal.get(raw + 6..raw + 8) == Some("\\u")
-                {
-                    raw += 12;
-                    done += 4;
-                } else {
-                    raw += 6;
-                    done += char::from_u32(code).map_or(3, char::len_utf8);
-                }
-            } else {
-                raw += 2;
-                done += 1;
-            }
-        } else {
-            let width = literal[raw..].chars().next().map_or(1, char::len_utf8);
-            raw += width;
-            done += width;
-        }
-    }
-    raw
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn raw_offsets_follow_escapes() {
-        let literal = r#""{\"a\":\"\u00e9\/x\"}""#;
-        let decoded: String = serde_json::from_str(literal).expect("string");
-        assert_eq!(decoded, "{\"a\":\"é/x\"}");
-        for (i, _) in decoded.char_indices() {
-            let raw = raw_offset(literal, i);
-            assert_eq!(raw_index(literal)[i], raw, "the index agrees at {i}");
-            let piece: String =
-                serde_json::from_str(&format!("\"{}", &literal[raw..])).unwrap_or_default();
-            assert_eq!(piece, decoded[i..], "offset {i}");
-        }
-    }
 }

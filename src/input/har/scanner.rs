@@ -2,6 +2,7 @@
 
 use std::io::BufRead;
 
+use crate::json::scan::quote_or_backslash;
 use crate::json::Location;
 
 /// Where and why a HAR file stops being readable.
@@ -255,18 +256,6 @@ impl<R: BufRead> Cursor<R> {
             }
         }
     }
-}
-
-/// The index of the first `"` or `\` in `bytes`. An embedded body is dense with escaped quotes,
-/// so most hops are a few bytes long: those are looked at directly, since a `memchr2` call costs
-/// more to set up than it saves there. Longer stretches of plain text go to `memchr2`.
-fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const NEAR: usize = 16;
-    let near = bytes.len().min(NEAR);
-    if let Some(k) = bytes[..near].iter().position(|&b| b == b'"' || b == b'\\') {
-        return Some(k);
-    }
-    memchr::memchr2(b'"', b'\\', &bytes[near..]).map(|k| k + near)
 }
 
 /// Where the scanner is in the file.

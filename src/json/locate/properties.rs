@@ -220,6 +220,69 @@ proptest! {
     }
 }
 
+/// The arena's answer is the text walk's, for every pointer and near miss; counts the answers
+/// the arena settled without the text walk.
+fn check_arena(text: &str, expected: &Value, settled: &Cell<usize>) -> Result<(), TestCaseError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc = crate::json::doc::Doc::parse(body);
+    prop_assert!(doc.is_ok(), "{:?}", text);
+    let Ok(doc) = doc else { return Ok(()) };
+    for p in all_pointers(expected)
+        .into_iter()
+        .chain(near_misses(expected))
+    {
+        let by_arena = parsed::walk(text, doc.root(), &p);
+        settled.set(settled.get() + usize::from(by_arena.is_some()));
+        prop_assert_eq!(
+            locate_or_ancestor_in(text, doc.root(), &p),
+            locate_or_ancestor(text, &p),
+            "{:?} in {:?}",
+            p,
+            text
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn the_arena_places_every_pointer_where_the_text_walk_does() {
+    const CASES: u32 = 512;
+    let config = config(CASES);
+    let mut runner = TestRunner::new_with_rng(
+        config.clone(),
+        TestRng::deterministic_rng(config.rng_algorithm),
+    );
+    let settled = Cell::new(0usize);
+    let result = runner.run(&document(5), |text| {
+        let value = parse(&text).unwrap_or_default();
+        check_arena(&text, &value, &settled)?;
+        let compact = serde_json::to_string(&value).unwrap_or_default();
+        check_arena(&compact, &value, &settled)?;
+        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+        check_arena(&pretty, &value, &settled)?;
+        // `Value` keeps one member per name, so what it writes repeats none.
+        for text in [compact, pretty] {
+            for p in all_pointers(&value).into_iter().chain(near_misses(&value)) {
+                prop_assert_eq!(
+                    locate_unique(&text, &p),
+                    locate(&text, &p),
+                    "{:?} in {:?}",
+                    p,
+                    text
+                );
+            }
+        }
+        Ok(())
+    });
+    result.unwrap();
+    // The comparison means something only if the arena, not the fallback, answered most.
+    assert!(
+        settled.get() > CASES as usize * 10,
+        "the arena settled only {} answers",
+        settled.get()
+    );
+}
+
 proptest! {
     #![proptest_config(config(128))]
 
