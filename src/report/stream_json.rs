@@ -45,7 +45,9 @@ pub struct Elements {
     /// Indentation of the elements: one level below the array.
     indent: Vec<u8>,
     written: u64,
+    /// The element as serialised, then as written (indented).
     buffer: Vec<u8>,
+    element: Vec<u8>,
 }
 
 impl Elements {
@@ -58,6 +60,7 @@ impl Elements {
             indent,
             written: 0,
             buffer: Vec::new(),
+            element: Vec::new(),
         }
     }
 
@@ -66,20 +69,23 @@ impl Elements {
     /// # Errors
     /// When the writer fails.
     pub fn push(&mut self, value: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
-        out.write_all(&self.indent)?;
         self.buffer.clear();
-        serde_json::to_writer_pretty(&mut self.buffer, value)?;
+        sonic_rs::to_writer_pretty(&mut self.buffer, value).map_err(io::Error::other)?;
+        self.element.clear();
+        self.element
+            .extend_from_slice(if self.written == 0 { b"\n" } else { b",\n" });
+        self.element.extend_from_slice(&self.indent);
         // JSON strings hold no raw newline, so every newline starts a line to indent.
-        let mut rest = &self.buffer[..];
-        while let Some(at) = rest.iter().position(|b| *b == b'\n') {
-            out.write_all(&rest[..=at])?;
-            out.write_all(&self.indent)?;
-            rest = &rest[at + 1..];
+        let mut from = 0;
+        for at in memchr::memchr_iter(b'\n', &self.buffer) {
+            self.element.extend_from_slice(&self.buffer[from..=at]);
+            self.element.extend_from_slice(&self.indent);
+            from = at + 1;
         }
-        out.write_all(rest)?;
+        self.element.extend_from_slice(&self.buffer[from..]);
         self.written += 1;
-        Ok(())
+        // One write per element: each call through `dyn Write` costs more than the copy.
+        out.write_all(&self.element)
     }
 
     /// Ends the elements: what comes before the array's `]`.
