@@ -108,14 +108,20 @@ fn lines_of(stdout: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<Str
     receive
 }
 
+/// dtlint reading NDJSON from a pipe and writing NDJSON, as a third-party app, with its input.
+fn live_ndjson(dir: &Path) -> (Child, std::process::ChildStdin) {
+    let mut args = THIRD_PARTY.to_vec();
+    args.extend(["--format", "ndjson", "--stdin-format", "ndjson", "-"]);
+    let mut child = spawn(dir, &args, "2", Stdio::piped());
+    watchdog(child.id(), 120);
+    let stdin = child.stdin.take().expect("stdin");
+    (child, stdin)
+}
+
 #[test]
 fn findings_come_out_while_the_input_is_still_open() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut args = THIRD_PARTY.to_vec();
-    args.extend(["--format", "ndjson", "--stdin-format", "ndjson", "-"]);
-    let mut child = spawn(dir.path(), &args, "2", Stdio::piped());
-    watchdog(child.id(), 120);
-    let mut stdin = child.stdin.take().expect("stdin");
+    let (mut child, mut stdin) = live_ndjson(dir.path());
     let lines = lines_of(child.stdout.take().expect("stdout"));
     // Far fewer lines than a batch, then the input stays open, as a live capture's does.
     stdin
@@ -210,11 +216,7 @@ fn a_reader_that_does_not_keep_up_holds_the_run_back_instead_of_its_memory() {
 #[test]
 fn ctrl_c_ends_the_report_on_a_whole_line() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut args = THIRD_PARTY.to_vec();
-    args.extend(["--format", "ndjson", "--stdin-format", "ndjson", "-"]);
-    let mut child = spawn(dir.path(), &args, "2", Stdio::piped());
-    watchdog(child.id(), 120);
-    let mut stdin = child.stdin.take().expect("stdin");
+    let (mut child, mut stdin) = live_ndjson(dir.path());
     let mut stdout = child.stdout.take().expect("stdout");
     let line = heavy_line();
     // Keep the input coming until dtlint has stopped, as a live capture would.

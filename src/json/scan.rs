@@ -94,6 +94,21 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
+    /// Consumes the first `count` items of an array whose `[` is behind, each with its comma,
+    /// in text known to parse; `None` when the array holds fewer.
+    pub(super) fn skip_parsed_items(&mut self, count: usize) -> Option<()> {
+        for _ in 0..count {
+            self.skip_parsed_value()?;
+            self.skip_ws();
+            if self.peek()? != b',' {
+                return None;
+            }
+            self.pos += 1;
+            self.skip_ws();
+        }
+        Some(())
+    }
+
     /// Consumes one whole value of any kind. Only the nesting is followed, not the grammar
     /// between tokens: for text that is known to parse (its arena exists), never for judging it.
     pub(super) fn skip_parsed_value(&mut self) -> Option<()> {

@@ -63,14 +63,7 @@ pub(super) fn walk(text: &str, root: Node<'_>, pointer: &str) -> Option<Option<R
                 return None;
             }
             s.pos += 1;
-            for _ in 0..index {
-                s.skip_parsed_value()?;
-                s.skip_ws();
-                if s.peek()? != b',' {
-                    return None;
-                }
-                s.pos += 1;
-            }
+            s.skip_parsed_items(index)?;
             node = item;
         } else {
             return ancestor;

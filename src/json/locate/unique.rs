@@ -50,15 +50,7 @@ pub(crate) fn locate_unique(text: &str, pointer: &str) -> Option<Range<usize>> {
                 let index = pointer::index(&token)?;
                 s.pos += 1;
                 s.skip_ws();
-                for _ in 0..index {
-                    s.skip_parsed_value()?;
-                    s.skip_ws();
-                    if s.peek()? != b',' {
-                        return None;
-                    }
-                    s.pos += 1;
-                    s.skip_ws();
-                }
+                s.skip_parsed_items(index)?;
                 if s.peek()? == b']' {
                     return None;
                 }
