@@ -14,7 +14,7 @@ fn sample_files() -> Vec<PathBuf> {
         .filter(|e| {
             e.path()
                 .extension()
-                .is_some_and(|x| ["json", "har", "ndjson"].iter().any(|k| x == *k))
+                .is_some_and(|x| ["json", "har", "ndjson", "log"].iter().any(|k| x == *k))
         })
         .map(|e| e.path().to_path_buf())
         .collect();
@@ -251,4 +251,45 @@ fn samples_hold_no_real_looking_mobile_numbers() {
             }
         }
     }
+}
+
+#[test]
+fn a_log_gives_the_findings_of_its_ndjson_form_at_the_body_in_its_line() {
+    let findings = |file: &str| -> Vec<Value> {
+        let (_, report) = report_of(&root().join(file));
+        report["findings"].as_array().expect("findings").clone()
+    };
+    let log_text = std::fs::read_to_string(root().join("samples/logs/directory-sync.log"))
+        .expect("the log sample");
+    let plain = findings("samples/ndjson/responses.ndjson");
+    let logged = findings("samples/logs/directory-sync.log");
+    assert_eq!(plain.len(), logged.len());
+    for (p, l) in plain.iter().zip(&logged) {
+        assert_eq!((&p["rule"], &p["pointer"]), (&l["rule"], &l["pointer"]));
+        // The log line holds the NDJSON line after its prefix.
+        let line = log_text
+            .lines()
+            .nth(usize::try_from(l["entry"].as_u64().expect("entry")).expect("small"))
+            .expect("the line");
+        let prefix = line
+            .find("{\"errcode\"")
+            .map(|at| line[..at].chars().count())
+            .expect("a body");
+        assert_eq!(l["line"].as_u64(), l["entry"].as_u64().map(|e| e + 1));
+        assert_eq!(
+            l["column"].as_u64(),
+            p["column"].as_u64().map(|c| c + prefix as u64),
+            "{l}"
+        );
+    }
+    let (_, report) = report_of(&root().join("samples/logs/directory-sync.log"));
+    assert_eq!(
+        report["summary"]["responses"],
+        8 - 1,
+        "the broken line is no response"
+    );
+    assert_eq!(
+        report["summary"]["skipped_entries"], 11,
+        "other lines are counted"
+    );
 }

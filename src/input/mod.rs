@@ -3,6 +3,7 @@
 
 mod file;
 mod har;
+mod log;
 mod ndjson;
 mod pipeline;
 mod walk;
@@ -12,7 +13,7 @@ use rayon::prelude::*;
 pub use crate::outcome::{Outcome, Tally};
 pub use file::{check_bytes, Limits};
 pub use har::{check_har, har_outcomes};
-pub use ndjson::{check_ndjson, ndjson_outcomes};
+pub use ndjson::{check_log, check_ndjson, log_outcomes, ndjson_outcomes};
 pub use pipeline::Pace;
 use walk::Target;
 pub use walk::{collect, Collected, InputFormat, WalkOptions};

@@ -1,4 +1,5 @@
-//! Reads NDJSON / JSON Lines: one response per line, checked in parallel batches while the next lines are read.
+//! Reads NDJSON / JSON Lines (one response per line) and application logs (a response after
+//! any prefix text on its line), checked in parallel batches while the next lines are read.
 
 use std::io::{BufRead, Read};
 
@@ -23,11 +24,49 @@ pub fn check_ndjson<R: BufRead + Send>(reader: R, settings: &Settings, limit: u6
 
 /// Checks an NDJSON stream and delivers an outcome per line as soon as its batch is checked.
 pub fn ndjson_outcomes<R: BufRead + Send>(
+    reader: R,
+    settings: &Settings,
+    limit: u64,
+    pace: Pace,
+    deliver: &mut Deliver<'_>,
+) {
+    line_outcomes(reader, settings, limit, pace, deliver, Lines::Json);
+}
+
+/// Checks an application log, collected whole: each line holding a user/get body after any
+/// prefix; `entry` is the 0-based line index and columns point into the line.
+pub fn check_log<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
+    Checked::collect(|deliver| log_outcomes(reader, settings, limit, Pace::Batched, deliver))
+}
+
+/// Checks an application log and delivers an outcome per line; lines without a user/get body
+/// are passed over and counted.
+pub fn log_outcomes<R: BufRead + Send>(
+    reader: R,
+    settings: &Settings,
+    limit: u64,
+    pace: Pace,
+    deliver: &mut Deliver<'_>,
+) {
+    line_outcomes(reader, settings, limit, pace, deliver, Lines::Log);
+}
+
+/// What a line holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    /// One JSON value, the whole line.
+    Json,
+    /// Log text, perhaps with a user/get body after a prefix.
+    Log,
+}
+
+fn line_outcomes<R: BufRead + Send>(
     mut reader: R,
     settings: &Settings,
     limit: u64,
     pace: Pace,
     deliver: &mut Deliver<'_>,
+    lines: Lines,
 ) {
     let mut offset = 0usize;
     let mut index = 0u64;
@@ -79,7 +118,7 @@ pub fn ndjson_outcomes<R: BufRead + Send>(
     };
     pipeline::run(
         produce,
-        |line| check_line(line, settings, limit),
+        |line| check_line(line, settings, limit, lines),
         pace,
         deliver,
     );
@@ -92,7 +131,7 @@ pub fn ndjson_outcomes<R: BufRead + Send>(
     }
 }
 
-fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
+fn check_line(line: Line, settings: &Settings, limit: u64, lines: Lines) -> Outcome {
     let subject = Subject::Line(line.index);
     let bytes = match line.bytes {
         Ok(bytes) => bytes,
@@ -123,7 +162,20 @@ fn check_line(line: Line, settings: &Settings, limit: u64) -> Outcome {
         // Blank lines (a trailing newline, spacing) separate nothing in JSON Lines; pass over them.
         return Outcome::default();
     }
-    let check = check_text_at(text, line.at, settings);
+    let (text, at) = match lines {
+        Lines::Json => (text, line.at),
+        Lines::Log => match super::log::body(text) {
+            Some(body) => (&text[body.clone()], line.at.after(&text[..body.start])),
+            None => {
+                return Outcome {
+                    index: Some(line.index),
+                    skipped: true,
+                    ..Outcome::default()
+                }
+            }
+        },
+    };
+    let check = check_text_at(text, at, settings);
     let mut outcome = Outcome::with(line.index, check.findings);
     outcome.responses = u64::from(check.parsed);
     outcome.present = check.present;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::file::{body_outcome, Limits};
-use super::{har_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
+use super::{har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
 use crate::engine::pipeline::Settings;
 use crate::progress::Progress;
 
@@ -20,6 +20,8 @@ pub enum InputFormat {
     Ndjson,
     /// A HAR 1.2 capture.
     Har,
+    /// An application log: a response after any prefix on its line; other lines are skipped.
+    Log,
 }
 
 impl InputFormat {
@@ -30,6 +32,7 @@ impl InputFormat {
             "json" => Some(Self::Json),
             "ndjson" | "jsonl" => Some(Self::Ndjson),
             "har" => Some(Self::Har),
+            "log" => Some(Self::Log),
             _ => None,
         }
     }
@@ -138,18 +141,15 @@ impl Target {
             Pace::Batched
         };
         let reader = std::io::BufReader::with_capacity(1 << 16, reader);
-        let har = matches!(
-            self,
-            Self::Stdin(InputFormat::Har)
-                | Self::File {
-                    format: InputFormat::Har,
-                    ..
-                }
-        );
-        if har {
-            har_outcomes(reader, settings, limits.max_size, pace, deliver);
-        } else {
-            ndjson_outcomes(reader, settings, limits.max_size, pace, deliver);
+        let format = match self {
+            Self::Stdin(format) | Self::File { format, .. } => *format,
+            Self::Missing { .. } => InputFormat::Json,
+        };
+        let limit = limits.max_size;
+        match format {
+            InputFormat::Har => har_outcomes(reader, settings, limit, pace, deliver),
+            InputFormat::Log => log_outcomes(reader, settings, limit, pace, deliver),
+            _ => ndjson_outcomes(reader, settings, limit, pace, deliver),
         }
     }
 }

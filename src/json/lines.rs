@@ -57,6 +57,18 @@ impl Location {
         }
     }
 
+    /// The place just after `prefix`, which starts here and holds no line break (the text
+    /// before a body on a log line).
+    #[must_use]
+    pub fn after(self, prefix: &str) -> Self {
+        Self {
+            offset: self.offset + prefix.len(),
+            len: 0,
+            line: self.line,
+            column: self.column + prefix.chars().count(),
+        }
+    }
+
     /// This place, measured in a text that starts at `origin`, as a place in the whole input.
     /// Only the text's first line is shifted right by the column the text starts at.
     #[must_use]
