@@ -56,6 +56,7 @@ pub struct Exit<'r> {
     interrupt: Option<&'r AtomicBool>,
     summary: Summary,
     unreadable: bool,
+    decompressed: bool,
     failure: Option<io::Error>,
 }
 
@@ -76,6 +77,7 @@ impl<'r> Exit<'r> {
             interrupt: None,
             summary: Summary::default(),
             unreadable: false,
+            decompressed: false,
             failure: None,
         }
     }
@@ -193,9 +195,15 @@ impl<'r> Exit<'r> {
             BaselineUse::Hide { hider, path } => self.config(&path, hider.stale(&path)),
             BaselineUse::Record(recorder) => recorded = Some(recorder.finish()),
         }
+        let mut notes = notes.to_vec();
+        if self.decompressed {
+            notes.push(
+                "compressed inputs were decompressed as they were read: their lines and columns are those of the decompressed text".to_owned(),
+            );
+        }
         let end = RunEnd {
             summary: self.summary,
-            notes,
+            notes: &notes,
         };
         self.each_reporter(|r| r.finish(&end));
         if let Some(error) = self.failure {
@@ -237,6 +245,7 @@ impl InputExit<'_, '_> {
         exit.summary.responses += self.tally.responses;
         exit.summary.skipped_entries += self.tally.skipped_entries;
         exit.unreadable |= self.tally.unreadable;
+        exit.decompressed |= self.tally.decompressed;
         if let BaselineUse::Hide { hider, .. } = &mut exit.baseline {
             hider.checked(self.source);
         }

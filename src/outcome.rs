@@ -18,6 +18,8 @@ pub struct Outcome {
     pub skipped: bool,
     /// The input could not be read (further); its findings say why.
     pub unreadable: bool,
+    /// The input was compressed: positions are in its decompressed text.
+    pub decompressed: bool,
 }
 
 impl Outcome {
@@ -56,6 +58,8 @@ pub struct Tally {
     pub skipped_entries: u64,
     /// The input could not be read at all (exit code 2).
     pub unreadable: bool,
+    /// The input was compressed: positions are in its decompressed text.
+    pub decompressed: bool,
 }
 
 impl Tally {
@@ -67,6 +71,7 @@ impl Tally {
         }
         self.skipped_entries += u64::from(outcome.skipped);
         self.unreadable |= outcome.unreadable;
+        self.decompressed |= outcome.decompressed;
         for name in &outcome.present {
             *self.present.entry(name).or_default() += 1;
         }

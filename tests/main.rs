@@ -5,6 +5,7 @@ mod audit;
 mod bad_inputs;
 mod cli;
 mod common;
+mod compressed;
 mod ecosystem;
 mod exit;
 mod outputs;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::decompress::{self, Compression};
 use super::file::{body_outcome, Limits};
 use super::{har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
 use crate::engine::pipeline::Settings;
@@ -25,8 +26,12 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// The format a file name says, if dtlint reads such files.
+    /// The format a file name says, if dtlint reads such files; a compressed file's is the
+    /// name's before `.gz` or `.zst` (`capture.har.gz`).
     pub fn of(path: &Path) -> Option<Self> {
+        if Compression::named(path) {
+            return Self::of(Path::new(path.file_stem()?));
+        }
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
             "json" => Some(Self::Json),
@@ -99,7 +104,7 @@ impl Target {
                     .take(limits.max_size.saturating_add(1))
                     .read_to_end(&mut bytes)
                 {
-                    Ok(_) => body_outcome(&bytes, settings, limits),
+                    Ok(_) => whole_outcome(bytes, settings, limits),
                     Err(error) => unreadable(format!("cannot read standard input: {error}")),
                 }
             }
@@ -116,7 +121,7 @@ impl Target {
         bytes: Option<&dyn Progress>,
         deliver: &mut Deliver<'_>,
     ) {
-        let reader: Box<dyn std::io::Read + Send> = match self {
+        let compressed: Box<dyn std::io::Read + Send> = match self {
             _ if !self.streams() => {
                 deliver(self.check_body(settings, limits));
                 return;
@@ -140,7 +145,21 @@ impl Target {
         } else {
             Pace::Batched
         };
-        let reader = std::io::BufReader::with_capacity(1 << 16, reader);
+        let (decompressed, compression) =
+            match decompress::opened(std::io::BufReader::with_capacity(1 << 16, compressed)) {
+                Ok(opened) => opened,
+                Err(error) => {
+                    deliver(unreadable(error.to_string()));
+                    return;
+                }
+            };
+        if compression.is_some() {
+            deliver(Outcome {
+                decompressed: true,
+                ..Outcome::default()
+            });
+        }
+        let reader = std::io::BufReader::with_capacity(1 << 16, decompressed);
         let format = match self {
             Self::Stdin(format) | Self::File { format, .. } => *format,
             Self::Missing { .. } => InputFormat::Json,
@@ -184,8 +203,29 @@ fn read_file(path: &Path, settings: &Settings, limits: &Limits) -> Outcome {
         }
     }
     match std::fs::read(path) {
-        Ok(bytes) => body_outcome(&bytes, settings, limits),
+        Ok(bytes) => whole_outcome(bytes, settings, limits),
         Err(error) => unreadable(format!("cannot read the file: {error}")),
+    }
+}
+
+/// Checks a single-body input read whole, decompressed first if it is compressed.
+fn whole_outcome(bytes: Vec<u8>, settings: &Settings, limits: &Limits) -> Outcome {
+    match decompress::whole(bytes, limits.max_size) {
+        Err(error) => unreadable(error.to_string()),
+        Ok((bytes, None)) => body_outcome(&bytes, settings, limits),
+        Ok((bytes, Some(_))) => {
+            let mut outcome = if bytes.len() as u64 > limits.max_size {
+                Outcome::about_input(vec![crate::rules::reader::too_large(
+                    crate::rules::reader::Subject::Input,
+                    None,
+                    limits.max_size,
+                )])
+            } else {
+                body_outcome(&bytes, settings, limits)
+            };
+            outcome.decompressed = true;
+            outcome
+        }
     }
 }
 

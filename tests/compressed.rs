@@ -1,0 +1,190 @@
+//! Compressed captures read as their plain forms: gzip and zstd by their magic bytes, positions
+//! in the decompressed text, a compression bomb stopped at --max-size in bounded memory.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{dtlint, json, root};
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("gzip");
+    encoder.finish().expect("gzip")
+}
+
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    ruzstd::encoding::compress_to_vec(bytes, ruzstd::encoding::CompressionLevel::Fastest)
+}
+
+fn report(dir: &Path, file: &str) -> Value {
+    let (_, stdout, stderr) = dtlint(
+        dir,
+        &[
+            "check",
+            "--no-profile",
+            "--app-type",
+            "third-party",
+            "--format",
+            "json",
+            file,
+        ],
+        None,
+    );
+    assert!(stderr.is_empty(), "{stderr}");
+    json(&stdout)
+}
+
+/// Findings without their source, which names the file.
+fn findings(report: &Value) -> Vec<Value> {
+    let mut list = report["findings"].as_array().expect("findings").clone();
+    for finding in &mut list {
+        finding["source"] = Value::Null;
+    }
+    list
+}
+
+#[test]
+fn compressed_captures_give_the_findings_of_their_plain_forms() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = [
+        (
+            "samples/documented-request.har",
+            "capture.har.gz",
+            gzip as fn(&[u8]) -> Vec<u8>,
+        ),
+        (
+            "samples/ndjson/responses.ndjson",
+            "responses.ndjson.zst",
+            zstd,
+        ),
+        ("samples/logs/directory-sync.log", "service.log.gz", gzip),
+        ("samples/documented-example.json", "body.json", gzip),
+    ];
+    for (plain, compressed, compress) in cases {
+        let bytes = std::fs::read(root().join(plain)).expect("sample");
+        std::fs::write(dir.path().join(compressed), compress(&bytes)).expect("write");
+        std::fs::copy(
+            root().join(plain),
+            dir.path().join(Path::new(plain).file_name().expect("name")),
+        )
+        .expect("copy");
+        let plain_name = Path::new(plain)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name");
+        let expected = report(dir.path(), plain_name);
+        let got = report(dir.path(), compressed);
+        assert!(!findings(&expected).is_empty(), "{plain} has findings");
+        assert_eq!(findings(&got), findings(&expected), "{compressed}");
+        assert!(
+            got["summary"]["notes"].to_string().contains("decompressed"),
+            "{compressed}: the summary says positions are in the decompressed text"
+        );
+        assert!(
+            !expected["summary"]["notes"]
+                .to_string()
+                .contains("decompressed"),
+            "{plain}"
+        );
+    }
+    // A folder walk finds compressed captures by their inner extension.
+    let walked = report(dir.path(), ".");
+    assert_eq!(walked["summary"]["inputs"], 8, "{}", walked["summary"]);
+}
+
+#[test]
+fn broken_compressed_data_is_an_error_naming_the_file_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cut = gzip(&b"{\"errcode\":0,\"errmsg\":\"ok\"}\n".repeat(200));
+    cut.truncate(cut.len() / 2);
+    std::fs::write(dir.path().join("cut.ndjson.gz"), cut).expect("write");
+    std::fs::copy(
+        root().join("samples/documented-example.json"),
+        dir.path().join("ok.json"),
+    )
+    .expect("copy");
+    let (code, stdout, _) = dtlint(
+        dir.path(),
+        &["check", "--no-profile", "--format", "json", "."],
+        None,
+    );
+    assert_eq!(code, 2, "an input could not be read");
+    let report = json(&stdout);
+    let sources: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["source"].as_str())
+        .collect();
+    assert!(
+        sources.iter().any(|s| s.ends_with("ok.json")),
+        "the good input is reported"
+    );
+    assert!(
+        report["findings"].to_string().contains("decompress")
+            || report["findings"].to_string().contains("corrupt"),
+        "{}",
+        report["findings"]
+    );
+}
+
+/// Peak resident memory of a running process, in KiB (Linux).
+#[cfg(target_os = "linux")]
+fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_gigabyte_compression_bomb_gets_dt006_in_bounded_memory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 1 GiB of spaces with no line break, about 1 MB compressed.
+    for name in ["bomb.json.gz", "bomb.ndjson.gz"] {
+        let file = std::fs::File::create(dir.path().join(name)).expect("create");
+        let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..1024 {
+            encoder.write_all(&chunk).expect("write");
+        }
+        encoder.finish().expect("finish");
+    }
+    for name in ["bomb.json.gz", "bomb.ndjson.gz"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dtlint"))
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "--no-profile",
+                "--format",
+                "json",
+                "--max-size",
+                "16M",
+                name,
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dtlint starts");
+        let pid = child.id();
+        let mut peak = 0;
+        while child.try_wait().expect("status").is_none() {
+            peak = peak.max(peak_kib(pid).unwrap_or(0));
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().expect("ends");
+        let report = json(&String::from_utf8_lossy(&out.stdout));
+        let rules: Vec<&str> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        assert_eq!(rules, ["DT006"], "{name}: {}", report["findings"]);
+        assert!(peak < 100 * 1024, "{name}: peak RSS {peak} KiB");
+    }
+}
