@@ -41,6 +41,7 @@ pub mod fields;
 mod finding;
 pub mod input;
 pub mod json;
+mod language;
 mod outcome;
 pub mod privacy;
 pub mod progress;
@@ -56,6 +57,7 @@ pub use caller::{AppType, Caller, Permission};
 pub use engine::pipeline::{check_text, check_value, Needs, Settings, TextCheck};
 pub use finding::{Category, Finding, Severity};
 pub use json::Location;
+pub use language::Language;
 pub use rules::Rule;
 pub use selection::Selection;
 

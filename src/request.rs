@@ -2,6 +2,7 @@
 //! request as the page describes it (method, query and body parameters). The rules that judge it
 //! are in `rules::request`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -44,6 +45,37 @@ pub struct Normalised {
     pub method: String,
     pub query: BTreeMap<String, String>,
     pub body: BTreeMap<String, String>,
+}
+
+/// The parameters the page documents for the body.
+pub const BODY_PARAMETERS: [&str; 3] = ["userid", "language", "login_id"];
+
+impl Normalised {
+    /// Whether the call is a GET. The page documents POST only, but the platform answers a GET
+    /// that carries the parameters in its query string, as identity providers send it.
+    pub fn is_get(&self) -> bool {
+        self.method == "GET"
+    }
+
+    /// The documented parameters as the platform reads them: the body's, and for a GET also
+    /// those of the query string (a body parameter of the same name wins).
+    pub fn parameters(&self) -> Cow<'_, BTreeMap<String, String>> {
+        if !self.is_get() {
+            return Cow::Borrowed(&self.body);
+        }
+        let mut all = self.body.clone();
+        for name in BODY_PARAMETERS {
+            if let Some(value) = self.query.get(name) {
+                all.entry(name.to_owned()).or_insert_with(|| value.clone());
+            }
+        }
+        Cow::Owned(all)
+    }
+
+    /// The language the request asks for, when it names one of the page's two.
+    pub fn language(&self) -> Option<crate::language::Language> {
+        crate::language::Language::parse(self.parameters().get("language")?)
+    }
 }
 
 /// The path of a URL, without scheme, host, query or fragment.
@@ -123,5 +155,31 @@ mod tests {
         );
         assert_eq!(url_path("/topapi/v2/user/get"), "/topapi/v2/user/get");
         assert_eq!(url_path("https://host"), "");
+    }
+
+    #[test]
+    fn a_get_reads_its_parameters_from_the_query() {
+        let get = HarRequest {
+            method: "get".into(),
+            url: "https://oapi.dingtalk.com/topapi/v2/user/get?access_token=t&userid=manager4921&language=en_US&x=1".into(),
+            query_string: Vec::new(),
+            post_data: None,
+        }
+        .normalise();
+        let params = get.parameters();
+        assert_eq!(
+            params.get("userid").map(String::as_str),
+            Some("manager4921")
+        );
+        assert!(!params.contains_key("access_token") && !params.contains_key("x"));
+        assert_eq!(get.language(), Some(crate::language::Language::EnUs));
+        // A POST reads its body only.
+        let post = Normalised {
+            method: "POST".into(),
+            query: get.query.clone(),
+            body: BTreeMap::new(),
+        };
+        assert!(post.parameters().is_empty());
+        assert_eq!(post.language(), None);
     }
 }

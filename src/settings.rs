@@ -14,6 +14,7 @@ use toml::Spanned;
 use crate::caller::{AppType, Caller, Permission};
 use crate::engine::pipeline::Settings;
 use crate::finding::Severity;
+use crate::language::Language;
 use crate::selection::{matching, parse_severity_override, Selection};
 
 /// The profile file dtlint looks for in the current folder and its parents.
@@ -32,6 +33,9 @@ pub struct SettingsArgs {
     /// The caller's own organization (corp id), for Enterprise Account rules.
     #[cfg_attr(feature = "cli", arg(long, value_name = "CORP_ID"))]
     pub corp_id: Option<String>,
+    /// The language the captured requests asked for (zh_CN or en_US); a HAR entry's own request wins.
+    #[cfg_attr(feature = "cli", arg(long, value_enum, value_name = "LANGUAGE"))]
+    pub language: Option<Language>,
     /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub profile: Option<PathBuf>,
@@ -90,6 +94,8 @@ struct Profile {
     #[serde(default)]
     pub permissions: Vec<Permission>,
     pub corp_id: Option<String>,
+    /// `zh_CN` or `en_US`, as the request parameter spells it.
+    pub language: Option<Language>,
     #[serde(default)]
     pub rules: RulesTable,
     /// `[[ignore]]` tables: findings to hide, each with a reason.
@@ -228,7 +234,7 @@ fn load(path: &Path) -> Result<Loaded, SettingsError> {
     })?;
     let profile = toml::from_str::<Profile>(&text).map_err(|error| SettingsError {
         message: format!("invalid profile {}: {}", path.display(), error.message()),
-        help: Some("keys: app-type, permissions, corp-id, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason".to_owned()),
+        help: Some("keys: app-type, permissions, corp-id, language, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason".to_owned()),
         profile: Some(ProfileText {
             name: path.display().to_string(),
             text: text.clone(),
@@ -400,6 +406,7 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
         settings: Settings {
             caller,
             selection,
+            language: args.language.or(profile.language),
             show_values: args.show_values,
             ..Settings::default()
         },

@@ -8,6 +8,7 @@ mod common;
 mod compressed;
 mod ecosystem;
 mod exit;
+mod language;
 mod outputs;
 mod properties;
 mod redaction;

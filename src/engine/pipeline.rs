@@ -13,6 +13,7 @@ use crate::finding::Finding;
 use crate::json::doc::{Doc, Node};
 use crate::json::locate::locate_or_ancestor_in;
 use crate::json::Location;
+use crate::language::Language;
 use crate::privacy::mask as redact;
 use crate::rules::{Ctx, CHECKS};
 use crate::schema;
@@ -29,6 +30,9 @@ pub struct Settings {
     /// The time dates are judged against, in milliseconds since the epoch. `None`: the clock,
     /// read the first time a rule needs it and kept for every check with these settings.
     pub now_ms: Option<i64>,
+    /// The language requests asked for (`--language`, or the profile's `language`); a HAR
+    /// entry whose request names one is judged by its own. `None`: not known.
+    pub language: Option<Language>,
     /// Show personal values in snippets instead of masking them (tokens stay redacted).
     pub show_values: bool,
     /// Record which members each response carries (for `dtlint audit`).
@@ -96,6 +100,16 @@ pub fn check_value(body: &Value, settings: &Settings) -> Vec<Finding> {
 /// A valid body (almost every one) is validated and read in place. An invalid one is turned
 /// into a `Value` so its documentation quirks can be repaired in a copy the rules then read.
 pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
+    check_node_in(body, settings, settings.language)
+}
+
+/// [`check_node`] for an answer in `language`, which may differ from the settings' (a HAR
+/// entry's request names its own).
+pub fn check_node_in(
+    body: Node<'_>,
+    settings: &Settings,
+    language: Option<Language>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(foreign) = crate::rules::reader::foreign_body(body) {
         findings.push(foreign);
@@ -113,6 +127,8 @@ pub fn check_node(body: Node<'_>, settings: &Settings) -> Vec<Finding> {
         let repaired = Doc::from_value(&validated.repaired);
         run_rules(repaired.root(), &validated.map, settings, &mut findings);
     }
+    // Before selection, so that `--ignore DT102` does not hide DT112.
+    crate::rules::language::relabel(&mut findings, language);
     let mut findings = crate::engine::finish::body(findings, &settings.selection);
     if settings.needs.fingerprints {
         set_fingerprints(&mut findings, body);

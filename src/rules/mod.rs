@@ -7,6 +7,7 @@ mod define;
 mod envelope;
 mod exposure;
 mod fields_known;
+pub(crate) mod language;
 mod members;
 pub(crate) mod quirks;
 pub(crate) mod reader;
@@ -35,6 +36,7 @@ pub(crate) use envelope::{
 pub(crate) use exposure::{
     FIELD_NEEDS_PERMISSION, FIELD_WITHHELD_FROM_APP_TYPE, WITHHELD_FIELD_SENT_EMPTY,
 };
+pub(crate) use language::NAME_OMITTED_IN_ENGLISH;
 pub(crate) use quirks::{
     NUMBER_LIST_AS_STRING, OBJECT_INSTEAD_OF_ARRAY, QUOTED_BOOLEAN, QUOTED_NUMBER,
 };
@@ -78,6 +80,7 @@ pub const ALL: &[&Rule] = &[
     &BODY_NOT_AN_OBJECT,
     &SCHEMA_VIOLATION,
     &INTEGER_BEYOND_64_BIT,
+    &NAME_OMITTED_IN_ENGLISH,
     &QUOTED_BOOLEAN,
     &QUOTED_NUMBER,
     &NUMBER_LIST_AS_STRING,

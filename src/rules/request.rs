@@ -10,14 +10,14 @@ use super::define::request;
 use super::Rule;
 use crate::fields::REQUEST_SCHEMA;
 use crate::finding::{Finding, Severity};
-use crate::request::{HarRequest, Normalised};
+use crate::request::{HarRequest, Normalised, BODY_PARAMETERS};
 
 pub const REQUEST_NOT_POST: Rule = request(
     "DT701",
     "request-not-post",
-    Severity::Error,
-    "the API was called with another HTTP method than POST",
-    "## What it does\nChecks the captured request's method; the page documents `POST` only.\n\n## Why is this bad?\nThe platform rejects other methods, or a proxy rewrote the call.\n\n## Example\nFails: `GET /topapi/v2/user/get?access_token=...`",
+    Severity::Warning,
+    "the API was called with another HTTP method than POST, the only one the page documents",
+    "## What it does\nChecks the captured request's method; the page documents `POST` only. For a `GET`, the request checks and the pairing with the response read `userid`, `login_id` and `language` from the query string.\n\n## Why is this bad?\nThe platform answers a `GET` with the parameters in the query too (identity providers call it so), but that is not the documented contract and may stop working; any other method usually means a proxy rewrote the call.\n\n## Example\nFails: `GET /topapi/v2/user/get?access_token=...&userid=...`\n\nPasses: `POST /topapi/v2/user/get?access_token=...` with body `userid=...`",
 );
 
 pub const ACCESS_TOKEN_NOT_IN_QUERY: Rule = request(
@@ -84,9 +84,6 @@ pub const HTTP_STATUS_NOT_200: Rule = request(
     "## What it does\nReports a captured response whose HTTP status is not 200 although its body is JSON. The platform answers errors with 200 and decides by `errcode`.\n\n## Why is this bad?\nA proxy, gateway or mock produced the answer; clients that branch on the status code see an error where the body may say success.\n\n## Example\nFails: status 502 with `{\"errcode\":-1,...}`.",
 );
 
-/// The body parameters the page documents.
-const BODY_PARAMETERS: [&str; 3] = ["userid", "language", "login_id"];
-
 fn validator() -> Option<&'static Validator> {
     static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
     VALIDATOR
@@ -105,10 +102,12 @@ fn non_empty<'a>(map: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str
 pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
     let normalised = request.normalise();
     let mut out = Vec::new();
+    // The schema's `body` is the parameters as the platform reads them: a GET's come from its query.
+    let params = normalised.parameters();
     let instance = json!({
         "method": normalised.method,
         "query": normalised.query,
-        "body": normalised.body,
+        "body": params,
     });
     let body_pointer = if request.post_data.is_some() {
         "/request/postData"
@@ -119,16 +118,17 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
         for error in validator.iter_errors(&instance) {
             let schema_path = error.schema_path().as_str().to_owned();
             if schema_path.starts_with("/properties/method") {
-                out.push(
-                    Finding::new(
-                        &REQUEST_NOT_POST,
-                        "/request/method",
-                        format!(
-                            "the request uses {}; the page documents POST only",
-                            normalised.method
-                        ),
+                let message = if normalised.is_get() {
+                    "the request uses GET; the platform answers GET with the parameters in the query string too, but the page documents POST only".to_owned()
+                } else {
+                    format!(
+                        "the request uses {}; the page documents POST only",
+                        shorten(&normalised.method)
                     )
-                    .with_help("call the API with POST"),
+                };
+                out.push(
+                    Finding::new(&REQUEST_NOT_POST, "/request/method", message)
+                        .with_help("call the API with POST and the parameters in the body"),
                 );
             } else if schema_path.starts_with("/properties/query") {
                 let in_body = non_empty(&normalised.body, "access_token").is_some();
@@ -142,8 +142,13 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
                         .with_help("append ?access_token=... to the URL"),
                 );
             } else if schema_path.starts_with("/properties/body/anyOf") {
+                let message = if normalised.is_get() {
+                    "the request names neither `userid` nor `login_id`, in its body or query string"
+                } else {
+                    "the body names neither `userid` nor `login_id`"
+                };
                 out.push(
-                    Finding::new(&NO_USER_IDENTIFIER, body_pointer, "the body names neither `userid` nor `login_id`")
+                    Finding::new(&NO_USER_IDENTIFIER, body_pointer, message)
                         .with_help("send the userid of the user to read (or login_id for a DingTalk-built Enterprise Account)"),
                 );
             } else if schema_path.starts_with("/properties/body/properties/language") {
@@ -158,8 +163,8 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
             }
         }
     }
-    let login_id = non_empty(&normalised.body, "login_id");
-    if login_id.is_some() && normalised.body.contains_key("userid") {
+    let login_id = non_empty(&params, "login_id");
+    if login_id.is_some() && params.contains_key("userid") {
         out.push(
             Finding::new(
                 &USERID_IGNORED_WITH_LOGIN_ID,
@@ -207,7 +212,8 @@ pub fn correlate(
         return out;
     };
     let text = |key: &str| result.get(key).and_then(crate::json::doc::Node::as_str);
-    if let Some(login_id) = non_empty(&request.body, "login_id") {
+    let params = request.parameters();
+    if let Some(login_id) = non_empty(&params, "login_id") {
         if text("login_id") != Some(login_id) {
             out.push(
                 Finding::new(&LOGIN_ID_RESPONSE_MISMATCH, "/result/login_id", "the request asked for a `login_id`, but `result.login_id` is another or missing")
@@ -220,7 +226,7 @@ pub fn correlate(
                     .with_help("only DingTalk-built Enterprise Accounts of the caller's organization can be looked up by sign-in name"),
             );
         }
-    } else if let Some(userid) = non_empty(&request.body, "userid") {
+    } else if let Some(userid) = non_empty(&params, "userid") {
         if text("userid") != Some(userid) {
             out.push(
                 Finding::new(
@@ -293,6 +299,37 @@ mod tests {
         let mut found = codes(&findings);
         found.sort_unstable();
         assert_eq!(found, vec!["DT701", "DT702", "DT703", "DT705", "DT706"]);
+    }
+
+    #[test]
+    fn a_get_is_a_warning_and_its_query_names_the_user() {
+        let get = HarRequest {
+            method: "GET".into(),
+            url: "https://oapi.dingtalk.com/topapi/v2/user/get?access_token=t&userid=manager4921"
+                .into(),
+            query_string: Vec::new(),
+            post_data: None,
+        };
+        let (normalised, findings) = check(&get);
+        assert_eq!(codes(&findings), vec!["DT701"]);
+        assert_eq!(findings[0].severity, Severity::Warning);
+        assert!(findings[0].message.contains("answers GET"));
+        // The pairing reads the query's userid too.
+        let body = json!({"errcode":0,"result":{"userid":"manager0001"}});
+        let doc = crate::json::doc::Doc::from_value(&body);
+        assert_eq!(
+            codes(&correlate(&normalised, doc.root(), 200)),
+            vec!["DT708"]
+        );
+        // Without userid or login_id anywhere, the request still names no user.
+        let bare = HarRequest {
+            url: "https://oapi.dingtalk.com/topapi/v2/user/get?access_token=t&language=en".into(),
+            ..get
+        };
+        let findings = check(&bare).1;
+        let mut found = codes(&findings);
+        found.sort_unstable();
+        assert_eq!(found, vec!["DT701", "DT703", "DT705"]);
     }
 
     #[test]

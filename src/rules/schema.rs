@@ -1,4 +1,5 @@
 //! DT101-DT111: the body breaks the response schema (emitted by the validator, DT108 and DT111 by checks).
+//! DT112, the English answer's missing `name`, relabels DT102 and lives in `rules::language`.
 use super::define::emitted;
 use super::Rule;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -24,7 +25,7 @@ pub const MISSING_REQUIRED_FIELD: Rule = emitted(
     Category::Schema,
     Severity::Error,
     "a field every response carries is missing",
-    "## What it does\nReports a missing `errcode`, `errmsg` or `request_id` on any body, and a missing `userid`, `unionid` or `name` in `result`.\n\n## Why is this bad?\nThe platform sends these on every answer; `request_id` is what DingTalk support asks for, and the identity fields are what makes a result usable. The page's own example omits `request_id` although its table lists it.\n\n## Example\nFails: `{\"errcode\":60121,\"errmsg\":\"user not found\"}`\n\nPasses: `{\"errcode\":60121,\"errmsg\":\"user not found\",\"request_id\":\"wgd7apxca3z\"}`",
+    "## What it does\nReports a missing `errcode`, `errmsg` or `request_id` on any body, and a missing `userid`, `unionid` or `name` in `result`. When the request asked for `language=en_US`, a missing `name` is DT112 (info) instead.\n\n## Why is this bad?\nThe platform sends these on every answer; `request_id` is what DingTalk support asks for, and the identity fields are what makes a result usable. The page's own example omits `request_id` although its table lists it.\n\n## Example\nFails: `{\"errcode\":60121,\"errmsg\":\"user not found\"}`\n\nPasses: `{\"errcode\":60121,\"errmsg\":\"user not found\",\"request_id\":\"wgd7apxca3z\"}`",
 );
 
 pub const VALUE_NOT_IN_ENUM: Rule = emitted(

@@ -13,7 +13,7 @@ pub use scanner::{Item, Scanner};
 use super::pipeline::{self, Pace};
 use super::{Checked, Deliver, Outcome};
 use crate::engine::guard::{self, Subject};
-use crate::engine::pipeline::{check_node, Settings};
+use crate::engine::pipeline::{check_node_in, Settings};
 use crate::engine::place::placed;
 use crate::finding::Finding;
 use crate::json::Location;
@@ -135,7 +135,9 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
             Ok(parsed) => {
                 let value = doc.insert(parsed).root();
                 outcome.responses = 1;
-                body_findings = check_node(value, settings);
+                // The language this entry's request asked for decides over the run's.
+                let language = normalised.language().or(settings.language);
+                body_findings = check_node_in(value, settings, language);
                 outcome.present = crate::engine::pipeline::observe(value, settings);
                 let correlation =
                     rules::request::correlate(&normalised, value, entry.response.status);
