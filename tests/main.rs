@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod ecosystem;
 mod exit;
+mod har_producers;
 mod outputs;
 mod properties;
 mod redaction;
