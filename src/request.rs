@@ -8,23 +8,37 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+/// A null where HAR 1.2 wants a string or a list, read as empty: exporters write `null` for
+/// what they did not see (Charles a response's `mimeType`, others a parameter's value), and
+/// that is the same fact as an empty member.
+///
+/// # Errors
+/// Whatever the member's own type refuses.
+pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 /// A name/value pair of HAR 1.2 (headers, query string, form parameters).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct NameValue {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub value: String,
 }
 
 /// `request.postData` of HAR 1.2.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PostData {
-    #[serde(rename = "mimeType", default)]
+    #[serde(rename = "mimeType", default, deserialize_with = "null_as_default")]
     pub mime_type: String,
     #[serde(default)]
     pub text: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub params: Vec<NameValue>,
 }
 
@@ -33,7 +47,7 @@ pub struct PostData {
 pub struct HarRequest {
     pub method: String,
     pub url: String,
-    #[serde(rename = "queryString", default)]
+    #[serde(rename = "queryString", default, deserialize_with = "null_as_default")]
     pub query_string: Vec<NameValue>,
     #[serde(rename = "postData", default)]
     pub post_data: Option<PostData>,

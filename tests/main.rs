@@ -8,6 +8,7 @@ mod common;
 mod compressed;
 mod ecosystem;
 mod exit;
+mod har_producers;
 mod language;
 mod outputs;
 mod properties;

@@ -104,8 +104,8 @@ fn junit_has_a_case_per_response_even_when_clean() {
     let xml = output("junit", &[]);
     insta::assert_snapshot!("junit", xml);
     assert_eq!(xml.matches("<testsuite ").count(), INPUTS.len());
-    // 1 + 1 + 3 responses of the HAR (with one more entry without a body) + 7 NDJSON responses and a broken line.
-    assert_eq!(xml.matches("<testcase ").count(), 1 + 1 + 4 + 8);
+    // 1 + 1 + 4 responses of the HAR (with one more entry without a body) + 7 NDJSON responses and a broken line.
+    assert_eq!(xml.matches("<testcase ").count(), 1 + 1 + 5 + 8);
     let (_, clean, _) = dtlint(
         &root(),
         &[

@@ -1,6 +1,7 @@
 //! Reads HAR 1.2 captures entry by entry and checks both sides of each `/topapi/v2/user/get` exchange.
 
 mod body;
+mod call;
 mod entry;
 mod place;
 mod raw;
@@ -17,7 +18,6 @@ use crate::engine::pipeline::{check_node_in, Settings};
 use crate::engine::place::placed;
 use crate::finding::Finding;
 use crate::json::Location;
-use crate::request::url_path;
 use crate::rules;
 
 use body::Body;
@@ -86,6 +86,16 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
 }
 
 fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Outcome {
+    let skipped = Outcome {
+        index: Some(index),
+        skipped: true,
+        ..Outcome::default()
+    };
+    // Another call's entry is skipped before its shape is read: exporters write neighbours
+    // dtlint has no say over (in-flight calls, nulls), and they must not fail a capture.
+    if call::user_get(text) == Some(false) {
+        return skipped;
+    }
     let mut place = EntryText::new(text, at, settings.show_values, settings.needs.excerpts);
     let entry = match entry::parse(index, text) {
         Ok(entry) => entry,
@@ -95,15 +105,10 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
         }
     };
     place.was_read();
-    // A CORS preflight carries no call of its own; browsers send one before cross-origin POSTs.
-    if url_path(&entry.request.url) != API_PATH
-        || entry.request.method.eq_ignore_ascii_case("OPTIONS")
-    {
-        return Outcome {
-            index: Some(index),
-            skipped: true,
-            ..Outcome::default()
-        };
+    // The light read found this a user/get call (or could not tell): the full read agrees on
+    // the same two members, so this only guards against the two ever drifting apart.
+    if !call::is_user_get(Some(&entry.request.method), &entry.request.url) {
+        return skipped;
     }
     let (normalised, request_findings) = rules::request::check(&entry.request);
     // Findings about the exchange point into the entry; those about the response into its body.
