@@ -15,6 +15,9 @@ use crate::selection::Selection;
 use crate::settings::Suppress;
 use crate::suppress::Suppressions;
 
+/// Inputs named in a summary note before "and N more".
+const NAMED: usize = 5;
+
 /// What the run does with a baseline.
 #[derive(Debug, Default)]
 pub enum BaselineUse {
@@ -57,6 +60,8 @@ pub struct Exit<'r> {
     summary: Summary,
     unreadable: bool,
     decompressed: bool,
+    /// Inputs whose bodies were `result` objects alone (the first few), and how many in all.
+    result_only: (Vec<String>, u64),
     failure: Option<io::Error>,
 }
 
@@ -78,6 +83,7 @@ impl<'r> Exit<'r> {
             summary: Summary::default(),
             unreadable: false,
             decompressed: false,
+            result_only: (Vec::new(), 0),
             failure: None,
         }
     }
@@ -196,6 +202,17 @@ impl<'r> Exit<'r> {
             BaselineUse::Record(recorder) => recorded = Some(recorder.finish()),
         }
         let mut notes = notes.to_vec();
+        let (named, count) = &self.result_only;
+        if *count > 0 {
+            let more = match *count - named.len() as u64 {
+                0 => String::new(),
+                more => format!(" and {more} more"),
+            };
+            notes.push(format!(
+                "bodies with no envelope were checked as `result` objects (--body-shape): {}{more}",
+                named.join(", ")
+            ));
+        }
         if self.decompressed {
             notes.push(
                 "compressed inputs were decompressed as they were read: their lines and columns are those of the decompressed text".to_owned(),
@@ -246,6 +263,13 @@ impl InputExit<'_, '_> {
         exit.summary.skipped_entries += self.tally.skipped_entries;
         exit.unreadable |= self.tally.unreadable;
         exit.decompressed |= self.tally.decompressed;
+        if self.tally.result_only > 0 {
+            let (named, count) = &mut exit.result_only;
+            if named.len() < NAMED {
+                named.push(self.source.to_owned());
+            }
+            *count += 1;
+        }
         if let BaselineUse::Hide { hider, .. } = &mut exit.baseline {
             hider.checked(self.source);
         }

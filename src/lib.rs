@@ -31,6 +31,7 @@
 
 pub mod audit;
 pub mod baseline;
+mod body_shape;
 mod caller;
 mod email_format;
 mod engine;
@@ -53,6 +54,7 @@ mod selection;
 pub mod settings;
 pub mod suppress;
 
+pub use body_shape::BodyShape;
 pub use caller::{AppType, Caller, Permission};
 pub use engine::pipeline::{check_text, check_value, Needs, Settings, TextCheck};
 pub use finding::{Category, Finding, Severity};

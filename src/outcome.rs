@@ -20,6 +20,8 @@ pub struct Outcome {
     pub unreadable: bool,
     /// The input was compressed: positions are in its decompressed text.
     pub decompressed: bool,
+    /// The response was a `result` object alone, checked as one.
+    pub result_only: bool,
 }
 
 impl Outcome {
@@ -60,6 +62,8 @@ pub struct Tally {
     pub unreadable: bool,
     /// The input was compressed: positions are in its decompressed text.
     pub decompressed: bool,
+    /// Responses that were `result` objects alone, checked as such.
+    pub result_only: u64,
 }
 
 impl Tally {
@@ -72,6 +76,7 @@ impl Tally {
         self.skipped_entries += u64::from(outcome.skipped);
         self.unreadable |= outcome.unreadable;
         self.decompressed |= outcome.decompressed;
+        self.result_only += u64::from(outcome.result_only);
         for name in &outcome.present {
             *self.present.entry(name).or_default() += 1;
         }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::body_shape::BodyShape;
 use crate::caller::{AppType, Caller, Permission};
 use crate::engine::pipeline::Settings;
 use crate::finding::Severity;
@@ -36,6 +37,10 @@ pub struct SettingsArgs {
     /// The language the captured requests asked for (zh_CN or en_US); a HAR entry's own request wins.
     #[cfg_attr(feature = "cli", arg(long, value_enum, value_name = "LANGUAGE"))]
     pub language: Option<Language>,
+    /// Whether bodies are whole answers or `result` objects alone (logged `rsp.getResult()`);
+    /// `auto` tells them apart.
+    #[cfg_attr(feature = "cli", arg(long, value_enum, value_name = "SHAPE"))]
+    pub body_shape: Option<BodyShape>,
     /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub profile: Option<PathBuf>,
@@ -96,6 +101,8 @@ struct Profile {
     pub corp_id: Option<String>,
     /// `zh_CN` or `en_US`, as the request parameter spells it.
     pub language: Option<Language>,
+    /// `auto`, `envelope` or `result`.
+    pub body_shape: Option<BodyShape>,
     #[serde(default)]
     pub rules: RulesTable,
     /// `[[ignore]]` tables: findings to hide, each with a reason.
@@ -234,7 +241,7 @@ fn load(path: &Path) -> Result<Loaded, SettingsError> {
     })?;
     let profile = toml::from_str::<Profile>(&text).map_err(|error| SettingsError {
         message: format!("invalid profile {}: {}", path.display(), error.message()),
-        help: Some("keys: app-type, permissions, corp-id, language, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason".to_owned()),
+        help: Some("keys: app-type, permissions, corp-id, language, body-shape, [rules] select, extend-select, ignore, severity, deny-warnings, [[ignore]] rule, pointer, path, reason".to_owned()),
         profile: Some(ProfileText {
             name: path.display().to_string(),
             text: text.clone(),
@@ -407,6 +414,7 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
             caller,
             selection,
             language: args.language.or(profile.language),
+            body_shape: args.body_shape.or(profile.body_shape).unwrap_or_default(),
             show_values: args.show_values,
             ..Settings::default()
         },

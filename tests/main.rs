@@ -3,6 +3,7 @@
 mod adoption;
 mod audit;
 mod bad_inputs;
+mod body_shape;
 mod cli;
 mod common;
 mod compressed;

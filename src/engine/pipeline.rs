@@ -33,6 +33,8 @@ pub struct Settings {
     /// The language requests asked for (`--language`, or the profile's `language`); a HAR
     /// entry whose request names one is judged by its own. `None`: not known.
     pub language: Option<Language>,
+    /// Whether bodies are envelopes or `result` objects alone.
+    pub body_shape: crate::body_shape::BodyShape,
     /// Show personal values in snippets instead of masking them (tokens stay redacted).
     pub show_values: bool,
     /// Record which members each response carries (for `dtlint audit`).
@@ -185,6 +187,8 @@ pub struct TextCheck {
     pub parsed: bool,
     /// With `Settings::observe`: the documented members of `result` the response carried with a value.
     pub present: Vec<&'static str>,
+    /// The body was a `result` object alone and was checked as one (`--body-shape`).
+    pub result_only: bool,
 }
 
 /// Checks one response given as text; every finding gets its line and column in `text`.
@@ -206,16 +210,25 @@ pub fn check_text_at(text: &str, origin: Location, settings: &Settings) -> TextC
                 }),
                 parsed: false,
                 present: Vec::new(),
+                result_only: false,
             };
         }
     };
-    let findings = check_node(doc.root(), settings);
-    let present = observe(doc.root(), settings);
+    let result_only = settings.body_shape.is_result(doc.root());
+    let (findings, present) = if result_only {
+        check_result_only(text, settings)
+    } else {
+        (
+            check_node(doc.root(), settings),
+            observe(doc.root(), settings),
+        )
+    };
     if findings.is_empty() {
         return TextCheck {
             findings,
             parsed: true,
             present,
+            result_only,
         };
     }
     let shown = settings.needs.excerpts.then(|| {
@@ -231,7 +244,33 @@ pub fn check_text_at(text: &str, origin: Location, settings: &Settings) -> TextC
         }),
         parsed: true,
         present,
+        result_only,
     }
+}
+
+/// Checks a `result` object given alone, as the `result` of a successful answer: the rules
+/// about `result` run as on a whole answer and name fields as `result.mobile`; those about the
+/// envelope do not run. Pointers point into the body as received (`/mobile`).
+fn check_result_only(text: &str, settings: &Settings) -> (Vec<Finding>, Vec<&'static str>) {
+    let object = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let wrapped = format!(
+        "{{\"errcode\":0,\"errmsg\":\"ok\",\"request_id\":\"result-only\",\"result\":{object}}}"
+    );
+    let Ok(envelope) = crate::json::doc::Doc::parse(&wrapped) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut findings = check_node(envelope.root(), settings);
+    findings.retain_mut(|finding| {
+        let Some(inner) = finding.pointer.as_str().strip_prefix("/result") else {
+            return false;
+        };
+        if !(inner.is_empty() || inner.starts_with('/')) {
+            return false;
+        }
+        finding.pointer = inner.to_owned().into();
+        true
+    });
+    (findings, observe(envelope.root(), settings))
 }
 
 #[cfg(test)]

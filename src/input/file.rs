@@ -49,6 +49,7 @@ pub fn body_outcome(bytes: &[u8], settings: &Settings, limits: &Limits) -> Outco
         findings: check.findings,
         responses: u64::from(check.parsed),
         present: check.present,
+        result_only: check.result_only,
         ..Outcome::default()
     }
 }

@@ -6,12 +6,29 @@ use std::ops::Range;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-/// Members that make an object a user/get envelope.
+/// Members that make an object a user/get body: an envelope's, or the ids every `result`
+/// carries (SDKs log `rsp.getResult()` too).
 #[derive(Deserialize)]
 struct Envelope {
     errcode: Option<IgnoredAny>,
     errmsg: Option<IgnoredAny>,
     result: Option<IgnoredAny>,
+    userid: Option<IgnoredAny>,
+    unionid: Option<IgnoredAny>,
+}
+
+impl Envelope {
+    fn is_body(&self) -> bool {
+        [
+            &self.errcode,
+            &self.errmsg,
+            &self.result,
+            &self.userid,
+            &self.unionid,
+        ]
+        .iter()
+        .any(|m| m.is_some())
+    }
 }
 
 /// Objects tried per line: a line of log text rarely holds more braces before its body.
@@ -24,9 +41,7 @@ pub fn body(line: &str) -> Option<Range<usize>> {
         let start = from + memchr::memchr(b'{', &line.as_bytes()[from..])?;
         let mut values = serde_json::Deserializer::from_str(&line[start..]).into_iter::<Envelope>();
         match values.next() {
-            Some(Ok(found))
-                if found.errcode.is_some() || found.errmsg.is_some() || found.result.is_some() =>
-            {
+            Some(Ok(found)) if found.is_body() => {
                 return Some(start..start + values.byte_offset());
             }
             // A body cut short or broken (loggers truncate long values, often with a marker
@@ -46,9 +61,15 @@ pub fn body(line: &str) -> Option<Range<usize>> {
 /// Whether a cut-off object starts as a user/get envelope does.
 fn envelope_start(object: &str) -> bool {
     let head = object.get(..object.len().min(64)).unwrap_or(object);
-    ["\"errcode\"", "\"errmsg\"", "\"result\""]
-        .iter()
-        .any(|key| head.contains(key))
+    [
+        "\"errcode\"",
+        "\"errmsg\"",
+        "\"result\"",
+        "\"userid\"",
+        "\"unionid\"",
+    ]
+    .iter()
+    .any(|key| head.contains(key))
 }
 
 #[cfg(test)]
@@ -66,6 +87,12 @@ mod tests {
     #[test]
     fn other_objects_and_plain_text_are_not_bodies() {
         assert_eq!(body("INFO started {\"port\":8080}"), None);
+        let result = "rsp.getResult()={\"userid\":\"manager4921\",\"name\":\"x\"}";
+        assert_eq!(
+            body(result),
+            Some(16..result.len()),
+            "a result object alone"
+        );
         assert_eq!(body("INFO nothing here"), None);
         assert_eq!(body("ERROR {broken"), None);
         let cut = "rsp {\"errcode\":0,\"errmsg\":\"ok\",\"result\":{\"userid\":\"ab";

@@ -179,5 +179,6 @@ fn check_line(line: Line, settings: &Settings, limit: u64, lines: Lines) -> Outc
     let mut outcome = Outcome::with(line.index, check.findings);
     outcome.responses = u64::from(check.parsed);
     outcome.present = check.present;
+    outcome.result_only = check.result_only;
     outcome
 }
