@@ -188,3 +188,37 @@ fn a_gigabyte_compression_bomb_gets_dt006_in_bounded_memory() {
         assert!(peak < 100 * 1024, "{name}: peak RSS {peak} KiB");
     }
 }
+
+#[test]
+fn the_compressed_samples_are_copies_of_plain_ones() {
+    use std::io::Read;
+    let pairs = [
+        (
+            "samples/compressed/documented-request.har.gz",
+            "samples/documented-request.har",
+        ),
+        (
+            "samples/compressed/responses.ndjson.zst",
+            "samples/ndjson/responses.ndjson",
+        ),
+    ];
+    for (compressed, plain) in pairs {
+        let bytes = std::fs::read(root().join(compressed)).expect("sample");
+        let mut text = Vec::new();
+        if compressed.ends_with(".gz") {
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut text)
+                .expect("gzip");
+        } else {
+            ruzstd::decoding::StreamingDecoder::new(&bytes[..])
+                .expect("zstd")
+                .read_to_end(&mut text)
+                .expect("zstd");
+        }
+        assert_eq!(
+            text,
+            std::fs::read(root().join(plain)).expect("plain"),
+            "{compressed}"
+        );
+    }
+}
