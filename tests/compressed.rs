@@ -222,3 +222,29 @@ fn the_compressed_samples_are_copies_of_plain_ones() {
         );
     }
 }
+
+#[test]
+fn compressed_standard_input_is_read_in_every_format() {
+    let plain = std::fs::read(root().join("samples/ndjson/responses.ndjson")).expect("sample");
+    let args = |format: &'static str| {
+        vec![
+            "check",
+            "--no-profile",
+            "--format",
+            "json",
+            "--stdin-format",
+            format,
+            "-",
+        ]
+    };
+    let (_, expected, _) = dtlint(&root(), &args("ndjson"), Some(&plain));
+    for (format, bytes) in [("ndjson", gzip(&plain)), ("ndjson", zstd(&plain))] {
+        let (_, got, stderr) = dtlint(&root(), &args(format), Some(&bytes));
+        assert!(stderr.is_empty(), "{stderr}");
+        assert_eq!(findings(&json(&got)), findings(&json(&expected)));
+    }
+    let body = std::fs::read(root().join("samples/documented-example.json")).expect("sample");
+    let (_, expected, _) = dtlint(&root(), &args("json"), Some(&body));
+    let (_, got, _) = dtlint(&root(), &args("json"), Some(&gzip(&body)));
+    assert_eq!(findings(&json(&got)), findings(&json(&expected)));
+}
