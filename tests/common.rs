@@ -80,3 +80,13 @@ pub fn findings(dir: &Path, app_type: &str, file: &str) -> Vec<(u64, String, Str
     list.sort();
     list
 }
+
+/// Peak resident memory of a running process, in KiB (Linux).
+#[cfg(target_os = "linux")]
+pub fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}

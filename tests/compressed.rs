@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+#[cfg(target_os = "linux")]
+use crate::common::peak_kib;
 use crate::common::{dtlint, json, root};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -128,16 +130,6 @@ fn broken_compressed_data_is_an_error_naming_the_file_and_the_run_goes_on() {
         "{}",
         report["findings"]
     );
-}
-
-/// Peak resident memory of a running process, in KiB (Linux).
-#[cfg(target_os = "linux")]
-fn peak_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 #[cfg(target_os = "linux")]

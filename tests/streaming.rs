@@ -6,6 +6,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[cfg(target_os = "linux")]
+use crate::common::peak_kib;
 use crate::common::root;
 
 /// One body of an internal app with both Contacts permissions, on one line: checked as a
@@ -152,15 +154,6 @@ fn findings_come_out_while_the_input_is_still_open() {
         })
         .collect();
     assert!(entries.windows(2).all(|w| w[0] <= w[1]), "in entry order");
-}
-
-/// Peak resident memory of a running process, in KiB (Linux).
-fn peak_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// CPU time a process has used so far, in clock ticks (Linux).

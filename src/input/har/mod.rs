@@ -91,22 +91,19 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
         skipped: true,
         ..Outcome::default()
     };
-    // Another call's entry is skipped before its shape is read: exporters write neighbours
-    // dtlint has no say over (in-flight calls, nulls), and they must not fail a capture.
-    if call::user_get(text) == Some(false) {
-        return skipped;
-    }
     let mut place = EntryText::new(text, at, settings.show_values, settings.needs.excerpts);
     let entry = match entry::parse(index, text) {
         Ok(entry) => entry,
+        // Another call's entry is skipped whatever its shape: exporters write neighbours dtlint
+        // has no say over (in-flight calls, nulls), and they must not fail a capture. Only an
+        // entry that does not read as HAR pays for this second, lighter read.
+        Err(_) if call::user_get(text) == Some(false) => return skipped,
         Err(finding) => {
             let findings = place.in_entry(vec![*finding], None, false);
             return Outcome::with(index, findings);
         }
     };
     place.was_read();
-    // The light read found this a user/get call (or could not tell): the full read agrees on
-    // the same two members, so this only guards against the two ever drifting apart.
     if !call::is_user_get(Some(&entry.request.method), &entry.request.url) {
         return skipped;
     }
