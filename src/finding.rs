@@ -102,6 +102,10 @@ fn is_index(token: &str) -> bool {
     !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Member names longer than this are cut in messages: a name of megabytes would otherwise be
+/// repeated whole in every report line that names it.
+const LONG_NAME: usize = 64;
+
 fn dotted<'p>(tokens: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> String {
     let mut out = String::new();
     for token in tokens {
@@ -113,7 +117,12 @@ fn dotted<'p>(tokens: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> String
             if !out.is_empty() {
                 out.push('.');
             }
-            out.push_str(&token);
+            if token.chars().nth(LONG_NAME).is_some() {
+                let head: String = token.chars().take(LONG_NAME / 2).collect();
+                out.push_str(&format!("{head}… ({} bytes)", token.len()));
+            } else {
+                out.push_str(&token);
+            }
         }
     }
     if out.is_empty() {
@@ -124,6 +133,24 @@ fn dotted<'p>(tokens: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> String
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_long_member_name_is_cut_in_messages() {
+        let name = "k".repeat(10 << 20);
+        let shown = super::display_path(&format!("/result/{name}"));
+        assert!(shown.len() < 100, "{} bytes", shown.len());
+        assert!(
+            shown.starts_with("result.kkkk") && shown.ends_with("… (10485760 bytes)"),
+            "{shown}"
+        );
+        let exact = "k".repeat(64);
+        assert_eq!(
+            super::display_path(&format!("/{exact}")),
+            exact,
+            "64 characters stay whole"
+        );
+    }
+
     use super::*;
 
     #[test]

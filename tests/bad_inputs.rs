@@ -152,3 +152,74 @@ fn a_har_cut_at_every_structural_position_reports_the_break_and_keeps_earlier_en
         }
     }
 }
+
+#[test]
+fn an_ndjson_with_no_value_is_empty_as_an_empty_json_file_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("empty.ndjson"), "").expect("write");
+    std::fs::write(dir.path().join("blank.ndjson"), "\n  \r\n\t\n").expect("write");
+    std::fs::copy(
+        root().join("samples/documented-example.json"),
+        dir.path().join("good.json"),
+    )
+    .expect("copy");
+    let (code, stdout, _) = dtlint(
+        dir.path(),
+        &[
+            "check",
+            "--no-profile",
+            "--format",
+            "json",
+            "empty.ndjson",
+            "blank.ndjson",
+            "good.json",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["source"].as_str().unwrap_or(""),
+                f["rule"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    for name in ["empty.ndjson", "blank.ndjson"] {
+        assert!(found.contains(&(name, "DT004")), "{name}: {found:?}");
+    }
+    assert!(
+        found.iter().any(|(s, _)| *s == "good.json"),
+        "the good input is reported"
+    );
+}
+
+#[test]
+fn a_long_member_name_is_not_repeated_whole_in_messages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = "x".repeat(1 << 20);
+    let body = format!(
+        r#"{{"errcode":0,"errmsg":"ok","request_id":"a","result":{{"userid":"u","{name}":1}}}}"#
+    );
+    std::fs::write(dir.path().join("long.json"), body).expect("write");
+    let (_, human, _) = dtlint(dir.path(), &["check", "--no-profile", "long.json"], None);
+    assert!(
+        human.len() < 20_000,
+        "human output of {} bytes",
+        human.len()
+    );
+    assert!(human.contains("(1048576 bytes)"), "the length is named");
+    let (_, json, _) = dtlint(
+        dir.path(),
+        &["check", "--no-profile", "--format", "json", "long.json"],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_str(&json).expect("json");
+    for finding in report["findings"].as_array().expect("findings") {
+        assert!(finding["message"].as_str().unwrap_or("").len() < 1000);
+    }
+}

@@ -116,12 +116,28 @@ fn line_outcomes<R: BufRead + Send>(
         index += 1;
         Some(line)
     };
+    // Whether any line held something; blank lines come back with no index.
+    let mut held = false;
     pipeline::run(
         produce,
         |line| check_line(line, settings, limit, lines),
         pace,
-        deliver,
+        &mut |outcome: Outcome| {
+            held |= outcome.index.is_some();
+            deliver(outcome)
+        },
     );
+    if !held && failed.is_none() && lines == Lines::Json {
+        // As an empty JSON file is: JSON Lines with no line that holds a value check nothing.
+        let empty = crate::rules::reader::empty_input(Subject::Input);
+        deliver(Outcome::about_input(placed(
+            vec![empty],
+            "",
+            Some(""),
+            Location::START,
+            |_| Some(0..0),
+        )));
+    }
     if let Some(error) = failed {
         let mut outcome = Outcome::about_input(vec![crate::rules::reader::unreadable(format!(
             "reading stopped: {error}"
