@@ -223,3 +223,57 @@ fn a_long_member_name_is_not_repeated_whole_in_messages() {
         assert!(finding["message"].as_str().unwrap_or("").len() < 1000);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_by_name_and_counted_in_folders_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("capture.ndjson");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::copy(
+        root().join("samples/documented-example.json"),
+        dir.path().join("good.json"),
+    )
+    .expect("copy");
+    std::os::unix::fs::symlink(dir.path().join("good.json"), dir.path().join("link.json"))
+        .expect("symlink");
+    // Named: refused at once (a FIFO with no writer would block the run, /dev/zero never ends).
+    let (code, stdout, _) = dtlint(
+        dir.path(),
+        &[
+            "check",
+            "--no-profile",
+            "--format",
+            "json",
+            "capture.ndjson",
+            "/dev/zero",
+            "good.json",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let text = report["findings"].to_string();
+    assert!(
+        text.contains("a FIFO (named pipe) is not a regular file"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a character device is not a regular file"),
+        "{text}"
+    );
+    assert!(text.contains("good.json"), "the good input is reported");
+    // In a folder: the FIFO and the symlink are passed over and counted.
+    let (_, stdout, _) = dtlint(
+        dir.path(),
+        &["check", "--no-profile", "--format", "json", "."],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(report["summary"]["inputs"], 1, "{}", report["summary"]);
+    assert_eq!(report["summary"]["skipped"], 2, "{}", report["summary"]);
+}

@@ -261,6 +261,14 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
                 reason: format!("cannot open the path: {error}"),
             }),
             Ok(meta) if meta.is_dir() => walk(path, options, &mut collected),
+            Ok(meta) if !meta.is_file() => collected.targets.push(Target::Missing {
+                display,
+                reason: format!(
+                    "{} is not a regular file and is not read: it may never end or never \
+                     start; to check a stream, pipe it to `-` with --stdin-format",
+                    special_kind(&meta)
+                ),
+            }),
             Ok(_) => collected.targets.push(Target::File {
                 format: InputFormat::of(path).unwrap_or(InputFormat::Json),
                 display,
@@ -273,6 +281,29 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
         .sort_by(|a, b| a.display().cmp(b.display()));
     collected.targets.dedup();
     collected
+}
+
+/// What kind of special file `meta` describes, in words.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = meta;
+    "a special file"
 }
 
 fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
@@ -319,6 +350,9 @@ fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
                     _ => collected.skipped += 1,
                 }
             }
+            // Symlinks (not followed, as ripgrep does not) and special files (FIFOs, devices,
+            // sockets, which may never end) are passed over, and counted with the rest.
+            Ok(entry) if !entry.file_type().is_dir() => collected.skipped += 1,
             Ok(_) => {}
         }
     }
