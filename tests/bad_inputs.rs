@@ -3,7 +3,7 @@
 use dtlint::input::{check_bytes, check_har, check_ndjson, Checked, Limits};
 use dtlint::Settings;
 
-use crate::common::{dtlint, root};
+use crate::common::{check_json, dtlint, good_input, root};
 
 fn check_file(name: &str, bytes: &[u8]) -> Checked {
     let settings = Settings::default();
@@ -158,26 +158,9 @@ fn an_ndjson_with_no_value_is_empty_as_an_empty_json_file_is() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("empty.ndjson"), "").expect("write");
     std::fs::write(dir.path().join("blank.ndjson"), "\n  \r\n\t\n").expect("write");
-    std::fs::copy(
-        root().join("samples/documented-example.json"),
-        dir.path().join("good.json"),
-    )
-    .expect("copy");
-    let (code, stdout, _) = dtlint(
-        dir.path(),
-        &[
-            "check",
-            "--no-profile",
-            "--format",
-            "json",
-            "empty.ndjson",
-            "blank.ndjson",
-            "good.json",
-        ],
-        None,
-    );
+    good_input(dir.path(), "good.json");
+    let (code, report) = check_json(dir.path(), &["empty.ndjson", "blank.ndjson", "good.json"]);
     assert_eq!(code, 1);
-    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let found: Vec<(&str, &str)> = report["findings"]
         .as_array()
         .expect("findings")
@@ -213,12 +196,7 @@ fn a_long_member_name_is_not_repeated_whole_in_messages() {
         human.len()
     );
     assert!(human.contains("(1048576 bytes)"), "the length is named");
-    let (_, json, _) = dtlint(
-        dir.path(),
-        &["check", "--no-profile", "--format", "json", "long.json"],
-        None,
-    );
-    let report: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let (_, report) = check_json(dir.path(), &["long.json"]);
     for finding in report["findings"].as_array().expect("findings") {
         assert!(finding["message"].as_str().unwrap_or("").len() < 1000);
     }
@@ -234,29 +212,12 @@ fn special_files_are_refused_by_name_and_counted_in_folders_and_the_run_goes_on(
         .status()
         .expect("mkfifo runs");
     assert!(made.success());
-    std::fs::copy(
-        root().join("samples/documented-example.json"),
-        dir.path().join("good.json"),
-    )
-    .expect("copy");
+    good_input(dir.path(), "good.json");
     std::os::unix::fs::symlink(dir.path().join("good.json"), dir.path().join("link.json"))
         .expect("symlink");
     // Named: refused at once (a FIFO with no writer would block the run, /dev/zero never ends).
-    let (code, stdout, _) = dtlint(
-        dir.path(),
-        &[
-            "check",
-            "--no-profile",
-            "--format",
-            "json",
-            "capture.ndjson",
-            "/dev/zero",
-            "good.json",
-        ],
-        None,
-    );
+    let (code, report) = check_json(dir.path(), &["capture.ndjson", "/dev/zero", "good.json"]);
     assert_eq!(code, 2);
-    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let text = report["findings"].to_string();
     assert!(
         text.contains("a FIFO (named pipe) is not a regular file"),
@@ -268,12 +229,7 @@ fn special_files_are_refused_by_name_and_counted_in_folders_and_the_run_goes_on(
     );
     assert!(text.contains("good.json"), "the good input is reported");
     // In a folder: the FIFO and the symlink are passed over and counted.
-    let (_, stdout, _) = dtlint(
-        dir.path(),
-        &["check", "--no-profile", "--format", "json", "."],
-        None,
-    );
-    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let (_, report) = check_json(dir.path(), &["."]);
     assert_eq!(report["summary"]["inputs"], 1, "{}", report["summary"]);
     assert_eq!(report["summary"]["skipped"], 2, "{}", report["summary"]);
 }

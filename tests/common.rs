@@ -90,3 +90,21 @@ pub fn peak_kib(pid: u32) -> Option<u64> {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
+
+/// A copy of a sample with findings, as `name` in `dir`: the good input beside a bad one,
+/// whose findings must still be reported.
+pub fn good_input(dir: &Path, name: &str) {
+    std::fs::copy(
+        root().join("samples/documented-example.json"),
+        dir.join(name),
+    )
+    .expect("copy the sample");
+}
+
+/// `dtlint check --no-profile --format json ARGS` in `dir`: the exit code and the report.
+pub fn check_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["check", "--no-profile", "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, stdout, _) = dtlint(dir, &all, None);
+    (code, json(&stdout))
+}

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 #[cfg(target_os = "linux")]
 use crate::common::peak_kib;
-use crate::common::{dtlint, json, root};
+use crate::common::{check_json, dtlint, good_input, json, root};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -102,18 +102,9 @@ fn broken_compressed_data_is_an_error_naming_the_file_and_the_run_goes_on() {
     let mut cut = gzip(&b"{\"errcode\":0,\"errmsg\":\"ok\"}\n".repeat(200));
     cut.truncate(cut.len() / 2);
     std::fs::write(dir.path().join("cut.ndjson.gz"), cut).expect("write");
-    std::fs::copy(
-        root().join("samples/documented-example.json"),
-        dir.path().join("ok.json"),
-    )
-    .expect("copy");
-    let (code, stdout, _) = dtlint(
-        dir.path(),
-        &["check", "--no-profile", "--format", "json", "."],
-        None,
-    );
+    good_input(dir.path(), "ok.json");
+    let (code, report) = check_json(dir.path(), &["."]);
     assert_eq!(code, 2, "an input could not be read");
-    let report = json(&stdout);
     let sources: Vec<&str> = report["findings"]
         .as_array()
         .expect("findings")

@@ -111,27 +111,6 @@ impl Run {
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.inputs.iter().flat_map(|i| i.findings.iter())
     }
-
-    /// Hears the run again, in the same order, as `reporter`.
-    ///
-    /// # Errors
-    /// When the reporter's output fails.
-    pub fn replay(&self, reporter: &mut dyn Reporter) -> io::Result<()> {
-        for input in &self.inputs {
-            for finding in &input.findings {
-                reporter.finding(finding)?;
-            }
-            reporter.input_done(&InputEnd {
-                source: &input.source,
-                tally: &input.tally,
-                config: input.config,
-            })?;
-        }
-        reporter.finish(&RunEnd {
-            summary: self.summary,
-            notes: &self.notes,
-        })
-    }
 }
 
 impl Reporter for Run {
@@ -284,12 +263,4 @@ pub fn reporter<'a>(
         Format::Github => Box::new(github::Github::new(out)),
         Format::Markdown => Box::new(markdown::Markdown::new(out)),
     }
-}
-
-/// Writes a collected run in the chosen format.
-///
-/// # Errors
-/// When the writer fails (a closed pipe is handled by the caller).
-pub fn write(run: &Run, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    run.replay(reporter(format, style, out).as_mut())
 }
