@@ -31,5 +31,25 @@ fn main() -> ExitCode {
                 ExitStatus::Error
             }
         };
+    if std::env::var_os("DTLINT_PEAK_MEMORY").is_some() {
+        // The process's own high-water mark, for the memory tests and the benchmark: read from
+        // the inside, it is exact, where a parent polling it could miss the last moments.
+        if let Some(peak) = peak_memory_kib() {
+            eprintln!("dtlint: peak memory {peak} KiB");
+        }
+    }
     ExitCode::from(status as u8)
+}
+
+/// The peak resident set size so far, in KiB (Linux's `VmHWM`); `None` elsewhere.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }

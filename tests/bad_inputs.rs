@@ -95,7 +95,11 @@ fn a_50_mb_string_is_checked_and_shown_in_a_window() {
         ),
     );
     std::fs::write(dir.path().join("big.json"), &big).expect("write");
-    let (code, stdout, _) = dtlint(dir.path(), &["check", "--no-profile", "big.json"], None);
+    let (code, stdout, _) = dtlint(
+        dir.path(),
+        &["check", "--no-profile", "--max-size", "64M", "big.json"],
+        None,
+    );
     assert_eq!(code, 0, "an undocumented field is a warning");
     assert!(
         stdout.contains("DT107") && stdout.len() < 5_000,

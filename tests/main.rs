@@ -11,6 +11,7 @@ mod ecosystem;
 mod exit;
 mod har_producers;
 mod language;
+mod memory;
 mod outputs;
 mod properties;
 mod redaction;

@@ -167,7 +167,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = InputFormat::Json)]
     pub stdin_format: InputFormat,
     /// Largest input read, in bytes (suffixes K, M, G).
-    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
     pub max_size: u64,
 }
 

@@ -72,6 +72,9 @@ pub fn parse(subject: Subject, text: &str) -> Result<Doc<'_>, Box<Stop>> {
     }
     Doc::parse(body).map_err(|error| {
         let offset = bom + offset_of(body, error.line(), error.column());
+        if crate::json::doc::is_too_many_values(&error) {
+            return Stop::at(reader::too_many_values(subject), offset, 0);
+        }
         let near = text.get(offset.saturating_sub(1)..).unwrap_or("");
         let non_finite = ["NaN", "Infinity", "-Infinity"]
             .iter()
@@ -95,6 +98,30 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_of_too_many_values_stops_with_dt006_where_it_went_over() {
+        let values = crate::json::doc::MAX_VALUES;
+        let text = format!("[{}]", vec!["[]"; values + 10].join(","));
+        let Err(stop) = parse(Subject::Line(0), &text) else {
+            panic!("parsed a text over the budget");
+        };
+        assert_eq!(stop.finding.rule.code, "DT006");
+        assert!(stop.finding.message.contains(&values.to_string()));
+        // Stopped at the value that went over, not at the end of the text.
+        assert!(
+            (values * 3 - 3..=values * 3 + 3).contains(&stop.span.start),
+            "{:?}",
+            stop.span
+        );
+        let fits = format!("[{}]", vec!["[]"; values - 1].join(","));
+        assert!(parse(Subject::Line(0), &fits).is_ok());
+        // A syntax error is still one.
+        let broken = parse(Subject::Line(0), "[1,")
+            .err()
+            .map(|s| s.finding.rule.code);
+        assert_eq!(broken, Some("DT001"));
+    }
 
     #[test]
     fn one_wording_names_each_subject() {

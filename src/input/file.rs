@@ -16,7 +16,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_size: 256 * 1024 * 1024,
+            max_size: 8 * 1024 * 1024,
         }
     }
 }

@@ -60,6 +60,12 @@ enum Lines {
     Log,
 }
 
+impl pipeline::Weighed for Line {
+    fn weight(&self) -> usize {
+        self.bytes.as_ref().map_or(0, Vec::capacity)
+    }
+}
+
 fn line_outcomes<R: BufRead + Send>(
     mut reader: R,
     settings: &Settings,
@@ -71,13 +77,18 @@ fn line_outcomes<R: BufRead + Send>(
     let mut offset = 0usize;
     let mut index = 0u64;
     let mut failed = None;
+    // Lines are read into one buffer and copied out at their size: reading into a fresh
+    // vector grows it by doubling, and each long line would leave the allocator a trail of
+    // large blocks freed on another thread, which it gives back to the system only later.
+    let mut buffer = Vec::new();
     let produce = || {
-        let mut bytes = Vec::new();
+        let bytes = &mut buffer;
+        bytes.clear();
         let at = Location::point(offset, usize::try_from(index).unwrap_or(usize::MAX) + 1, 1);
         let read = match reader
             .by_ref()
             .take(limit.saturating_add(2))
-            .read_until(b'\n', &mut bytes)
+            .read_until(b'\n', bytes)
         {
             Ok(0) => return None,
             Ok(n) => n,
@@ -87,10 +98,7 @@ fn line_outcomes<R: BufRead + Send>(
             }
         };
         let mut size = read as u64;
-        let mut whole = Ok(bytes);
-        if size > limit.saturating_add(1)
-            && !whole.as_ref().is_ok_and(|b: &Vec<u8>| b.ends_with(b"\n"))
-        {
+        let whole = if size > limit.saturating_add(1) && !bytes.ends_with(b"\n") {
             // Too long: skip the rest of the line without keeping it.
             let mut rest = Vec::new();
             loop {
@@ -105,8 +113,10 @@ fn line_outcomes<R: BufRead + Send>(
                     }
                 }
             }
-            whole = Err(size);
-        }
+            Err(size)
+        } else {
+            Ok(bytes.as_slice().to_vec())
+        };
         offset += usize::try_from(size).unwrap_or(usize::MAX);
         let line = Line {
             index,

@@ -14,6 +14,22 @@ use jsonschema::JsonType;
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+/// The most values one text may hold. A user/get answer holds a few hundred; a text of
+/// `[[],[],…]` holds one value per three bytes, and each costs the arena (and, for an invalid
+/// body, the repair copy) far more than its bytes, so a size limit alone does not bound memory.
+pub const MAX_VALUES: usize = 100_000;
+
+/// The start of the parse error for a text over [`MAX_VALUES`].
+const TOO_MANY_VALUES: &str = "more than 100000 values";
+
+/// Whether `error` is [`Doc::parse`] stopping at [`MAX_VALUES`] rather than a syntax error.
+pub fn is_too_many_values(error: &serde_json::Error) -> bool {
+    error.is_data() && error.to_string().starts_with(TOO_MANY_VALUES)
+}
+
+/// The most slots the arena reserves before it sees the text's values: a body of 100 KB.
+const PRESIZED: usize = 4096;
+
 /// One parsed JSON text.
 #[derive(Default)]
 pub struct Doc<'t> {
@@ -49,11 +65,12 @@ impl<'t> Doc<'t> {
     /// # Errors
     /// `serde_json`'s own error, with its line and column.
     pub fn parse(text: &'t str) -> Result<Self, serde_json::Error> {
-        // Rough sizes for pretty-printed responses, so the arena rarely grows while parsing.
+        // Rough sizes for pretty-printed responses, so the arena rarely grows while parsing;
+        // capped, since a large text is more often one long string than many small values.
         let mut doc = Doc {
-            nodes: Vec::with_capacity((text.len() / 24).max(8)),
-            members: Vec::with_capacity((text.len() / 32).max(8)),
-            items: Vec::with_capacity(text.len() / 256),
+            nodes: Vec::with_capacity((text.len() / 24).clamp(8, PRESIZED)),
+            members: Vec::with_capacity((text.len() / 32).clamp(8, PRESIZED)),
+            items: Vec::with_capacity((text.len() / 256).min(PRESIZED)),
             open_members: Vec::with_capacity((text.len() / 32).clamp(8, 64)),
             open_items: Vec::with_capacity((text.len() / 128).min(16)),
         };
@@ -102,6 +119,14 @@ impl<'t> Doc<'t> {
             }
         };
         self.push(slot)
+    }
+
+    /// Stops the parse once the text holds more than [`MAX_VALUES`] values.
+    fn within_budget<E: serde::de::Error>(&self) -> Result<(), E> {
+        if self.nodes.len() > MAX_VALUES {
+            return Err(E::custom(TOO_MANY_VALUES));
+        }
+        Ok(())
     }
 
     fn push(&mut self, slot: Slot<'t>) -> usize {
@@ -207,6 +232,7 @@ impl<'t> Visitor<'t> for Seed<'_, 't> {
         let mark = doc.open_items.len();
         while let Some(index) = seq.next_element_seed(Seed(&mut *doc))? {
             doc.open_items.push(index);
+            doc.within_budget::<A::Error>()?;
         }
         let start = doc.items.len();
         let len = doc.open_items.len() - mark;
@@ -223,6 +249,7 @@ impl<'t> Visitor<'t> for Seed<'_, 't> {
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let index = map.next_value_seed(Seed(&mut *doc))?;
             doc.open_members.push((key, index));
+            doc.within_budget::<A::Error>()?;
         }
         let start = doc.members.len();
         let len = doc.open_members.len() - mark;

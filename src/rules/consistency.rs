@@ -83,9 +83,10 @@ pub fn dept_not_in_list(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(known) = dept_ids(ctx) else {
         return;
     };
+    let known = Depts::new(known);
     for list in DEPT_LISTS {
         for (index, dept) in dept_items(ctx, list) {
-            if !known.contains(&dept) {
+            if !known.contains(dept) {
                 out.push(
                     Finding::new(
                         &DEPT_NOT_IN_DEPT_LIST,
@@ -107,26 +108,67 @@ pub fn duplicate_dept(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             format!("department {dept} occurs more than once in `result.{list}`"),
         ));
     };
-    // Lists hold a handful of departments: a linear search beats building a set.
     if let Some(ids) = dept_ids(ctx) {
-        for (index, dept) in ids.iter().copied().enumerate() {
-            if ids[..index].contains(&dept) {
-                report(
-                    format!("/result/dept_id_list/{index}"),
-                    "dept_id_list",
-                    dept,
-                );
-            }
+        for index in repeated(ids.iter().copied()) {
+            report(
+                format!("/result/dept_id_list/{index}"),
+                "dept_id_list",
+                ids[index],
+            );
         }
     }
     for list in DEPT_LISTS {
         let items = dept_items(ctx, list);
-        for (at, (index, dept)) in items.iter().copied().enumerate() {
-            if items[..at].iter().any(|(_, d)| *d == dept) {
-                report(format!("/result/{list}/{index}/dept_id"), list, dept);
-            }
+        for at in repeated(items.iter().map(|(_, dept)| *dept)) {
+            let (index, dept) = items[at];
+            report(format!("/result/{list}/{index}/dept_id"), list, dept);
         }
     }
+}
+
+/// Lists longer than this are searched through a hash set: real lists hold a handful of
+/// departments, where a linear search is cheaper, but a hostile body of a million ids must not
+/// cost a million squared comparisons.
+const LINEAR_UP_TO: usize = 32;
+
+/// A set of department ids.
+enum Depts {
+    Few(Vec<i64>),
+    Many(std::collections::HashSet<i64>),
+}
+
+impl Depts {
+    fn new(ids: Vec<i64>) -> Self {
+        if ids.len() <= LINEAR_UP_TO {
+            Self::Few(ids)
+        } else {
+            Self::Many(ids.into_iter().collect())
+        }
+    }
+
+    fn contains(&self, dept: i64) -> bool {
+        match self {
+            Self::Few(ids) => ids.contains(&dept),
+            Self::Many(ids) => ids.contains(&dept),
+        }
+    }
+}
+
+/// The positions of the ids that occurred earlier in the list, in order.
+fn repeated(ids: impl ExactSizeIterator<Item = i64> + Clone) -> Vec<usize> {
+    if ids.len() <= LINEAR_UP_TO {
+        let seen: Vec<i64> = ids.clone().collect();
+        return ids
+            .enumerate()
+            .filter(|(index, dept)| seen[..*index].contains(dept))
+            .map(|(index, _)| index)
+            .collect();
+    }
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    ids.enumerate()
+        .filter(|(_, dept)| !seen.insert(*dept))
+        .map(|(index, _)| index)
+        .collect()
 }
 
 pub fn extension_shape(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -263,5 +305,34 @@ pub fn unsafe_integers(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             )
             .with_help("parse with a big-integer aware reader (e.g. json-bigint) or treat the id as a string"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(ids: &[i64]) -> Vec<usize> {
+        (0..ids.len())
+            .filter(|&i| ids[..i].contains(&ids[i]))
+            .collect()
+    }
+
+    #[test]
+    fn repeats_are_found_alike_in_short_and_long_lists() {
+        let short: Vec<i64> = vec![3, 1, 3, 2, 1, 3];
+        assert_eq!(repeated(short.iter().copied()), naive(&short));
+        let long: Vec<i64> = (0..1000).map(|i| i % 7 * 1_000_003).collect();
+        assert_eq!(repeated(long.iter().copied()), naive(&long));
+        let distinct: Vec<i64> = (0..1000).collect();
+        assert!(repeated(distinct.iter().copied()).is_empty());
+    }
+
+    #[test]
+    fn membership_is_the_same_through_either_set() {
+        let few = Depts::new(vec![1, 2, 3]);
+        let many = Depts::new((0..100).collect());
+        assert!(few.contains(2) && !few.contains(4));
+        assert!(many.contains(99) && !many.contains(100));
     }
 }

@@ -55,7 +55,7 @@ pub const INPUT_TOO_LARGE: Rule = emitted(
     Category::Parse,
     Severity::Error,
     "an input is larger than the configured size limit (--max-size)",
-    "## What it does\nReports a file, NDJSON line or HAR body larger than `--max-size` instead of reading it, and goes on with the rest.\n\n## Why is this bad?\nA user/get body is a few kilobytes; hundreds of megabytes in one response is not a response of this API and would only cost memory.\n\n## Example\nFails: a 300 MB `.json` file with the default limit of 256 MiB.",
+    "## What it does\nReports a file, NDJSON line or HAR body larger than `--max-size` instead of reading it, or one holding more than 100,000 JSON values, and goes on with the rest. The default limit, 8 MiB, keeps dtlint under 100 MB of memory whatever it reads; an oversized line or entry is skipped without being held.\n\n## Why is this bad?\nA user/get body is a few kilobytes and a few hundred values; megabytes in one response is not a response of this API and would only cost memory.\n\n## Example\nFails: a 300 MB NDJSON line, or a 20 MB `.json` file.",
 );
 
 pub const HAR_BROKEN: Rule = emitted(
@@ -234,6 +234,20 @@ pub fn too_large(subject: Subject, size: Option<u64>, limit: u64) -> Finding {
         }
     };
     Finding::new(&INPUT_TOO_LARGE, "", message)
+}
+
+/// DT006: a text within the size limit that holds more values than any answer does; checking
+/// it would cost memory out of proportion to its size.
+pub fn too_many_values(subject: Subject) -> Finding {
+    Finding::new(
+        &INPUT_TOO_LARGE,
+        "",
+        format!(
+            "{subject} holds more than {} JSON values; reading stopped here",
+            crate::json::doc::MAX_VALUES
+        ),
+    )
+    .with_help("a user/get answer holds a few hundred values; this is not one")
 }
 
 /// DT007: the HAR stops being readable.

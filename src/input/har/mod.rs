@@ -31,6 +31,16 @@ pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) 
     Checked::collect(|deliver| har_outcomes(reader, settings, limit, Pace::Batched, deliver))
 }
 
+impl pipeline::Weighed for Item {
+    fn weight(&self) -> usize {
+        match self {
+            Item::Entry { text, .. } => text.capacity(),
+            Item::NotUtf8 { bytes, .. } => bytes.capacity(),
+            Item::TooLarge { .. } => 0,
+        }
+    }
+}
+
 /// Checks a HAR stream and delivers an outcome per entry as soon as its batch is checked.
 /// Entries are read on one thread and checked in parallel batches.
 pub fn har_outcomes<R: BufRead + Send>(
