@@ -12,6 +12,7 @@ mod exit;
 mod har_producers;
 mod language;
 mod outputs;
+mod paths;
 mod properties;
 mod redaction;
 mod rule_fixtures;
