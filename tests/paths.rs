@@ -366,3 +366,25 @@ fn verbose_lists_each_path_passed_over_on_stderr_in_order() {
         "{stderr}"
     );
 }
+
+#[test]
+fn globs_match_relative_to_the_folder_walked_and_an_excluded_folder_counts_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for sub in ["captures/x", "old/y"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+    }
+    good_input(&dir.path().join("captures/x"), "good.json");
+    good_input(&dir.path().join("old/y"), "a.json");
+    good_input(&dir.path().join("old"), "b.json");
+    good_input(dir.path(), "top.json");
+    // `.` walks `./captures/x/good.json`: the glob is read from the folder walked, as in ripgrep.
+    let (code, report) = check_json(
+        dir.path(),
+        &["--glob", "captures/**/*.json", "--exclude", "old", "."],
+    );
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(sources(&report), ["./captures/x/good.json"]);
+    // `old` (with its two files) counts once, `top.json` is not matched by --glob.
+    assert_eq!(report["summary"]["skipped_by_reason"]["excluded"], 2);
+    assert_eq!(report["summary"]["skipped"], 2);
+}

@@ -470,14 +470,14 @@ fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
         }
         let path = entry.path();
         if entry.file_type().is_dir() {
-            if let Some(reason) = passed_over_folder(&entry, options) {
+            if let Some(reason) = passed_over_folder(&entry, root, options) {
                 // The folder counts once; nothing under it is looked at.
                 entries.skip_current_dir();
                 collected.skip(path, reason, options);
             }
             continue;
         }
-        match passed_over_file(&entry, options) {
+        match passed_over_file(&entry, root, options) {
             Err(reason) => collected.skip(path, reason, options),
             Ok(format) => collected.targets.push(Target::File {
                 display: path.to_string_lossy().into_owned(),
@@ -493,17 +493,16 @@ fn hidden(entry: &walkdir::DirEntry, options: &WalkOptions) -> bool {
 }
 
 /// Why a folder is not walked into, if it is not.
-fn passed_over_folder(entry: &walkdir::DirEntry, options: &WalkOptions) -> Option<SkipReason> {
+fn passed_over_folder(
+    entry: &walkdir::DirEntry,
+    root: &Path,
+    options: &WalkOptions,
+) -> Option<SkipReason> {
     if hidden(entry, options) {
         return Some(SkipReason::Hidden);
     }
     let name = entry.file_name().to_string_lossy();
-    if SKIPPED_DIRS.contains(&name.as_ref())
-        || options
-            .exclude
-            .as_ref()
-            .is_some_and(|g| g.is_match(entry.path()))
-    {
+    if SKIPPED_DIRS.contains(&name.as_ref()) || matches(options.exclude.as_ref(), entry, root) {
         return Some(SkipReason::Excluded);
     }
     None
@@ -513,6 +512,7 @@ fn passed_over_folder(entry: &walkdir::DirEntry, options: &WalkOptions) -> Optio
 /// then whether it is hidden, then its name, then the globs.
 fn passed_over_file(
     entry: &walkdir::DirEntry,
+    root: &Path,
     options: &WalkOptions,
 ) -> Result<InputFormat, SkipReason> {
     let kind = entry.file_type();
@@ -529,11 +529,22 @@ fn passed_over_file(
     }
     let path = entry.path();
     let format = InputFormat::of(path).ok_or(SkipReason::NotACapture)?;
-    let included = options.include.as_ref().is_none_or(|g| g.is_match(path));
-    if !included || options.exclude.as_ref().is_some_and(|g| g.is_match(path)) {
+    let included = options.include.is_none() || matches(options.include.as_ref(), entry, root);
+    if !included || matches(options.exclude.as_ref(), entry, root) {
         return Err(SkipReason::Excluded);
     }
     Ok(format)
+}
+
+/// Whether `globs` match the entry's path as found (`./captures/a.har`) or, as ripgrep matches
+/// them, relative to the folder walked (`captures/a.har`), so `--glob 'captures/**/*.har' .` reads
+/// what it says.
+fn matches(globs: Option<&globset::GlobSet>, entry: &walkdir::DirEntry, root: &Path) -> bool {
+    let Some(globs) = globs else {
+        return false;
+    };
+    let path = entry.path();
+    globs.is_match(path) || path.strip_prefix(root).is_ok_and(|p| globs.is_match(p))
 }
 
 /// Whether a walk error is a link followed (`--follow`) into a loop or to nothing, which is
