@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::baseline::{Baseline, Hider, Recorder};
 use crate::finding::Finding;
 use crate::outcome::{Outcome, Tally};
-use crate::report::{InputEnd, Reporter, RunEnd, Summary};
+use crate::report::{InputEnd, Reporter, RunEnd, Skipped, Summary};
 use crate::selection::Selection;
 use crate::settings::Suppress;
 use crate::suppress::Suppressions;
@@ -112,9 +112,10 @@ impl<'r> Exit<'r> {
         self.interrupt.is_some_and(|f| f.load(Ordering::Relaxed))
     }
 
-    /// Counts files met in folders that were not read.
-    pub fn skipped(&mut self, files: u64) {
-        self.summary.skipped += files;
+    /// Counts paths met in folders and passed over, by reason.
+    pub fn skipped(&mut self, skipped: &Skipped) {
+        self.summary.skipped += skipped.total();
+        self.summary.skipped_by_reason.merge(skipped);
     }
 
     /// Starts an input named `source`; its outcomes go through the returned handle.

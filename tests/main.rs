@@ -13,6 +13,7 @@ mod har_producers;
 mod language;
 mod memory;
 mod outputs;
+mod paths;
 mod properties;
 mod redaction;
 mod rule_fixtures;

@@ -160,6 +160,18 @@ pub struct CheckArgs {
     /// In folders, pass over files and folders matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// In folders, follow symbolic links (links in a loop and broken links are passed over
+    /// and counted).
+    #[arg(long, short = 'L')]
+    pub follow: bool,
+    /// Read FIFOs, sockets and devices named as PATH (such as `<(cmd)`) as streams, as `-` is
+    /// read: in the format their name says, else --stdin-format. A FIFO no writer opens within
+    /// 5 s is reported as unreadable. Without this flag they are refused (exit 2).
+    #[arg(long)]
+    pub read_special: bool,
+    /// List every path passed over in folders, with its reason, on standard error.
+    #[arg(long, short)]
+    pub verbose: bool,
     /// No progress bar (it is shown only on a terminal anyway).
     #[arg(long, short)]
     pub quiet: bool,

@@ -25,6 +25,9 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         hidden: false,
         glob: Vec::new(),
         exclude: Vec::new(),
+        follow: false,
+        read_special: false,
+        verbose: false,
         quiet: true,
         stdin_format: args.stdin_format,
         max_size: input::Limits::default().max_size,
@@ -81,6 +84,7 @@ pub struct Prepared {
     collected: input::Collected,
     limits: Limits,
     quiet: bool,
+    verbose: bool,
     notes: Vec<String>,
 }
 
@@ -95,6 +99,9 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
         include: globs(&args.glob, "--glob")?,
         exclude: globs(&args.exclude, "--exclude")?,
         stdin_format: Some(args.stdin_format),
+        read_special: args.read_special,
+        follow: args.follow,
+        list_skipped: args.verbose,
     };
     let collected = input::collect(&args.paths, &walk);
     let mut notes = Vec::new();
@@ -118,6 +125,7 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
             max_size: args.max_size,
         },
         quiet: args.quiet,
+        verbose: args.verbose,
         notes,
     })
 }
@@ -132,12 +140,16 @@ impl Prepared {
             reporters,
         )
         .with_interrupt(super::interrupt::flag());
-        exit.skipped(self.collected.skipped);
+        exit.skipped(&self.collected.skipped);
         exit
     }
 
     /// Reads every input through `exit` and ends the run.
     pub fn run(&self, mut exit: Exit<'_>) -> Result<Ended, RunError> {
+        if self.verbose {
+            // Before anything is read: on standard error, so never inside the report.
+            report::write_skipped(&self.collected.passed_over, &mut io::stderr().lock())?;
+        }
         let progress = progress::bar(self.quiet, self.collected.targets.len());
         input::check_all(
             &self.collected.targets,

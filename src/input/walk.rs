@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use walkdir::WalkDir;
 
@@ -10,6 +11,7 @@ use super::file::{body_outcome, Limits};
 use super::{har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
 use crate::engine::pipeline::Settings;
 use crate::progress::Progress;
+use crate::report::{SkipReason, Skipped};
 
 /// How an input's text holds responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -55,15 +57,35 @@ pub struct WalkOptions {
     pub include: Option<globset::GlobSet>,
     /// Files and folders whose path matches are passed over.
     pub exclude: Option<globset::GlobSet>,
-    /// How standard input is read.
+    /// How standard input is read, and special files named with no format in their name.
     pub stdin_format: Option<InputFormat>,
+    /// Read FIFOs, sockets and devices named on the command line as streams, as standard
+    /// input is read, rather than refusing them.
+    pub read_special: bool,
+    /// Follow symbolic links in folders (loops and broken links are passed over and counted).
+    pub follow: bool,
+    /// Keep each path passed over with its reason, for `--verbose`.
+    pub list_skipped: bool,
 }
+
+/// How long a special file named with `--read-special` may take to open: a FIFO's open waits
+/// for a writer, which may be a command started just after dtlint, or none at all.
+const OPEN_WAIT: Duration = Duration::from_secs(5);
+
+/// Links followed before a chain is called endless: Linux's own limit (`MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
 
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     Stdin(InputFormat),
     File {
+        display: String,
+        path: PathBuf,
+        format: InputFormat,
+    },
+    /// A FIFO, socket or device named with `--read-special`: read as standard input is.
+    Special {
         display: String,
         path: PathBuf,
         format: InputFormat,
@@ -79,15 +101,19 @@ impl Target {
     pub fn display(&self) -> &str {
         match self {
             Self::Stdin(_) => "-",
-            Self::File { display, .. } | Self::Missing { display, .. } => display,
+            Self::File { display, .. }
+            | Self::Special { display, .. }
+            | Self::Missing { display, .. } => display,
         }
     }
 
     /// Whether this input holds many responses and is read as a stream (NDJSON, HAR, and
-    /// standard input in those formats).
+    /// standard input in those formats), or may wait for its bytes (a special file): either
+    /// is read on its own, never in a window of files checked in parallel.
     pub fn streams(&self) -> bool {
         match self {
             Self::Stdin(format) | Self::File { format, .. } => *format != InputFormat::Json,
+            Self::Special { .. } => true,
             Self::Missing { .. } => false,
         }
     }
@@ -98,17 +124,13 @@ impl Target {
         match self {
             Self::Missing { reason, .. } => unreadable(reason.clone()),
             Self::Stdin(_) => {
-                let mut bytes = Vec::new();
-                match std::io::stdin()
-                    .lock()
-                    .take(limits.max_size.saturating_add(1))
-                    .read_to_end(&mut bytes)
-                {
-                    Ok(_) => whole_outcome(bytes, settings, limits),
-                    Err(error) => unreadable(format!("cannot read standard input: {error}")),
-                }
+                read_whole(std::io::stdin().lock(), "standard input", settings, limits)
             }
             Self::File { path, .. } => read_file(path, settings, limits),
+            Self::Special { path, .. } => match open_special(path) {
+                Ok(file) => read_whole(file, "the file", settings, limits),
+                Err(reason) => unreadable(reason),
+            },
         }
     }
 
@@ -138,12 +160,24 @@ impl Target {
                     return;
                 }
             },
+            Self::Special { path, format, .. } => match open_special(path) {
+                Ok(file) if *format == InputFormat::Json => {
+                    deliver(read_whole(file, "the file", settings, limits));
+                    return;
+                }
+                Ok(file) => Box::new(file),
+                Err(reason) => {
+                    deliver(unreadable(reason));
+                    return;
+                }
+            },
             _ => Box::new(std::io::stdin()),
         };
-        let pace = if matches!(self, Self::Stdin(_)) && !stdin_is_a_file() {
-            Pace::Live
-        } else {
-            Pace::Batched
+        // A pipe's or a device's lines come when they come: each is checked as it arrives.
+        let pace = match self {
+            Self::Stdin(_) if !stdin_is_a_file() => Pace::Live,
+            Self::Special { .. } => Pace::Live,
+            _ => Pace::Batched,
         };
         let (decompressed, compression) =
             match decompress::opened(std::io::BufReader::with_capacity(1 << 16, compressed)) {
@@ -161,7 +195,9 @@ impl Target {
         }
         let reader = std::io::BufReader::with_capacity(1 << 16, decompressed);
         let format = match self {
-            Self::Stdin(format) | Self::File { format, .. } => *format,
+            Self::Stdin(format) | Self::File { format, .. } | Self::Special { format, .. } => {
+                *format
+            }
             Self::Missing { .. } => InputFormat::Json,
         };
         let limit = limits.max_size;
@@ -188,6 +224,83 @@ fn stdin_is_a_file() -> bool {
     }
     #[cfg(not(unix))]
     {
+        false
+    }
+}
+
+/// Reads a single body from a stream (standard input, a special file), no more than one byte
+/// past the size limit, and checks it.
+fn read_whole(reader: impl Read, what: &str, settings: &Settings, limits: &Limits) -> Outcome {
+    let mut bytes = Vec::new();
+    match reader
+        .take(limits.max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
+        Ok(_) => whole_outcome(bytes, settings, limits),
+        Err(error) => unreadable(format!("cannot read {what}: {error}")),
+    }
+}
+
+/// Opens a special file without letting it stop the run: the open happens on a helper thread
+/// and is given up after [`OPEN_WAIT`].
+///
+/// Opening a FIFO for reading blocks until a writer opens it, maybe never. Opening it with
+/// `O_NONBLOCK` instead returns at once, but a read then finds no writer and ends at once too,
+/// so `dtlint check --read-special f & producer > f` would race and usually read nothing; and
+/// clearing the flag afterwards needs `fcntl`, which std does not offer safely. Waiting a few
+/// seconds on a thread keeps the blocking open's meaning (wait for the writer) with a bound.
+/// A FIFO given up on is then opened for writing on another thread, which completes the helper's
+/// open so that thread ends instead of waiting for the rest of the process's life.
+fn open_special(path: &Path) -> Result<std::fs::File, String> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    let opener = std::thread::Builder::new()
+        .name("dtlint-open".to_owned())
+        .spawn(move || {
+            // The receiver is gone if the wait is over; the file is then closed here.
+            let _ = send.send(std::fs::File::open(owned));
+        });
+    if let Err(error) = opener {
+        return Err(format!("cannot open the file: {error}"));
+    }
+    match receive.recv_timeout(OPEN_WAIT) {
+        Ok(Ok(file)) => Ok(file),
+        Ok(Err(error)) => Err(format!("cannot open the file: {error}")),
+        Err(_) => {
+            let seconds = OPEN_WAIT.as_secs();
+            if is_fifo(path) {
+                release(path);
+                Err(format!(
+                    "no writer opened the FIFO within {seconds} s; it was not read"
+                ))
+            } else {
+                Err(format!(
+                    "the file did not open within {seconds} s; it was not read"
+                ))
+            }
+        }
+    }
+}
+
+/// Opens the FIFO at `path` for writing and closes it at once, on a thread of its own, so an
+/// open for reading still waiting for a writer completes; what that open then reads is nothing.
+fn release(path: &Path) {
+    let owned = path.to_path_buf();
+    // Should this thread not start, or its own open wait, only the helper threads stay blocked.
+    let _ = std::thread::Builder::new()
+        .name("dtlint-release".to_owned())
+        .spawn(move || std::fs::OpenOptions::new().write(true).open(owned));
+}
+
+fn is_fifo(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
         false
     }
 }
@@ -240,19 +353,31 @@ fn unreadable(reason: String) -> Outcome {
 pub struct Collected {
     /// The inputs to check, sorted.
     pub targets: Vec<Target>,
-    /// Files met in folders that dtlint does not read (other extensions, hidden files).
-    pub skipped: u64,
+    /// Paths met in folders and passed over (other extensions, hidden, excluded, symlinks,
+    /// special files), counted by reason.
+    pub skipped: Skipped,
+    /// With [`WalkOptions::list_skipped`]: each path passed over with its reason, sorted by path.
+    pub passed_over: Vec<(String, SkipReason)>,
+}
+
+impl Collected {
+    fn skip(&mut self, path: &Path, reason: SkipReason, options: &WalkOptions) {
+        self.skipped.add(reason);
+        if options.list_skipped {
+            self.passed_over
+                .push((path.to_string_lossy().into_owned(), reason));
+        }
+    }
 }
 
 /// Expands paths: files are taken as given, folders are walked for `.json` files, `-` is stdin.
 pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
     let mut collected = Collected::default();
+    let stdin_format = options.stdin_format.unwrap_or(InputFormat::Json);
     for path in paths {
         let display = path.to_string_lossy().into_owned();
         if display == "-" {
-            collected.targets.push(Target::Stdin(
-                options.stdin_format.unwrap_or(InputFormat::Json),
-            ));
+            collected.targets.push(Target::Stdin(stdin_format));
             continue;
         }
         match std::fs::metadata(path) {
@@ -261,11 +386,19 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
                 reason: format!("cannot open the path: {error}"),
             }),
             Ok(meta) if meta.is_dir() => walk(path, options, &mut collected),
+            // `dtlint check <(cmd)` names /dev/fd/N, a pipe: with the flag it reads as stdin.
+            Ok(meta) if !meta.is_file() && options.read_special => {
+                collected.targets.push(Target::Special {
+                    format: InputFormat::of(path).unwrap_or(stdin_format),
+                    display,
+                    path: path.clone(),
+                });
+            }
             Ok(meta) if !meta.is_file() => collected.targets.push(Target::Missing {
                 display,
                 reason: format!(
                     "{} is not a regular file and is not read: it may never end or never \
-                     start; to check a stream, pipe it to `-` with --stdin-format",
+                     start; to check it as a stream, pass --read-special or pipe it to `-`",
                     special_kind(&meta)
                 ),
             }),
@@ -280,6 +413,7 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
         .targets
         .sort_by(|a, b| a.display().cmp(b.display()));
     collected.targets.dedup();
+    collected.passed_over.sort();
     collected
 }
 
@@ -309,51 +443,137 @@ fn special_kind(meta: &std::fs::Metadata) -> &'static str {
 fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
     // Unsorted: `collect` sorts all targets by their display path once, and walkdir's sort
     // compares file names through `Path::file_name`, which cost more than reading the folder.
-    let walker = WalkDir::new(root).into_iter().filter_entry(|entry| {
-        if entry.depth() == 0 {
-            return true;
-        }
-        let name = entry.file_name().to_string_lossy();
-        let hidden = name.starts_with('.');
-        if entry.file_type().is_dir() {
-            (options.hidden || !hidden) && !SKIPPED_DIRS.contains(&name.as_ref())
-        } else {
-            true
-        }
-    });
-    for entry in walker {
-        match entry {
+    // With `follow_links`, walkdir reports a link to an ancestor as an error, so loops end.
+    let mut entries = WalkDir::new(root).follow_links(options.follow).into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
             Err(error) => {
-                let display = error.path().map_or_else(
-                    || root.to_string_lossy().into_owned(),
-                    |p| p.to_string_lossy().into_owned(),
-                );
-                collected.targets.push(Target::Missing {
-                    display,
-                    reason: format!("cannot walk the folder: {error}"),
-                });
-            }
-            Ok(entry) if entry.file_type().is_file() => {
-                let path = entry.path();
-                let name = entry.file_name().to_string_lossy();
-                let format = InputFormat::of(path);
-                let wanted = format.is_some()
-                    && (options.hidden || !name.starts_with('.'))
-                    && options.include.as_ref().is_none_or(|g| g.is_match(path))
-                    && !options.exclude.as_ref().is_some_and(|g| g.is_match(path));
-                match format {
-                    Some(format) if wanted => collected.targets.push(Target::File {
-                        display: path.to_string_lossy().into_owned(),
-                        path: path.to_path_buf(),
-                        format,
-                    }),
-                    _ => collected.skipped += 1,
+                match (error.path(), symlink_trouble(&error)) {
+                    (Some(path), Some(reason)) => collected.skip(path, reason, options),
+                    _ => {
+                        let display = error.path().map_or_else(
+                            || root.to_string_lossy().into_owned(),
+                            |p| p.to_string_lossy().into_owned(),
+                        );
+                        collected.targets.push(Target::Missing {
+                            display,
+                            reason: format!("cannot walk the folder: {error}"),
+                        });
+                    }
                 }
+                continue;
             }
-            // Symlinks (not followed, as ripgrep does not) and special files (FIFOs, devices,
-            // sockets, which may never end) are passed over, and counted with the rest.
-            Ok(entry) if !entry.file_type().is_dir() => collected.skipped += 1,
-            Ok(_) => {}
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            if let Some(reason) = passed_over_folder(&entry, root, options) {
+                // The folder counts once; nothing under it is looked at.
+                entries.skip_current_dir();
+                collected.skip(path, reason, options);
+            }
+            continue;
+        }
+        match passed_over_file(&entry, root, options) {
+            Err(reason) => collected.skip(path, reason, options),
+            Ok(format) => collected.targets.push(Target::File {
+                display: path.to_string_lossy().into_owned(),
+                path: path.to_path_buf(),
+                format,
+            }),
         }
     }
+}
+
+fn hidden(entry: &walkdir::DirEntry, options: &WalkOptions) -> bool {
+    !options.hidden && entry.file_name().to_string_lossy().starts_with('.')
+}
+
+/// Why a folder is not walked into, if it is not.
+fn passed_over_folder(
+    entry: &walkdir::DirEntry,
+    root: &Path,
+    options: &WalkOptions,
+) -> Option<SkipReason> {
+    if hidden(entry, options) {
+        return Some(SkipReason::Hidden);
+    }
+    let name = entry.file_name().to_string_lossy();
+    if SKIPPED_DIRS.contains(&name.as_ref()) || matches(options.exclude.as_ref(), entry, root) {
+        return Some(SkipReason::Excluded);
+    }
+    None
+}
+
+/// The format a file met in a folder is read in, or why it is passed over: what it is first,
+/// then whether it is hidden, then its name, then the globs.
+fn passed_over_file(
+    entry: &walkdir::DirEntry,
+    root: &Path,
+    options: &WalkOptions,
+) -> Result<InputFormat, SkipReason> {
+    let kind = entry.file_type();
+    // Symlinks (not followed, as ripgrep does not) and special files (FIFOs, devices, sockets,
+    // which may never end) are passed over.
+    if kind.is_symlink() {
+        return Err(SkipReason::Symlink);
+    }
+    if !kind.is_file() {
+        return Err(SkipReason::SpecialFile);
+    }
+    if hidden(entry, options) {
+        return Err(SkipReason::Hidden);
+    }
+    let path = entry.path();
+    let format = InputFormat::of(path).ok_or(SkipReason::NotACapture)?;
+    let included = options.include.is_none() || matches(options.include.as_ref(), entry, root);
+    if !included || matches(options.exclude.as_ref(), entry, root) {
+        return Err(SkipReason::Excluded);
+    }
+    Ok(format)
+}
+
+/// Whether `globs` match the entry's path as found (`./captures/a.har`) or, as ripgrep matches
+/// them, relative to the folder walked (`captures/a.har`), so `--glob 'captures/**/*.har' .` reads
+/// what it says.
+fn matches(globs: Option<&globset::GlobSet>, entry: &walkdir::DirEntry, root: &Path) -> bool {
+    let Some(globs) = globs else {
+        return false;
+    };
+    let path = entry.path();
+    globs.is_match(path) || path.strip_prefix(root).is_ok_and(|p| globs.is_match(p))
+}
+
+/// Whether a walk error is a link followed (`--follow`) into a loop or to nothing, which is
+/// passed over and counted, rather than a folder that cannot be read.
+fn symlink_trouble(error: &walkdir::Error) -> Option<SkipReason> {
+    if error.loop_ancestor().is_some() {
+        return Some(SkipReason::SymlinkLoop);
+    }
+    let path = error.path()?;
+    let link = std::fs::symlink_metadata(path).ok()?;
+    if !link.file_type().is_symlink() {
+        return None;
+    }
+    match error.io_error()?.kind() {
+        std::io::ErrorKind::NotFound => Some(SkipReason::BrokenSymlink),
+        // `a -> b -> a` fails to resolve with ELOOP, which std does not name on stable Rust.
+        _ if endless(path) => Some(SkipReason::SymlinkLoop),
+        _ => None,
+    }
+}
+
+/// Whether the chain of links starting at `path` goes on past [`MAX_LINKS`], as a cycle does.
+fn endless(path: &Path) -> bool {
+    let mut at = path.to_path_buf();
+    for _ in 0..=MAX_LINKS {
+        let Ok(target) = std::fs::read_link(&at) else {
+            return false;
+        };
+        at = at.parent().unwrap_or(Path::new("")).join(target);
+    }
+    true
 }

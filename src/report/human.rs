@@ -59,15 +59,7 @@ impl Reporter for Human<'_> {
             writeln!(out, "note: {note}")?;
         }
         let s = end.summary;
-        let skipped = if s.skipped > 0 {
-            format!(
-                ", {} {} skipped",
-                s.skipped,
-                plural(s.skipped, "file", "files")
-            )
-        } else {
-            String::new()
-        };
+        let skipped = s.skipped_by_reason.phrase();
         writeln!(
             out,
             "{} {} in {} {}{skipped}: {} {}, {} {}, {} {}",

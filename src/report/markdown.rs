@@ -45,9 +45,10 @@ impl Reporter for Markdown<'_> {
         };
         writeln!(
             out,
-            "{} in {}: **{}**, {}, {}\n",
+            "{} in {}{}: **{}**, {}, {}\n",
             n(s.responses, "response", "responses"),
             n(s.inputs, "input", "inputs"),
+            s.skipped_by_reason.phrase(),
             n(s.errors, "error", "errors"),
             n(s.warnings, "warning", "warnings"),
             n(s.infos, "info", "infos")

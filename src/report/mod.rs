@@ -147,8 +147,10 @@ pub struct Summary {
     pub inputs: u64,
     /// Responses checked.
     pub responses: u64,
-    /// Files met in folders that were not read.
+    /// Paths met in folders and passed over, in all (the sum of `skipped_by_reason`).
     pub skipped: u64,
+    /// The same paths counted by why they were passed over.
+    pub skipped_by_reason: Skipped,
     /// HAR entries of other endpoints that were passed over.
     pub skipped_entries: u64,
     /// Findings at error severity.
@@ -168,6 +170,158 @@ impl Summary {
             Severity::Info => self.infos += 1,
         }
     }
+}
+
+/// Why a path met in a folder was passed over rather than read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// A symbolic link, not followed (without `--follow`).
+    Symlink,
+    /// A FIFO, socket or device, which may never end or never start.
+    SpecialFile,
+    /// A hidden file or folder (without `--hidden`).
+    Hidden,
+    /// Matched by `--exclude`, not matched by `--glob`, or a build or dependency folder
+    /// (`target`, `node_modules`).
+    Excluded,
+    /// A file whose extension names no format dtlint reads.
+    NotACapture,
+    /// With `--follow`: a link to one of its own ancestors, or a chain of links that never ends.
+    SymlinkLoop,
+    /// With `--follow`: a link to nothing.
+    BrokenSymlink,
+}
+
+impl SkipReason {
+    /// Every reason, in the order reports list them when their counts tie.
+    pub const ALL: [Self; 7] = [
+        Self::Symlink,
+        Self::SpecialFile,
+        Self::Hidden,
+        Self::Excluded,
+        Self::NotACapture,
+        Self::SymlinkLoop,
+        Self::BrokenSymlink,
+    ];
+
+    /// The reason in words, as the summary line and `--verbose` say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Symlink => "symlink",
+            Self::SpecialFile => "special file",
+            Self::Hidden => "hidden",
+            Self::Excluded => "excluded",
+            Self::NotACapture => "not a capture",
+            Self::SymlinkLoop => "symlink loop",
+            Self::BrokenSymlink => "broken symlink",
+        }
+    }
+}
+
+/// Paths passed over, counted by reason; a fixed set of members, so the JSON report's object
+/// always has the same keys in the same order.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Skipped {
+    /// [`SkipReason::Symlink`].
+    pub symlink: u64,
+    /// [`SkipReason::SpecialFile`].
+    pub special_file: u64,
+    /// [`SkipReason::Hidden`].
+    pub hidden: u64,
+    /// [`SkipReason::Excluded`].
+    pub excluded: u64,
+    /// [`SkipReason::NotACapture`].
+    pub not_a_capture: u64,
+    /// [`SkipReason::SymlinkLoop`].
+    pub symlink_loop: u64,
+    /// [`SkipReason::BrokenSymlink`].
+    pub broken_symlink: u64,
+}
+
+impl Skipped {
+    fn slot(&mut self, reason: SkipReason) -> &mut u64 {
+        match reason {
+            SkipReason::Symlink => &mut self.symlink,
+            SkipReason::SpecialFile => &mut self.special_file,
+            SkipReason::Hidden => &mut self.hidden,
+            SkipReason::Excluded => &mut self.excluded,
+            SkipReason::NotACapture => &mut self.not_a_capture,
+            SkipReason::SymlinkLoop => &mut self.symlink_loop,
+            SkipReason::BrokenSymlink => &mut self.broken_symlink,
+        }
+    }
+
+    /// Counts one path passed over for `reason`.
+    pub fn add(&mut self, reason: SkipReason) {
+        *self.slot(reason) += 1;
+    }
+
+    /// Adds `other`'s counts to these.
+    pub fn merge(&mut self, other: &Self) {
+        for reason in SkipReason::ALL {
+            *self.slot(reason) += other.get(reason);
+        }
+    }
+
+    /// How many paths were passed over for `reason`.
+    pub fn get(&self, reason: SkipReason) -> u64 {
+        match reason {
+            SkipReason::Symlink => self.symlink,
+            SkipReason::SpecialFile => self.special_file,
+            SkipReason::Hidden => self.hidden,
+            SkipReason::Excluded => self.excluded,
+            SkipReason::NotACapture => self.not_a_capture,
+            SkipReason::SymlinkLoop => self.symlink_loop,
+            SkipReason::BrokenSymlink => self.broken_symlink,
+        }
+    }
+
+    /// How many paths were passed over in all.
+    pub fn total(&self) -> u64 {
+        SkipReason::ALL.iter().map(|r| self.get(*r)).sum()
+    }
+
+    /// The reasons with a count, most first; ties in the order of [`SkipReason::ALL`].
+    pub fn by_count(&self) -> Vec<(SkipReason, u64)> {
+        let mut counts: Vec<_> = SkipReason::ALL
+            .iter()
+            .map(|r| (*r, self.get(*r)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        // A stable sort keeps ties in the order of `ALL`.
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        counts
+    }
+
+    /// `, 5 paths skipped (3 not a capture, 1 symlink, 1 hidden)` for a summary line, or
+    /// nothing when no path was passed over.
+    pub fn phrase(&self) -> String {
+        let total = self.total();
+        if total == 0 {
+            return String::new();
+        }
+        let reasons: Vec<String> = self
+            .by_count()
+            .iter()
+            .map(|(reason, n)| format!("{n} {}", reason.as_str()))
+            .collect();
+        format!(
+            ", {total} {} skipped ({})",
+            if total == 1 { "path" } else { "paths" },
+            reasons.join(", ")
+        )
+    }
+}
+
+/// Lists each path passed over with its reason, one a line (`--verbose`, on standard error).
+///
+/// # Errors
+/// When the writer fails.
+pub fn write_skipped(passed_over: &[(String, SkipReason)], out: &mut dyn Write) -> io::Result<()> {
+    for (path, reason) in passed_over {
+        writeln!(out, "dtlint: skipped {path} ({})", reason.as_str())?;
+    }
+    Ok(())
 }
 
 /// The output formats of `dtlint check`. `Human` is drawn by miette, so it comes with the
@@ -262,5 +416,35 @@ pub fn reporter<'a>(
         Format::Junit => Box::new(junit::Junit::new(out)),
         Format::Github => Box::new(github::Github::new(out)),
         Format::Markdown => Box::new(markdown::Markdown::new(out)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SkipReason, Skipped};
+
+    #[test]
+    fn the_skipped_phrase_lists_reasons_most_first_ties_in_a_fixed_order() {
+        let mut skipped = Skipped::default();
+        assert_eq!(skipped.phrase(), "");
+        for reason in [
+            SkipReason::Hidden,
+            SkipReason::NotACapture,
+            SkipReason::Symlink,
+            SkipReason::NotACapture,
+            SkipReason::NotACapture,
+        ] {
+            skipped.add(reason);
+        }
+        assert_eq!(
+            skipped.phrase(),
+            ", 5 paths skipped (3 not a capture, 1 symlink, 1 hidden)"
+        );
+        let mut one = Skipped::default();
+        one.add(SkipReason::BrokenSymlink);
+        assert_eq!(one.phrase(), ", 1 path skipped (1 broken symlink)");
+        skipped.merge(&one);
+        assert_eq!(skipped.total(), 6);
+        assert_eq!(skipped.get(SkipReason::BrokenSymlink), 1);
     }
 }

@@ -102,8 +102,13 @@ impl Reporter for Statistics<'_> {
         let s = end.summary;
         writeln!(
             out,
-            "{} responses in {} inputs: {} errors, {} warnings, {} infos",
-            s.responses, s.inputs, s.errors, s.warnings, s.infos
+            "{} responses in {} inputs{}: {} errors, {} warnings, {} infos",
+            s.responses,
+            s.inputs,
+            s.skipped_by_reason.phrase(),
+            s.errors,
+            s.warnings,
+            s.infos
         )
     }
 }
