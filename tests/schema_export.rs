@@ -305,7 +305,7 @@ fn samples_validate_against_the_exported_schemas() {
         .should_validate_formats(true)
         .build(&plain)
         .expect("the exported schema compiles");
-    // The OpenAPI document's response schema (success or error, oneOf on errcode), reached
+    // The OpenAPI document's response schema (success or error, told apart by errcode), reached
     // through a registry so its local references resolve as a tool would resolve them.
     let (_, document) = schema(&["--format", "openapi"]);
     let registry = Registry::new()
@@ -321,12 +321,26 @@ fn samples_validate_against_the_exported_schemas() {
             "$ref": "urn:test:openapi#/components/schemas/UserGetResponse"
         }))
         .expect("the OpenAPI response schema compiles");
+    // Success and error are exclusive, so the document's anyOf says what oneOf would.
+    let branch = |name: &str| {
+        jsonschema::options()
+            .offline()
+            .should_validate_formats(true)
+            .with_registry(&registry)
+            .build(&serde_json::json!({
+                "$ref": format!("urn:test:openapi#/components/schemas/{name}")
+            }))
+            .expect("the branch compiles")
+    };
+    let (success, error) = (branch("UserGetSuccess"), branch("UserGetError"));
     let bodies = sample_bodies();
     assert!(bodies.len() >= 40, "only {} bodies", bodies.len());
     let (mut valid, mut invalid) = (0, 0);
     for (name, body, expected) in &bodies {
         assert_eq!(plain.is_valid(body), *expected, "JSON Schema, {name}");
         assert_eq!(modelled.is_valid(body), *expected, "OpenAPI, {name}");
+        let matches = usize::from(success.is_valid(body)) + usize::from(error.is_valid(body));
+        assert_eq!(matches, usize::from(*expected), "branches matched, {name}");
         if *expected {
             valid += 1;
         } else {

@@ -133,13 +133,16 @@ fn user_get(examples: &Value, caller: Option<&Caller>) -> Tree {
                 (
                     "content",
                     obj([
-                        (
-                            "application/x-www-form-urlencoded",
-                            body_content(json!({"userid": "0256170812348921", "language": "zh_CN"})),
-                        ),
+                        // JSON first: generators build the request from the first media type, and
+                        // openapi-generator's Python client, given form first, gathers form
+                        // fields yet sends them as JSON, that is not at all.
                         (
                             "application/json",
                             body_content(json!({"userid": "0256170812348921", "language": "en_US"})),
+                        ),
+                        (
+                            "application/x-www-form-urlencoded",
+                            body_content(json!({"userid": "0256170812348921", "language": "zh_CN"})),
                         ),
                     ]),
                 ),
@@ -271,7 +274,11 @@ fn components(response: &Value, request: &Value) -> Tree {
                 "title": "UserGetResponse",
                 "description": response["description"],
                 "$comment": response["$comment"],
-                "oneOf": [schema_ref("UserGetSuccess"), schema_ref("UserGetError")]
+                // The two are exclusive (errcode 0 or not), so anyOf validates as oneOf would;
+                // generated clients (openapi-generator's Python one) ignore `not` and
+                // `additionalProperties: false`, find a success matching both under oneOf and
+                // fail, while under anyOf they take the first match, the success.
+                "anyOf": [schema_ref("UserGetSuccess"), schema_ref("UserGetError")]
             })),
         ),
         (
