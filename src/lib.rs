@@ -38,6 +38,7 @@ mod engine;
 mod errcodes;
 mod excerpt;
 pub mod exit;
+pub mod export;
 pub mod fields;
 mod finding;
 pub mod input;

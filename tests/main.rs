@@ -18,6 +18,7 @@ mod properties;
 mod redaction;
 mod rule_fixtures;
 mod samples;
+mod schema_export;
 mod schema_table;
 mod streaming;
 mod traffic;

@@ -43,6 +43,12 @@ pub enum Command {
     Baseline(Box<BaselineArgs>),
     /// Write the exposure audit: every documented field, who may receive it, how often it was exposed.
     Audit(Box<AuditArgs>),
+    /// Write the schema as plain JSON Schema 2020-12, or an OpenAPI 3.1 document of the endpoint.
+    ///
+    /// With a caller (--profile FILE, --app-type, --permission), the members of `result` it
+    /// may not receive are marked: `x-dtlint-withheld` (why), `deprecated: true` and a note in
+    /// the description; they stay optional. No dtlint.toml is looked up.
+    Schema(SchemaArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -66,6 +72,34 @@ pub enum Command {
         #[arg(long)]
         show_values: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    JsonSchema,
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// json-schema: one body's schema; openapi: the endpoint (and GET /gettoken) as OpenAPI 3.1.
+    #[arg(long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
+    pub format: SchemaFormat,
+    /// With json-schema: the response schema, or dtlint's request schema ({method, query, body}).
+    #[arg(long, value_enum, default_value_t = dtlint::export::Part::Response, hide_possible_values = true, value_name = "response|request")]
+    pub part: dtlint::export::Part,
+    /// Mark the members this profile's caller may not receive.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// The calling app's type (wins over the profile's).
+    #[arg(long, value_enum)]
+    pub app_type: Option<AppType>,
+    /// A Contacts permission the app holds (repeatable; wins over the profile's).
+    #[arg(long, value_enum)]
+    pub permission: Vec<Permission>,
+    /// Write the document here instead of standard output.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@ mod commands;
 mod interrupt;
 mod profile;
 mod progress;
+mod schema_cmd;
 
 use std::io::{self, Write};
 
@@ -49,6 +50,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     match cli.command {
         Command::Check(args) => commands::check(&args, out),
         Command::Audit(args) => commands::audit(&args, out),
+        Command::Schema(args) => schema_cmd::schema(&args, out),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "dtlint", out);
