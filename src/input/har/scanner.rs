@@ -251,7 +251,13 @@ impl<R: BufRead> Cursor<R> {
             column += bytecount::num_chars(tail);
             if let Some(sink) = sink.as_deref_mut() {
                 // Up to the limit and no further: an oversized entry is judged by its first bytes.
-                sink.extend_from_slice(&chunk[..used.min(limit.saturating_sub(size))]);
+                let take = used.min(limit.saturating_sub(size));
+                if sink.len() + take > sink.capacity() {
+                    // Doubling as Vec does, but never past the limit.
+                    let want = (sink.capacity() * 2).max(sink.len() + take).min(limit);
+                    sink.reserve_exact(want.saturating_sub(sink.len()));
+                }
+                sink.extend_from_slice(&chunk[..take]);
             }
             size += used;
             self.reader.consume(used);
