@@ -10,6 +10,7 @@ mod compressed;
 mod ecosystem;
 mod exit;
 mod har_producers;
+mod har_repeats_numbers;
 mod language;
 mod memory;
 mod outputs;

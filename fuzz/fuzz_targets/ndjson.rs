@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
         .filter_map(|f| f.entry)
         .collect::<std::collections::BTreeSet<_>>()
         .len() as u64;
-    assert!(checked.responses + with_findings >= lines, "{lines} lines, {} responses, {with_findings} with findings", checked.responses);
+    assert!(
+        checked.tally.responses + with_findings >= lines,
+        "{lines} lines, {} responses, {with_findings} with findings",
+        checked.tally.responses
+    );
     for finding in &checked.findings {
         if let Some(p) = finding.position {
             assert!(p.offset <= data.len(), "{finding:?}");

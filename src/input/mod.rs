@@ -1,7 +1,7 @@
 //! Turns the command line's paths into inputs and reads each one into outcomes (one per
 //! response, line or HAR entry), which go to the run's exit in report order.
 
-mod decompress;
+pub mod decompress;
 mod file;
 mod har;
 mod log;

@@ -40,6 +40,8 @@ pub struct Doc<'t> {
     /// when their container closes, so each container's children end up contiguous.
     open_members: Vec<(Cow<'t, str>, usize)>,
     open_items: Vec<usize>,
+    /// A number was read as a floating-point zero: it may be a literal below f64's range.
+    float_zero: bool,
 }
 
 enum Slot<'t> {
@@ -60,11 +62,27 @@ enum Slot<'t> {
 }
 
 impl<'t> Doc<'t> {
-    /// Parses one JSON text exactly as `serde_json::from_str::<Value>` would accept or reject it.
+    /// Parses one JSON text as `serde_json::from_str::<Value>` would accept or reject it, except
+    /// for numbers beyond f64's range, which serde_json rejects (`1e400`) or reads as 0
+    /// (`1e-400`): they are read as the nearest f64 that keeps what they are, ±1e308 (a
+    /// whole number beyond 64 bits, DT111) and ±5e-324 (not an integer, DT101), so that the
+    /// body is checked and such a number reported as one just inside the range is.
     ///
     /// # Errors
     /// `serde_json`'s own error, with its line and column.
     pub fn parse(text: &'t str) -> Result<Self, serde_json::Error> {
+        match Self::parse_as_is(text) {
+            Ok(doc) if !doc.float_zero => Ok(doc),
+            Err(error) if !error.to_string().starts_with("number out of range") => Err(error),
+            parsed => match in_range(text) {
+                // The copy differs only inside number literals: its strings are the text's.
+                Some(copy) => Doc::parse_as_is(&copy).map(|doc| doc.rebased(&copy, text)),
+                None => parsed,
+            },
+        }
+    }
+
+    fn parse_as_is(text: &'t str) -> Result<Self, serde_json::Error> {
         // Rough sizes for pretty-printed responses, so the arena rarely grows while parsing;
         // capped, since a large text is more often one long string than many small values.
         let mut doc = Doc {
@@ -73,6 +91,7 @@ impl<'t> Doc<'t> {
             items: Vec::with_capacity((text.len() / 256).min(PRESIZED)),
             open_members: Vec::with_capacity((text.len() / 32).clamp(8, 64)),
             open_items: Vec::with_capacity((text.len() / 128).min(16)),
+            float_zero: false,
         };
         let mut deserializer = serde_json::Deserializer::from_str(text);
         Seed(&mut doc).deserialize(&mut deserializer)?;
@@ -129,6 +148,45 @@ impl<'t> Doc<'t> {
         Ok(())
     }
 
+    /// The same tree over `to`, a text of the same layout as `from`, which this one borrows.
+    fn rebased<'u>(self, from: &str, to: &'u str) -> Doc<'u> {
+        let moved = |s: Cow<'_, str>| -> Cow<'u, str> {
+            let start = (s.as_ptr() as usize).wrapping_sub(from.as_ptr() as usize);
+            match (&s, to.get(start..start.wrapping_add(s.len()))) {
+                (Cow::Borrowed(_), Some(same)) if same == s => Cow::Borrowed(same),
+                _ => Cow::Owned(s.into_owned()),
+            }
+        };
+        let nodes = self.nodes.into_iter().map(|slot| match slot {
+            Slot::Null => Slot::Null,
+            Slot::Bool(b) => Slot::Bool(b),
+            Slot::Number(n) => Slot::Number(n),
+            Slot::String(s) => Slot::String(moved(s)),
+            Slot::Array { start, len } => Slot::Array { start, len },
+            Slot::Object {
+                start,
+                len,
+                shadowed,
+            } => Slot::Object {
+                start,
+                len,
+                shadowed,
+            },
+        });
+        Doc {
+            nodes: nodes.collect(),
+            members: self
+                .members
+                .into_iter()
+                .map(|(k, i)| (moved(k), i))
+                .collect(),
+            items: self.items,
+            open_members: Vec::new(),
+            open_items: Vec::new(),
+            float_zero: false,
+        }
+    }
+
     fn push(&mut self, slot: Slot<'t>) -> usize {
         self.nodes.push(slot);
         self.nodes.len() - 1
@@ -147,6 +205,56 @@ impl fmt::Debug for Doc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Doc({})", self.root().to_value())
     }
+}
+
+/// A copy of `text` with each number literal beyond f64's range (as serde_json reads it:
+/// an error above, zero below) replaced by the nearest one inside, padded with spaces so that
+/// every other byte stays where it was; `None` when there is none.
+fn in_range(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut copy: Option<Vec<u8>> = None;
+    let (mut at, mut in_string, mut escaped) = (0, false, false);
+    while let Some(&b) = bytes.get(at) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            at += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        }
+        if b != b'-' && !b.is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        let end = at
+            + bytes[at..]
+                .iter()
+                .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                .unwrap_or(bytes.len() - at);
+        let literal = &text[at..end];
+        let mantissa = literal.split(['e', 'E']).next().unwrap_or_default();
+        let nearest = match serde_json::from_str::<f64>(literal) {
+            Err(e) if e.to_string().starts_with("number out of range") => "1e308",
+            Ok(f) if f == 0.0 && mantissa.bytes().any(|c| matches!(c, b'1'..=b'9')) => "5e-324",
+            _ => "",
+        };
+        let sign = if literal.starts_with('-') { "-" } else { "" };
+        if !nearest.is_empty() && sign.len() + nearest.len() <= literal.len() {
+            let copy = copy.get_or_insert_with(|| bytes.to_vec());
+            let mut with = format!("{sign}{nearest}").into_bytes();
+            with.resize(literal.len(), b' ');
+            copy[at..end].copy_from_slice(&with);
+        }
+        at = end;
+    }
+    // Only ASCII within number literals was replaced by ASCII.
+    copy.and_then(|copy| String::from_utf8(copy).ok())
 }
 
 /// Whether a key occurs twice among an object's members. A 128-bit filter over each key's length
@@ -209,6 +317,7 @@ impl<'t> Visitor<'t> for Seed<'_, 't> {
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<usize, E> {
+        self.0.float_zero |= v == 0.0;
         // What `Value` does: the parser never yields a non-finite number, but stay total.
         Ok(self
             .0
@@ -817,5 +926,42 @@ mod tests {
                 assert_eq!(doc_valid, on_values.is_valid(&value), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn numbers_beyond_f64_are_read_as_the_nearest_inside() {
+        let zeros = "0".repeat(400);
+        let huge = format!("1{zeros}");
+        let text = format!(
+            r#"{{"a":1e-400,"b":-1e-400,"c":1e400,"d":-1E+400,"e":{huge},"f":-{huge},"s":"1e400 \" 1e-400","g":[0.0,-0,0e-999,1e-300]}}"#
+        );
+        let doc = Doc::parse(&text).expect("read, not rejected");
+        let root = doc.root();
+        let f = |p: &str| {
+            root.pointer(p)
+                .and_then(|n| n.as_number())
+                .and_then(Number::as_f64)
+        };
+        assert_eq!(f("/a"), Some(5e-324));
+        assert_eq!(f("/b"), Some(-5e-324));
+        assert_eq!(f("/c"), Some(1e308));
+        assert_eq!(f("/d"), Some(-1e308));
+        assert_eq!(f("/e"), Some(1e308));
+        assert_eq!(f("/f"), Some(-1e308));
+        assert_eq!(f("/g/3"), Some(1e-300));
+        for zero in ["/g/0", "/g/1", "/g/2"] {
+            assert_eq!(f(zero), Some(0.0), "a true zero stays zero");
+        }
+        // Strings are the text's own, so findings are placed without reading it again.
+        let s = root.get("s").and_then(Node::as_str).expect("string");
+        assert_eq!(s, "1e400 \" 1e-400");
+        let (name, _) = root.member("s").expect("member");
+        let start = name.as_ptr() as usize - text.as_ptr() as usize;
+        assert_eq!(&text[start..start + 1], "s");
+        // A syntax error after such a number is still reported where it is.
+        let ours = Doc::parse("{\"a\":1e400,\"b\":}")
+            .expect_err("broken")
+            .to_string();
+        assert_eq!(ours, "expected value at line 1 column 16");
     }
 }

@@ -64,7 +64,7 @@ pub const HAR_BROKEN: Rule = emitted(
     Category::Parse,
     Severity::Error,
     "a HAR file stops being readable here (truncated or malformed); the entries before it were checked",
-    "## What it does\nReports the point where a HAR file stops being well-formed JSON or stops having the HAR shape (`log.entries`), after every entry before that point was checked.\n\n## Why is this bad?\nA truncated export hides the entries after the break: the capture is incomplete.\n\n## Example\nFails: a `.har` cut off in the middle of `log.entries`.",
+    "## What it does\nReports the point where a HAR file stops being well-formed JSON or stops having the HAR shape (`log.entries`), after every entry before that point was checked. A member name that occurs again in the HAR object (`log`) or in `log` (`entries`) is reported at its second occurrence with how often it occurs: the entries of the first are checked, and the repeats are read past without being kept.\n\n## Why is this bad?\nA truncated export hides the entries after the break: the capture is incomplete. A repeated `log` or `entries` makes tools disagree on which entries the file holds (serde_json and JavaScript keep the last).\n\n## Example\nFails: a `.har` cut off in the middle of `log.entries`, or `{\"log\":{\"entries\":[]},\"log\":{\"entries\":[...]}}`.",
 );
 
 pub const HAR_ENTRY_INVALID: Rule = emitted(
@@ -254,6 +254,54 @@ pub fn too_many_values(subject: Subject) -> Finding {
 pub fn har_broken(reason: &str) -> Finding {
     Finding::new(&HAR_BROKEN, "", format!("the HAR breaks here: {reason}"))
         .with_help("export the capture again; every entry before this point was checked")
+}
+
+/// DT006: item `index` of `log.entries` is larger than `limit`; `user_get` when its kept part
+/// shows a user/get call, otherwise its request URL was not within that part.
+pub fn entry_too_large(index: u64, size: u64, limit: u64, user_get: bool) -> Finding {
+    let message = if user_get {
+        format!("HAR entry {index}, a call of /topapi/v2/user/get, has {size} bytes, more than the limit of {limit} (--max-size); it was skipped")
+    } else {
+        format!("HAR entry {index} has {size} bytes, more than the limit of {limit} (--max-size), and no request URL in its first {limit} bytes, so it may be a user/get call; it was skipped")
+    };
+    Finding::new(&INPUT_TOO_LARGE, "", message).with_help(
+        "raise --max-size above the entry's size to check it; entries of other calls over the limit are passed over",
+    )
+}
+
+/// DT007: `name` occurs `count` times in `parent` (`log`, or the HAR object when empty);
+/// `broken` when the file breaks later, so the count is of the part read.
+pub fn har_repeated_member(
+    name: &str,
+    parent: &str,
+    count: u64,
+    first: crate::json::Location,
+    broken: bool,
+) -> Finding {
+    let within = if parent.is_empty() {
+        "the HAR object".to_owned()
+    } else {
+        format!("`{parent}`")
+    };
+    let times = if broken {
+        format!("at least {count} times")
+    } else {
+        format!("{count} times")
+    };
+    let checked = match (parent, name) {
+        ("", "log") => "; only the entries of the first `log` were checked",
+        ("log", "entries") => "; only the items of the first `entries` were checked",
+        _ => "",
+    };
+    Finding::new(
+        &HAR_BROKEN,
+        "",
+        format!(
+            "the HAR is ambiguous here: `{name}` occurs {times} in {within} (first at line {}, column {}){checked}",
+            first.line, first.column
+        ),
+    )
+    .with_help("readers disagree on a repeated member (serde_json and JavaScript keep the last, a streaming reader the first): export the capture again")
 }
 
 /// DT008: item `index` of `log.entries` is not a HAR entry; `object` when it is a JSON object.

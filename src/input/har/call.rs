@@ -3,6 +3,10 @@
 //! with no response, nulls where HAR 1.2 wants strings, `_`-prefixed extras): only user/get
 //! calls are dtlint's business, so the rest of an entry is not read before that is known.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::API_PATH;
@@ -38,6 +42,87 @@ pub fn user_get(text: &str) -> Option<bool> {
     let request = line.request?;
     let url = request.url?;
     Some(is_user_get(request.method.as_deref(), &url))
+}
+
+/// [`user_get`] of the first bytes of an entry too large to keep whole: its request is read
+/// as far as it goes (exporters write `request` before `response`), and the cut is no error.
+/// `None` when the part holds no request URL.
+pub fn user_get_in_part(part: &[u8]) -> Option<bool> {
+    let mut seen = Seen::default();
+    let mut deserializer = serde_json::Deserializer::from_slice(part);
+    // The part ends mid-entry, so the read always fails there; what it saw before counts.
+    let _ = EntrySeed(&mut seen).deserialize(&mut deserializer);
+    let url = seen.url?;
+    Some(is_user_get(seen.method.as_deref(), &url))
+}
+
+/// What a partial read saw of the request line, kept as soon as each member is read.
+#[derive(Default)]
+struct Seen {
+    method: Option<String>,
+    url: Option<String>,
+}
+
+/// An entry object: `request` is read into [`Seen`], other members are skipped.
+struct EntrySeed<'s>(&'s mut Seen);
+
+/// The `request` object: `method` and `url` go into [`Seen`] one by one.
+struct RequestSeed<'s>(&'s mut Seen);
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a HAR entry")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "request" {
+                map.next_value_seed(RequestSeed(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RequestSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a HAR request")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match &*key {
+                "method" => self.0.method = map.next_value()?,
+                "url" => self.0.url = map.next_value()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -78,6 +163,43 @@ mod tests {
             r#"{"request":{"method":"POST","url":7}}"#,
         ] {
             assert_eq!(user_get(entry), None, "{entry}");
+        }
+    }
+
+    #[test]
+    fn a_part_of_an_entry_says_which_call_it_is_when_its_url_is_in_it() {
+        let whole = format!(
+            r#"{{"startedDateTime":"x","request":{{"method":"POST","url":"{USER_GET}","postData":{{"text":"{}"}}}},"response":{{"content":{{"text":"{}"}}}}}}"#,
+            "a".repeat(100),
+            "b".repeat(100)
+        );
+        let url_ends = whole.find("\",\"postData").expect("url") + 1;
+        for cut in 0..=whole.len() {
+            let want = if cut >= url_ends { Some(true) } else { None };
+            assert_eq!(
+                user_get_in_part(&whole.as_bytes()[..cut]),
+                want,
+                "cut at {cut}"
+            );
+        }
+        let other = whole.replace("/topapi/v2/user/get", "/gettoken");
+        assert_eq!(
+            user_get_in_part(&other.as_bytes()[..other.len() / 2]),
+            Some(false)
+        );
+        let preflight = whole.replace("POST", "OPTIONS");
+        assert_eq!(
+            user_get_in_part(&preflight.as_bytes()[..preflight.len() / 2]),
+            Some(false)
+        );
+        for part in [
+            "",
+            "[",
+            "\"request\"",
+            "{\"request\":[",
+            "{\"response\":{\"content\":{\"text\":\"xx",
+        ] {
+            assert_eq!(user_get_in_part(part.as_bytes()), None, "{part}");
         }
     }
 }

@@ -65,6 +65,18 @@ pub fn har_outcomes<R: BufRead + Send>(
         pace,
         deliver,
     );
+    // A repeated `log` (or `entries`) is read past: the entries checked were the first's.
+    for repeated in scanner.repeated() {
+        let finding = crate::rules::reader::har_repeated_member(
+            &repeated.name,
+            repeated.parent,
+            repeated.count,
+            repeated.first,
+            broken.is_some(),
+        );
+        let finding = placed(vec![finding], "", Some(""), repeated.again, |_| Some(0..0));
+        deliver(Outcome::about_input(finding));
+    }
     if let Some(broken) = broken {
         let finding = crate::rules::reader::har_broken(&broken.message);
         let finding = placed(vec![finding], "", Some(""), broken.at, |_| Some(0..0));
@@ -74,8 +86,24 @@ pub fn har_outcomes<R: BufRead + Send>(
 
 fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
     match item {
-        Item::TooLarge { index, size, at } => {
-            let finding = crate::rules::reader::too_large(Subject::Entry(index), Some(size), limit);
+        // Devtools captures hold scripts and images larger than any limit fit for a body: an
+        // entry its kept part shows to be another call is passed over as any other call is.
+        Item::TooLarge {
+            index,
+            call: Some(false),
+            ..
+        } => Outcome {
+            index: Some(index),
+            skipped: true,
+            ..Outcome::default()
+        },
+        Item::TooLarge {
+            index,
+            size,
+            at,
+            call,
+        } => {
+            let finding = crate::rules::reader::entry_too_large(index, size, limit, call.is_some());
             Outcome::with(
                 index,
                 placed(vec![finding], "", Some(""), at, |_| Some(0..0)),

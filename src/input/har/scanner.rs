@@ -20,8 +20,14 @@ pub enum Item {
         text: String,
         at: Location,
     },
-    /// An item larger than the size limit: skipped, not kept.
-    TooLarge { index: u64, size: u64, at: Location },
+    /// An item larger than the size limit: not kept. `call` is what its first `limit` bytes
+    /// say it records, as [`super::call::user_get`] says it of a whole entry.
+    TooLarge {
+        index: u64,
+        size: u64,
+        at: Location,
+        call: Option<bool>,
+    },
     /// An item that is not valid UTF-8, kept for the guard to say where.
     NotUtf8 {
         index: u64,
@@ -109,9 +115,17 @@ impl<R: BufRead> Cursor<R> {
     }
 
     /// Reads an object key (the opening quote not yet read); keys of interest are plain ASCII.
-    fn key(&mut self) -> Result<String, Broken> {
+    /// Only the first [`KEY_KEPT`] bytes are kept (a name can be any length); its length and a
+    /// hash of all of it tell names apart.
+    fn key(&mut self) -> Result<Key, Broken> {
         self.expect(b'"', "a member name")?;
-        let mut key = Vec::new();
+        let at = Location::point(self.offset - 1, self.line, self.column - 1);
+        let mut key = Key {
+            kept: Vec::new(),
+            len: 0,
+            hash: 0xcbf2_9ce4_8422_2325,
+            at,
+        };
         loop {
             match self.bump() {
                 None => {
@@ -128,10 +142,10 @@ impl<R: BufRead> Cursor<R> {
             }
         }
         self.expect(b':', "`:` after a member name")?;
-        Ok(String::from_utf8_lossy(&key).into_owned())
+        Ok(key)
     }
 
-    /// Reads one JSON value, copying it into `sink` while `sink` is within `limit` bytes.
+    /// Reads one JSON value, copying its first `limit` bytes into `sink` (no more are kept).
     /// Checks that brackets balance and strings close; the copy is parsed properly later.
     fn value(&mut self, mut sink: Option<&mut Vec<u8>>, limit: usize) -> Result<usize, Broken> {
         self.skip_ws();
@@ -236,9 +250,14 @@ impl<R: BufRead> Cursor<R> {
             };
             column += bytecount::num_chars(tail);
             if let Some(sink) = sink.as_deref_mut() {
-                if size + used <= limit {
-                    sink.extend_from_slice(chunk);
+                // Up to the limit and no further: an oversized entry is judged by its first bytes.
+                let take = used.min(limit.saturating_sub(size));
+                if sink.len() + take > sink.capacity() {
+                    // Doubling as Vec does, but never past the limit.
+                    let want = (sink.capacity() * 2).max(sink.len() + take).min(limit);
+                    sink.reserve_exact(want.saturating_sub(sink.len()));
                 }
+                sink.extend_from_slice(&chunk[..take]);
             }
             size += used;
             self.reader.consume(used);
@@ -255,6 +274,86 @@ impl<R: BufRead> Cursor<R> {
                 return Ok(size);
             }
         }
+    }
+}
+
+/// Bytes of a member name kept: enough to name it in a message.
+const KEY_KEPT: usize = 64;
+/// Distinct names of the HAR object whose repeats are counted; a HAR has one (`log`).
+const NAMES_COUNTED: usize = 64;
+
+/// A member name as read: its first bytes, its length and a hash of all of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    kept: Vec<u8>,
+    len: usize,
+    hash: u64,
+    /// Where its opening quote is.
+    at: Location,
+}
+
+impl Key {
+    fn push(&mut self, byte: u8) {
+        if self.kept.len() < KEY_KEPT {
+            self.kept.push(byte);
+        }
+        self.len += 1;
+        self.hash = (self.hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+
+    fn is(&self, name: &str) -> bool {
+        self.len == name.len() && self.kept == name.as_bytes()
+    }
+
+    fn same(&self, other: &Self) -> bool {
+        (self.len, self.hash, &self.kept) == (other.len, other.hash, &other.kept)
+    }
+}
+
+/// A member name that occurs more than once in the HAR object or in `log`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeated {
+    /// The name as written (cut after its first bytes, with its length then).
+    pub name: String,
+    /// `log` when it repeats inside `log`, empty for the HAR object itself.
+    pub parent: &'static str,
+    /// How many times it occurs.
+    pub count: u64,
+    /// Where it first occurs.
+    pub first: Location,
+    /// Where it occurs the second time.
+    pub again: Location,
+}
+
+/// Counts of the names met in one object; only the first occurrence's place is kept.
+#[derive(Debug, Default)]
+struct Names(Vec<(Key, u64, Option<Location>)>);
+
+impl Names {
+    fn note(&mut self, key: Key) {
+        if let Some((_, count, again)) = self.0.iter_mut().find(|(k, _, _)| k.same(&key)) {
+            *count += 1;
+            again.get_or_insert(key.at);
+        } else if self.0.len() < NAMES_COUNTED {
+            self.0.push((key, 1, None));
+        }
+    }
+
+    fn repeated(&self, parent: &'static str) -> impl Iterator<Item = Repeated> + '_ {
+        self.0.iter().filter_map(move |(key, count, again)| {
+            let again = (*again)?;
+            let mut name = String::from_utf8_lossy(&key.kept).into_owned();
+            if key.len > key.kept.len() {
+                name = format!("{name}... ({} bytes)", key.len);
+            }
+            Some(Repeated {
+                name,
+                parent,
+                count: *count,
+                first: key.at,
+                again,
+            })
+        })
     }
 }
 
@@ -277,6 +376,10 @@ pub struct Scanner<R> {
     limit: usize,
     /// How many objects (root, log) are still open after the entries array.
     open_objects: usize,
+    /// The names of the HAR object, and `entries` in `log`, as far as read: a repeated one
+    /// makes tools disagree on which holds the capture.
+    root_names: Names,
+    entries_names: Names,
 }
 
 impl<R: BufRead> Scanner<R> {
@@ -293,7 +396,19 @@ impl<R: BufRead> Scanner<R> {
             index: 0,
             limit: usize::try_from(limit).unwrap_or(usize::MAX),
             open_objects: 0,
+            root_names: Names::default(),
+            entries_names: Names::default(),
         }
+    }
+
+    /// The member names of the HAR object, and `entries` in `log`, that occur more than once
+    /// in what was read. Only the first `log` and its first `entries` are read for entries; the
+    /// values of repeats are read past without being kept.
+    pub fn repeated(&self) -> Vec<Repeated> {
+        self.root_names
+            .repeated("")
+            .chain(self.entries_names.repeated("log"))
+            .collect()
     }
 
     /// The next item, `None` after the last one (once the rest of the file was checked), or where the file breaks.
@@ -346,10 +461,13 @@ impl<R: BufRead> Scanner<R> {
         let mut text = Vec::new();
         let size = self.cursor.value(Some(&mut text), self.limit)?;
         if size > self.limit {
+            // What the kept part (the request comes first) says; then it is dropped.
+            let call = super::call::user_get_in_part(&text);
             return Ok(Some(Item::TooLarge {
                 index,
                 size: size as u64,
                 at,
+                call,
             }));
         }
         Ok(Some(match String::from_utf8(text) {
@@ -379,11 +497,11 @@ impl<R: BufRead> Scanner<R> {
                 .broken("the file is empty: a HAR is a JSON object with `log.entries`"));
         }
         self.cursor.expect(b'{', "`{` starting the HAR object")?;
-        if !self.find_member("log")? {
+        if !self.find_member("log", true)? {
             return Err(self.cursor.broken("the HAR has no `log` member"));
         }
         self.cursor.expect(b'{', "`{` starting `log`")?;
-        if !self.find_member("entries")? {
+        if !self.find_member("entries", false)? {
             return Err(self.cursor.broken("`log` has no `entries` member"));
         }
         self.cursor.expect(b'[', "`[` starting `log.entries`")?;
@@ -393,7 +511,7 @@ impl<R: BufRead> Scanner<R> {
     }
 
     /// Reads members of the current object until `name`, skipping others; false at the object's end.
-    fn find_member(&mut self, name: &str) -> Result<bool, Broken> {
+    fn find_member(&mut self, name: &str, root: bool) -> Result<bool, Broken> {
         let mut first = true;
         loop {
             self.cursor.skip_ws();
@@ -420,10 +538,21 @@ impl<R: BufRead> Scanner<R> {
             }
             first = false;
             let key = self.cursor.key()?;
-            if key == name {
+            let found = key.is(name);
+            self.note(key, root);
+            if found {
                 return Ok(true);
             }
             self.cursor.value(None, 0)?;
+        }
+    }
+
+    /// Counts a member name of the HAR object (`root`) or of `log`, where only `entries` matters.
+    fn note(&mut self, key: Key, root: bool) {
+        if root {
+            self.root_names.note(key);
+        } else if key.is("entries") {
+            self.entries_names.note(key);
         }
     }
 
@@ -439,7 +568,8 @@ impl<R: BufRead> Scanner<R> {
                     }
                     Some(b',') => {
                         self.cursor.bump();
-                        self.cursor.key()?;
+                        let key = self.cursor.key()?;
+                        self.note(key, self.open_objects == 1);
                         self.cursor.value(None, 0)?;
                     }
                     Some(b) => {
@@ -575,5 +705,95 @@ mod tests {
             Ok(Some(Item::Entry { index: 1, .. }))
         ));
         assert_eq!(scanner.next_item(), Ok(None));
+    }
+
+    fn repeats(text: &str) -> (usize, Vec<Repeated>, Option<Broken>) {
+        let mut scanner = Scanner::new(text.as_bytes(), 1 << 20);
+        let mut entries = 0;
+        let broken = loop {
+            match scanner.next_item() {
+                Ok(Some(_)) => entries += 1,
+                Ok(None) => break None,
+                Err(broken) => break Some(broken),
+            }
+        };
+        (entries, scanner.repeated(), broken)
+    }
+
+    #[test]
+    fn repeated_log_and_entries_are_counted_and_the_first_is_read() {
+        let har = format!(
+            "{{\"log\":{{\"entries\":[{{}},{{}}],\"pages\":[],\"entries\":[{{}}]}}{}}}",
+            ",\"log\":{\"entries\":[{},{},{}]}".repeat(3)
+        );
+        let (entries, repeated, broken) = repeats(&har);
+        assert_eq!((entries, broken), (2, None), "the first log's entries");
+        let second_log = har.find(",\"log\"").expect("again") + 1;
+        let second_entries = har.find("\"entries\":[{}]").expect("again");
+        assert_eq!(
+            repeated,
+            vec![
+                Repeated {
+                    name: "log".into(),
+                    parent: "",
+                    count: 4,
+                    first: Location::point(1, 1, 2),
+                    again: Location::point(second_log, 1, second_log + 1),
+                },
+                Repeated {
+                    name: "entries".into(),
+                    parent: "log",
+                    count: 2,
+                    first: Location::point(8, 1, 9),
+                    again: Location::point(second_entries, 1, second_entries + 1),
+                },
+            ]
+        );
+        // Other names of `log` may repeat; names of the HAR object are counted before `log` too.
+        let (_, repeated, _) =
+            repeats("{\"x\":1,\"x\":[2],\"log\":{\"pages\":1,\"pages\":2,\"entries\":[]}}");
+        assert_eq!(repeated.len(), 1);
+        assert_eq!((repeated[0].name.as_str(), repeated[0].count), ("x", 2));
+        let (_, repeated, _) = repeats("{\"log\":{\"entries\":[]}}");
+        assert_eq!(repeated, vec![]);
+    }
+
+    #[test]
+    fn a_long_member_name_is_kept_cut_and_names_alike_at_first_stay_apart() {
+        let long = "k".repeat(100_000);
+        let har = format!("{{\"{long}\":1,\"{long}x\":1,\"{long}\":2,\"log\":{{\"entries\":[]}}}}");
+        let (_, repeated, broken) = repeats(&har);
+        assert_eq!(broken, None);
+        assert_eq!(repeated.len(), 1, "{repeated:?}");
+        assert_eq!(repeated[0].count, 2);
+        assert_eq!(
+            repeated[0].name,
+            format!("{}... (100000 bytes)", "k".repeat(KEY_KEPT))
+        );
+    }
+
+    #[test]
+    fn an_oversized_entry_is_judged_by_its_kept_part() {
+        let part = |url: &str| {
+            format!(
+                r#"{{"request":{{"method":"POST","url":"{url}"}},"response":{{"content":{{"text":"{}"}}}}}}"#,
+                "x".repeat(500)
+            )
+        };
+        let har = format!(
+            r#"{{"log":{{"entries":[{},{},{{"response":"{}","request":{{"url":"/topapi/v2/user/get"}}}}]}}}}"#,
+            part("https://oapi.dingtalk.com/topapi/v2/user/get"),
+            part("https://g.alicdn.com/app.js"),
+            "y".repeat(500)
+        );
+        let mut scanner = Scanner::new(har.as_bytes(), 200);
+        let mut calls = Vec::new();
+        while let Ok(Some(item)) = scanner.next_item() {
+            match item {
+                Item::TooLarge { call, .. } => calls.push(call),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(calls, [Some(true), Some(false), None]);
     }
 }
