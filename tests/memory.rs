@@ -255,3 +255,56 @@ fn a_body_of_too_many_values_is_refused_with_its_position_and_the_run_goes_on() 
     let column = refused[0]["column"].as_u64().expect("a column");
     assert!((299_990..300_020).contains(&column), "column {column}");
 }
+
+/// One HAR entry of a user/get call answered with `body`.
+fn har_entry(body: &str) -> String {
+    serde_json::json!({
+        "startedDateTime": "2025-06-02T08:11:40.112Z", "time": 1,
+        "request": {"method": "POST", "url": "https://oapi.dingtalk.com/topapi/v2/user/get?access_token=x",
+            "httpVersion": "HTTP/1.1", "headers": [], "queryString": [], "cookies": [],
+            "headersSize": -1, "bodySize": -1,
+            "postData": {"mimeType": "application/json", "text": "{\"userid\":\"10000000000000001\"}"}},
+        "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [],
+            "cookies": [], "content": {"size": body.len(), "mimeType": "application/json", "text": body},
+            "redirectURL": "", "headersSize": -1, "bodySize": -1},
+        "cache": {}, "timings": {"send": 0, "wait": 0, "receive": 0}})
+    .to_string()
+}
+
+#[test]
+fn a_har_of_large_entries_on_stdin_stays_under_100_mb() {
+    // 100 rounds of an entry answered with a 4 MiB body and one with a defective body: 400 MB
+    // of HAR, whose entries wait in batches between the reading and the checking threads.
+    let boss = boss_rule();
+    let big = String::from_utf8(big_line(4 << 20)).expect("UTF-8");
+    let big = har_entry(big.trim_end());
+    let small = har_entry(defective_line().trim_end());
+    let rounds = 100;
+    let run = run_fed(&["--stdin-format", "har"], Duration::from_secs(300), |w| {
+        let head = r#"{"log":{"version":"1.2","creator":{"name":"test","version":"1"},"entries":["#;
+        if w.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        for round in 0..rounds {
+            let sep = if round == 0 { "" } else { "," };
+            for entry in [&big, &small] {
+                let sep = if std::ptr::eq(entry, &big) { sep } else { "," };
+                if w.write_all(sep.as_bytes()).is_err() || w.write_all(entry.as_bytes()).is_err() {
+                    return;
+                }
+            }
+        }
+        let _ = w.write_all(b"]}}");
+    });
+    assert!(
+        run.peak_kib < LIMIT_KIB,
+        "peak {} KiB for 400 MB of HAR",
+        run.peak_kib
+    );
+    assert_eq!(count(&run.findings, &boss, "/result/boss"), rounds);
+    assert!(
+        run.findings.iter().all(|f| f["rule"] == boss.as_str()),
+        "nothing else: {:?}",
+        run.findings.iter().find(|f| f["rule"] != boss.as_str())
+    );
+}

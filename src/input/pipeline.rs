@@ -16,7 +16,7 @@ const BATCH: usize = 512;
 const AHEAD: usize = 2;
 /// Bytes of items read but not yet checked. Item counts alone do not bound memory: a batch of
 /// 512 lines each near `--max-size` would hold gigabytes.
-const IN_FLIGHT_BYTES: usize = 16 << 20;
+const IN_FLIGHT_BYTES: usize = 8 << 20;
 
 /// An item's size in memory, for the in-flight budget.
 pub trait Weighed {

@@ -380,6 +380,8 @@ pub struct Scanner<R> {
     /// makes tools disagree on which holds the capture.
     root_names: Names,
     entries_names: Names,
+    /// Where each entry is read before it is copied out.
+    buffer: Vec<u8>,
 }
 
 impl<R: BufRead> Scanner<R> {
@@ -398,6 +400,7 @@ impl<R: BufRead> Scanner<R> {
             open_objects: 0,
             root_names: Names::default(),
             entries_names: Names::default(),
+            buffer: Vec::new(),
         }
     }
 
@@ -458,8 +461,16 @@ impl<R: BufRead> Scanner<R> {
         let at = self.cursor.at();
         let index = self.index;
         self.index += 1;
-        let mut text = Vec::new();
-        let size = self.cursor.value(Some(&mut text), self.limit)?;
+        // Read into one buffer and copied out at its size: a fresh vector per entry grows by
+        // doubling, and the large blocks each big entry leaves behind, freed on the checking
+        // threads, are handed back to the system only later, so memory would climb with them.
+        let mut text = std::mem::take(&mut self.buffer);
+        text.clear();
+        let read = self.cursor.value(Some(&mut text), self.limit);
+        let kept = text.as_slice().to_vec();
+        self.buffer = text;
+        let text = kept;
+        let size = read?;
         if size > self.limit {
             // What the kept part (the request comes first) says; then it is dropped.
             let call = super::call::user_get_in_part(&text);
