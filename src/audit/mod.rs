@@ -12,7 +12,7 @@ use std::io;
 
 use serde::Serialize;
 
-pub use origin::{label as app_label, text_or_none, Origin};
+pub use origin::{label as app_label, Origin};
 
 use crate::caller::Caller;
 use crate::fields::{result_fields, Access, Field};

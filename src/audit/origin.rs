@@ -1,7 +1,7 @@
 //! Where a HAR entry came from, as the audit groups it: a label for the app that made the call
 //! (a salted hash of its access token, never the token) and the time the call started.
 
-use serde::Deserializer;
+use serde::{Deserialize, Deserializer};
 use sha2::{Digest, Sha256};
 
 use crate::privacy::credentials::{credential, Credential};
@@ -21,12 +21,23 @@ pub struct Origin {
     pub started: Option<String>,
 }
 
+/// The one member of a HAR entry the audit reads beside what the HAR reader reads.
+#[derive(Deserialize)]
+struct Started {
+    #[serde(rename = "startedDateTime", default, deserialize_with = "text_or_none")]
+    started: Option<String>,
+}
+
 impl Origin {
-    /// The origin of a user/get call: its token's label and its start time.
-    pub fn of(request: &HarRequest, started: Option<&str>) -> Self {
+    /// The origin of a user/get call from its request and the text of its entry: its token's
+    /// label and its start time. The time is read here, for the audit alone, rather than by
+    /// the HAR reader for every run.
+    pub fn of(request: &HarRequest, entry: &str) -> Self {
         Self {
             app: token(request).map(|t| label(&t)),
-            started: started.map(str::to_owned),
+            started: serde_json::from_str::<Started>(entry)
+                .ok()
+                .and_then(|s| s.started),
         }
     }
 }
@@ -71,15 +82,9 @@ pub fn label(token: &str) -> String {
     text
 }
 
-/// Reads a member that should be text; any other JSON reads as absent, so that an odd
-/// `startedDateTime` never makes a user/get entry unreadable.
-///
-/// # Errors
-/// Only when the JSON itself is broken.
-pub fn text_or_none<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<String>, D::Error> {
-    let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
+/// Reads a member that should be text; any other JSON reads as absent.
+fn text_or_none<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
     Ok(match value {
         serde_json::Value::String(text) => Some(text),
         _ => None,
@@ -186,13 +191,25 @@ mod tests {
     }
 
     #[test]
+    fn the_start_time_is_read_when_it_is_text() {
+        let request = request("https://h/topapi/v2/user/get");
+        let of = |entry: &str| Origin::of(&request, entry).started;
+        assert_eq!(
+            of(r#"{"startedDateTime":"2025-01-02T03:04:05Z","request":{}}"#).as_deref(),
+            Some("2025-01-02T03:04:05Z")
+        );
+        assert_eq!(of(r#"{"startedDateTime":12,"request":{}}"#), None);
+        assert_eq!(of(r#"{"request":{}}"#), None);
+    }
+
+    #[test]
     fn a_label_is_stable_and_shows_nothing_of_the_token() {
         let token = "0fake0token0sample0000000000000a";
         let origin = Origin::of(
             &request(&format!(
                 "https://oapi.dingtalk.com/topapi/v2/user/get?access_token={token}"
             )),
-            Some("2024-05-06T07:08:09Z"),
+            r#"{"startedDateTime":"2024-05-06T07:08:09Z"}"#,
         );
         let app = origin.app.expect("a label");
         assert_eq!(app, label(token));
@@ -200,7 +217,7 @@ mod tests {
         assert!(!app.contains("fake") && !token.contains(&app[4..]));
         assert_ne!(label(token), label("another token"));
         assert_eq!(
-            Origin::of(&request("https://h/topapi/v2/user/get"), None).app,
+            Origin::of(&request("https://h/topapi/v2/user/get"), "{}").app,
             None
         );
     }

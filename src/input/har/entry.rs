@@ -30,13 +30,6 @@ pub struct HarResponse {
 pub struct Entry {
     pub request: HarRequest,
     pub response: HarResponse,
-    /// For the audit's period; a value that is not text reads as absent, never as DT008.
-    #[serde(
-        rename = "startedDateTime",
-        default,
-        deserialize_with = "crate::audit::text_or_none"
-    )]
-    pub started: Option<String>,
 }
 
 /// Reads item `index` of `log.entries`.

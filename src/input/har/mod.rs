@@ -113,7 +113,7 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
     let mut outcome = Outcome::with(index, Vec::new());
     outcome.origin = settings
         .observe
-        .then(|| crate::audit::Origin::of(&entry.request, entry.started.as_deref()));
+        .then(|| crate::audit::Origin::of(&entry.request, text));
     let content = &entry.response.content;
     let mut body_findings = Vec::new();
     let mut stop = None;
