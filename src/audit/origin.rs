@@ -1,7 +1,6 @@
 //! Where a HAR entry came from, as the audit groups it: a label for the app that made the call
 //! (a salted hash of its access token, never the token) and the time the call started.
 
-use serde::{Deserialize, Deserializer};
 use sha2::{Digest, Sha256};
 
 use crate::privacy::credentials::{credential, Credential};
@@ -21,13 +20,6 @@ pub struct Origin {
     pub started: Option<String>,
 }
 
-/// The one member of a HAR entry the audit reads beside what the HAR reader reads.
-#[derive(Deserialize)]
-struct Started {
-    #[serde(rename = "startedDateTime", default, deserialize_with = "text_or_none")]
-    started: Option<String>,
-}
-
 impl Origin {
     /// The origin of a user/get call from its request and the text of its entry: its token's
     /// label and its start time. The time is read here, for the audit alone, rather than by
@@ -35,9 +27,7 @@ impl Origin {
     pub fn of(request: &HarRequest, entry: &str) -> Self {
         Self {
             app: token(request).map(|t| label(&t)),
-            started: serde_json::from_str::<Started>(entry)
-                .ok()
-                .and_then(|s| s.started),
+            started: started(entry),
         }
     }
 }
@@ -82,13 +72,20 @@ pub fn label(token: &str) -> String {
     text
 }
 
-/// Reads a member that should be text; any other JSON reads as absent.
-fn text_or_none<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(match value {
-        serde_json::Value::String(text) => Some(text),
+/// The entry's `startedDateTime` when it is text. The member is found by its key rather than
+/// by reading the entry again: the key quoted this way cannot occur inside the body, which is
+/// a JSON string there (its quotes are escaped).
+fn started(entry: &str) -> Option<String> {
+    const KEY: &str = "\"startedDateTime\"";
+    let at = entry.find(KEY)? + KEY.len();
+    let rest = entry[at..].trim_start().strip_prefix(':')?;
+    match serde_json::Deserializer::from_str(rest)
+        .into_iter::<serde_json::Value>()
+        .next()?
+    {
+        Ok(serde_json::Value::String(text)) => Some(text),
         _ => None,
-    })
+    }
 }
 
 /// Milliseconds since 1970 of an ISO 8601 date-time (`2024-05-06T07:08:09.123+08:00`, `...Z`),
@@ -200,6 +197,15 @@ mod tests {
         );
         assert_eq!(of(r#"{"startedDateTime":12,"request":{}}"#), None);
         assert_eq!(of(r#"{"request":{}}"#), None);
+        assert_eq!(
+            of(r#"{"startedDateTime" : "2025-01-02T03:04:05Z" ,"request":{}}"#).as_deref(),
+            Some("2025-01-02T03:04:05Z")
+        );
+        // A body that mentions the member is no start time.
+        assert_eq!(
+            of(r#"{"response":{"content":{"text":"{\"startedDateTime\":\"x\"}"}}}"#),
+            None
+        );
     }
 
     #[test]
