@@ -322,6 +322,10 @@ fn a_big_capture_keeps_the_structure_and_its_page_stays_small() {
     assert!(big.len() < 1_000_000, "{} bytes", big.len());
     let (_, stdout) = audit(&["--app-type", "third-party", "--format", "json", &har_arg]);
     let audit_json = json(&stdout);
+    assert!(
+        validator().is_valid(&audit_json),
+        "the capped audit keeps its schema"
+    );
     assert_eq!(audit_json["responses"].as_u64(), Some(entries as u64));
     let mobile = row(&audit_json, "mobile");
     assert_eq!(mobile["examples"].as_array().map(Vec::len), Some(3));

@@ -42,7 +42,7 @@ svg.chart{display:block;width:100%;max-width:32rem;height:auto}\
 table{border-collapse:collapse;width:100%;margin:.4rem 0}\
 th,td{border-bottom:1px solid #c8c8c8;padding:.3rem .45rem;text-align:left;vertical-align:top}\
 thead th{border-bottom:2px solid #1b1b1b;overflow-wrap:normal}.nw{white-space:nowrap}\
-@media (max-width:40rem){table.apps thead{display:none}table.apps tr{display:block;border-bottom:1px solid #c8c8c8;padding:.3rem 0}\
+@media (max-width:40rem){dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin-bottom:.3rem}table.apps thead{display:none}table.apps tr{display:block;border-bottom:1px solid #c8c8c8;padding:.3rem 0}\
 table.apps th,table.apps td{display:block;border:0;padding:.1rem .45rem;text-align:left}table.apps td::before{content:attr(data-label) \": \";font-weight:600}}\
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\
 article.field{border-left:4px solid #a4161a;padding:.1rem 0 .1rem .8rem;margin:1.2rem 0}\
