@@ -250,6 +250,10 @@ impl InputExit<'_, '_> {
             return false;
         }
         self.tally.add(&outcome, self.exit.keep_entries);
+        self.exit.each_reporter(|r| {
+            r.item(&outcome);
+            Ok(())
+        });
         for finding in outcome.findings {
             self.exit.pass(finding, self.source, false);
         }

@@ -22,6 +22,8 @@ pub struct Outcome {
     pub decompressed: bool,
     /// The response was a `result` object alone, checked as one.
     pub result_only: bool,
+    /// With `Settings::observe`: where a HAR entry came from (its app's label, its time), for the audit.
+    pub origin: Option<crate::audit::Origin>,
 }
 
 impl Outcome {

@@ -39,6 +39,10 @@ pub trait Reporter {
     /// When the output fails; the run then stops.
     fn finding(&mut self, finding: &Finding) -> io::Result<()>;
 
+    /// An item (a response, a HAR entry) is about to pass its findings on: a reporter that
+    /// groups findings by where they came from (the audit, by app) learns it here.
+    fn item(&mut self, _outcome: &crate::outcome::Outcome) {}
+
     /// An input was read to its end (after all its findings).
     ///
     /// # Errors

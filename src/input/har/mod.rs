@@ -149,6 +149,9 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
     // Findings about the exchange point into the entry; those about the response into its body.
     let mut entry_findings = request_findings;
     let mut outcome = Outcome::with(index, Vec::new());
+    outcome.origin = settings
+        .observe
+        .then(|| crate::audit::Origin::of(&entry.request, text));
     let content = &entry.response.content;
     let mut body_findings = Vec::new();
     let mut stop = None;

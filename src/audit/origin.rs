@@ -1,0 +1,247 @@
+//! Where a HAR entry came from, as the audit groups it: a label for the app that made the call
+//! (a salted hash of its access token, never the token) and the time the call started.
+
+use sha2::{Digest, Sha256};
+
+use crate::privacy::credentials::{credential, Credential};
+use crate::request::HarRequest;
+
+/// The salt of app labels. It is fixed so that the same token gives the same label in every
+/// report (an auditor compares reports); the label keeps 32 bits of the hash, too few to
+/// confirm a guessed token with any confidence, and tokens are random anyway.
+const SALT: &[u8] = b"dtlint audit app label v1\0";
+
+/// The origin of one HAR entry, carried on its outcome to the audit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// `app-` and 8 hex digits of the salted hash of the request's access token, when it had one.
+    pub app: Option<String>,
+    /// The entry's `startedDateTime`, as the capture wrote it.
+    pub started: Option<String>,
+}
+
+impl Origin {
+    /// The origin of a user/get call from its request and the text of its entry: its token's
+    /// label and its start time. The time is read here, for the audit alone, rather than by
+    /// the HAR reader for every run.
+    pub fn of(request: &HarRequest, entry: &str) -> Self {
+        Self {
+            app: token(request).map(|t| label(&t)),
+            started: started(entry),
+        }
+    }
+}
+
+/// The access token of a call: in `queryString`, else the URL's query, else form parameters.
+fn token(request: &HarRequest) -> Option<String> {
+    let is_token = |name: &str| credential(name) == Some(Credential::AccessToken);
+    if let Some(p) = request
+        .query_string
+        .iter()
+        .find(|p| is_token(&p.name) && !p.value.is_empty())
+    {
+        return Some(p.value.clone());
+    }
+    if let Some((_, query)) = request.url.split_once('?') {
+        let query = query.split('#').next().unwrap_or("");
+        if let Some((_, value)) = form_urlencoded::parse(query.as_bytes())
+            .find(|(name, value)| is_token(name) && !value.is_empty())
+        {
+            return Some(value.into_owned());
+        }
+    }
+    request
+        .post_data
+        .as_ref()?
+        .params
+        .iter()
+        .find(|p| is_token(&p.name) && !p.value.is_empty())
+        .map(|p| p.value.clone())
+}
+
+/// The label of a token: `app-` and the first 8 hex digits of SHA-256 over salt and token.
+pub fn label(token: &str) -> String {
+    let mut hash = Sha256::new();
+    hash.update(SALT);
+    hash.update(token.as_bytes());
+    let digest = hash.finalize();
+    let mut text = String::from("app-");
+    for byte in &digest[..4] {
+        text.push_str(&format!("{byte:02x}"));
+    }
+    text
+}
+
+/// The entry's `startedDateTime` when it is text. The member is found by its key rather than
+/// by reading the entry again: the key quoted this way cannot occur inside the body, which is
+/// a JSON string there (its quotes are escaped).
+fn started(entry: &str) -> Option<String> {
+    const KEY: &str = "\"startedDateTime\"";
+    let at = entry.find(KEY)? + KEY.len();
+    let rest = entry[at..].trim_start().strip_prefix(':')?;
+    match serde_json::Deserializer::from_str(rest)
+        .into_iter::<serde_json::Value>()
+        .next()?
+    {
+        Ok(serde_json::Value::String(text)) => Some(text),
+        _ => None,
+    }
+}
+
+/// Milliseconds since 1970 of an ISO 8601 date-time (`2024-05-06T07:08:09.123+08:00`, `...Z`),
+/// so that times written with different offsets order correctly; `None` when it is not one.
+pub fn instant(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut rest = &text[19..];
+    let mut millis = 0;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        let first: String = fraction[..digits]
+            .chars()
+            .chain("000".chars())
+            .take(3)
+            .collect();
+        millis = first.parse::<i64>().ok()?;
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
+                _ => return None,
+            };
+            let digits: String = rest[1..].chars().filter(char::is_ascii_digit).collect();
+            if digits.len() != 4 {
+                return None;
+            }
+            let hours: i64 = digits[..2].parse().ok()?;
+            let minutes: i64 = digits[2..].parse().ok()?;
+            sign * (hours * 60 + minutes)
+        }
+    };
+    let days = days_from_civil(year, month, day);
+    Some(((days * 24 + hour) * 60 + minute - offset) * 60_000 + second * 1000 + millis)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// An instant in seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (for file modification times).
+pub fn utc_text(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Howard Hinnant's `civil_from_days`.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(url: &str) -> HarRequest {
+        serde_json::from_str(&format!(r#"{{"method":"POST","url":"{url}"}}"#)).expect("request")
+    }
+
+    #[test]
+    fn the_start_time_is_read_when_it_is_text() {
+        let request = request("https://h/topapi/v2/user/get");
+        let of = |entry: &str| Origin::of(&request, entry).started;
+        assert_eq!(
+            of(r#"{"startedDateTime":"2025-01-02T03:04:05Z","request":{}}"#).as_deref(),
+            Some("2025-01-02T03:04:05Z")
+        );
+        assert_eq!(of(r#"{"startedDateTime":12,"request":{}}"#), None);
+        assert_eq!(of(r#"{"request":{}}"#), None);
+        assert_eq!(
+            of(r#"{"startedDateTime" : "2025-01-02T03:04:05Z" ,"request":{}}"#).as_deref(),
+            Some("2025-01-02T03:04:05Z")
+        );
+        // A body that mentions the member is no start time.
+        assert_eq!(
+            of(r#"{"response":{"content":{"text":"{\"startedDateTime\":\"x\"}"}}}"#),
+            None
+        );
+    }
+
+    #[test]
+    fn a_label_is_stable_and_shows_nothing_of_the_token() {
+        let token = "0fake0token0sample0000000000000a";
+        let origin = Origin::of(
+            &request(&format!(
+                "https://oapi.dingtalk.com/topapi/v2/user/get?access_token={token}"
+            )),
+            r#"{"startedDateTime":"2024-05-06T07:08:09Z"}"#,
+        );
+        let app = origin.app.expect("a label");
+        assert_eq!(app, label(token));
+        assert_eq!(app.len(), "app-".len() + 8);
+        assert!(!app.contains("fake") && !token.contains(&app[4..]));
+        assert_ne!(label(token), label("another token"));
+        assert_eq!(
+            Origin::of(&request("https://h/topapi/v2/user/get"), "{}").app,
+            None
+        );
+    }
+
+    #[test]
+    fn instants_order_across_offsets_and_format_back() {
+        let z = instant("2024-05-06T00:00:00Z").expect("z");
+        assert_eq!(instant("2024-05-06T08:00:00.000+08:00"), Some(z));
+        assert_eq!(instant("2024-05-06T08:00:00.5+0800"), Some(z + 500));
+        assert_eq!(utc_text(z / 1000), "2024-05-06T00:00:00Z");
+        assert_eq!(utc_text(0), "1970-01-01T00:00:00Z");
+        for bad in [
+            "",
+            "yesterday",
+            "2024-13-01T00:00:00Z",
+            "2024-05-06T00:00:00+8",
+        ] {
+            assert_eq!(instant(bad), None, "{bad}");
+        }
+    }
+}
