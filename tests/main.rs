@@ -11,6 +11,8 @@ mod ecosystem;
 mod exit;
 mod har_producers;
 mod language;
+#[cfg(feature = "live")]
+mod live;
 mod outputs;
 mod properties;
 mod redaction;

@@ -136,7 +136,7 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         &listener,
         &format!(", forwarding to {}", args.upstream.trim_end_matches('/')),
     )?;
-    let (ended, _counts) = proxy::run(
+    let (ended, counts) = proxy::run(
         config,
         listener,
         &resolved.settings,
@@ -147,6 +147,20 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     drop(shown);
     if let Some(file) = &mut file {
         file.flush()?;
+    }
+    // The report's own summary went to a file or standard output: standard error still says
+    // how the session ended.
+    if !(human && args.output.is_none()) {
+        let s = &ended.summary;
+        let mut err = io::stderr().lock();
+        writeln!(
+            err,
+            "dtlint proxy: {}; {} errors, {} warnings, {} infos",
+            proxy::describe(&counts),
+            s.errors,
+            s.warnings,
+            s.infos
+        )?;
     }
     Ok(exit_status(&ended, resolved.deny_warnings))
 }

@@ -241,19 +241,25 @@ pub fn run(
     }
     served?;
     counts.failed_on = failed_on.load(std::sync::atomic::Ordering::Relaxed);
-    let notes = [format!(
-        "proxy: {} user/get {} checked, {} other {} forwarded, {} upstream {}, {} refused, {} answered 502 by --fail-on",
-        counts.checked,
-        if counts.checked == 1 { "exchange" } else { "exchanges" },
-        counts.other,
-        if counts.other == 1 { "request" } else { "requests" },
-        counts.upstream_failures,
-        if counts.upstream_failures == 1 { "failure" } else { "failures" },
-        counts.refused,
-        counts.failed_on,
-    )];
+    let notes = [format!("proxy: {}", describe(&counts))];
     let ended = exit.finish(&notes)?;
     Ok((ended, counts))
+}
+
+/// The session's counts in words, for the summary.
+pub fn describe(counts: &Counts) -> String {
+    let plural = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    format!(
+        "{} user/get {} checked, {} other {} forwarded, {} upstream {}, {} refused, {} answered 502 by --fail-on",
+        counts.checked,
+        plural(counts.checked, "exchange", "exchanges"),
+        counts.other,
+        plural(counts.other, "request", "requests"),
+        counts.upstream_failures,
+        plural(counts.upstream_failures, "failure", "failures"),
+        counts.refused,
+        counts.failed_on,
+    )
 }
 
 /// Headers of one hop only (RFC 9110 7.6.1), never forwarded.
@@ -425,7 +431,7 @@ impl Shared {
             Err(_) => {
                 self.send(Msg::Failed);
                 return server::error_answer(
-                    504,
+                    502,
                     "upstream-timeout",
                     &format!(
                         "dtlint proxy: the upstream did not answer within {} ms",
