@@ -1,6 +1,7 @@
 //! `dtlint proxy`: forwards every request unchanged to the one upstream and returns its answer
-//! byte for byte; each user/get exchange is checked as a HAR entry is, on the one thread that
-//! owns the run's exit, which the connections reach over a channel.
+//! byte for byte; each user/get exchange is checked as a HAR entry is, by checker threads
+//! beside the runtime, and its outcome goes over a channel to the one thread that owns the
+//! run's exit (numbering, selection, suppressions, reporters, the recording).
 
 use std::cell::RefCell;
 use std::io;
@@ -25,6 +26,7 @@ use super::server::{self, Body};
 use crate::engine::pipeline::Settings;
 use crate::exit::{Ended, Exit};
 use crate::finding::{Finding, Severity};
+use crate::input::Outcome;
 use crate::report::{Reporter, RunEnd};
 use crate::settings::Suppress;
 
@@ -121,17 +123,37 @@ struct Brief {
     message: String,
 }
 
-/// A message from a connection to the thread that owns the exit.
+/// Where `--fail-on` waits for the findings of its exchange.
+type Reply = tokio::sync::oneshot::Sender<Vec<Brief>>;
+
+/// A forwarded exchange on its way from a connection to a checker.
+struct Work {
+    /// The exchange as a HAR entry.
+    entry: String,
+    user_get: bool,
+    reply: Option<Reply>,
+}
+
+/// A message to the thread that owns the exit.
 enum Msg {
-    /// A forwarded exchange as a HAR entry; `reply` waits for its findings (`--fail-on`).
+    /// A forwarded exchange and, for user/get, its outcome (checked at index 0: the exit's
+    /// thread numbers exchanges as they arrive).
     Exchange {
         entry: String,
-        user_get: bool,
-        reply: Option<tokio::sync::oneshot::Sender<Vec<Brief>>>,
+        outcome: Option<Outcome>,
+        reply: Option<Reply>,
     },
     Failed,
     Refused,
 }
+
+/// Exchanges waiting for a checker; a connection waits when this many are queued, so a
+/// proxy that checks slower than it forwards slows down instead of growing.
+const QUEUED: usize = 4096;
+
+/// Checkers: the cores' worth of threads that check exchanges beside the runtime, so the
+/// exit's thread only counts and reports.
+const CHECKERS: usize = 2;
 
 /// The reporter that hears which findings of the current exchange passed the exit (its
 /// selection, severities and suppressions), for `--fail-on`.
@@ -170,8 +192,27 @@ pub fn run(
 ) -> io::Result<(Ended, Counts)> {
     let runtime = super::runtime()?;
     let (sender, receiver) = mpsc::channel::<Msg>();
+    let (work, queue) = mpsc::sync_channel::<Work>(QUEUED);
+    let queue = Arc::new(std::sync::Mutex::new(queue));
+    let checked_with = Arc::new(settings.clone());
+    let mut checkers = Vec::new();
+    for n in 0..CHECKERS {
+        let queue = Arc::clone(&queue);
+        let sender = sender.clone();
+        let settings = Arc::clone(&checked_with);
+        checkers.push(
+            std::thread::Builder::new()
+                .name(format!("dtlint-check-{n}"))
+                .spawn(move || check_queue(&queue, &sender, &settings))?,
+        );
+    }
     let failed_on = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let shared = Arc::new(Shared::new(config.clone(), sender, Arc::clone(&failed_on)));
+    let shared = Arc::new(Shared::new(
+        config.clone(),
+        sender,
+        work,
+        Arc::clone(&failed_on),
+    ));
     let max_connections = config.max_connections;
     let serving = std::thread::Builder::new()
         .name("dtlint-proxy".into())
@@ -205,12 +246,15 @@ pub fn run(
                 Msg::Refused => counts.refused += 1,
                 Msg::Exchange {
                     entry,
-                    user_get,
+                    outcome,
                     reply,
                 } => {
-                    if user_get {
+                    if let Some(mut outcome) = outcome {
                         counts.checked += 1;
-                        let outcome = crate::input::check_entry_text(index, &entry, settings);
+                        outcome.index = Some(index);
+                        for finding in &mut outcome.findings {
+                            finding.entry = Some(index);
+                        }
                         input.deliver(outcome);
                     } else {
                         counts.other += 1;
@@ -230,6 +274,9 @@ pub fn run(
         }
         input.end();
     }
+    for checker in checkers {
+        let _ = checker.join();
+    }
     let served = serving
         .join()
         .unwrap_or_else(|_| Err(io::Error::other("the proxy's server thread failed")));
@@ -244,6 +291,32 @@ pub fn run(
     let notes = [format!("proxy: {}", describe(&counts))];
     let ended = exit.finish(&notes)?;
     Ok((ended, counts))
+}
+
+/// A checker's loop: until every connection is gone, check what comes and hand it on.
+fn check_queue(
+    queue: &std::sync::Mutex<mpsc::Receiver<Work>>,
+    exit: &mpsc::Sender<Msg>,
+    settings: &Settings,
+) {
+    loop {
+        let next = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        let Ok(work) = next else { return };
+        let outcome = work
+            .user_get
+            .then(|| crate::input::check_entry_text(0, &work.entry, settings));
+        let msg = Msg::Exchange {
+            entry: work.entry,
+            outcome,
+            reply: work.reply,
+        };
+        if exit.send(msg).is_err() {
+            return;
+        }
+    }
 }
 
 /// The session's counts in words, for the summary.
@@ -287,6 +360,7 @@ struct Shared {
     config: Config,
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     sender: mpsc::Sender<Msg>,
+    work: mpsc::SyncSender<Work>,
     failed_on: Arc<std::sync::atomic::AtomicU64>,
 }
 
@@ -294,6 +368,7 @@ impl Shared {
     fn new(
         config: Config,
         sender: mpsc::Sender<Msg>,
+        work: mpsc::SyncSender<Work>,
         failed_on: Arc<std::sync::atomic::AtomicU64>,
     ) -> Self {
         // rustls is built with ring alone, so its default provider is ring's; the roots are
@@ -310,6 +385,7 @@ impl Shared {
             config,
             client,
             sender,
+            work,
             failed_on,
         }
     }
@@ -460,7 +536,7 @@ impl Shared {
         let fail_on = self.config.fail_on.filter(|_| user_get);
         if let Some(level) = fail_on {
             let (reply, verdict) = tokio::sync::oneshot::channel();
-            self.send(Msg::Exchange {
+            let _ = self.work.send(Work {
                 entry,
                 user_get,
                 reply: Some(reply),
@@ -494,7 +570,7 @@ impl Shared {
                 );
             }
         } else {
-            self.send(Msg::Exchange {
+            let _ = self.work.send(Work {
                 entry,
                 user_get,
                 reply: None,
