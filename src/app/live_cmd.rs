@@ -55,7 +55,16 @@ pub fn mock(args: &MockArgs) -> Result<ExitStatus, RunError> {
     };
     let mock = mock::Mock::new(directory, caller, &args.token, args.seed);
     let listener = bind(&args.listen)?;
-    announce("mock", &listener, &format!(" ({} users)", mock.users()))?;
+    let (users, skipped) = mock.users();
+    let skipped = match skipped {
+        0 => String::new(),
+        n => format!(
+            ", {n} unreadable {} passed over",
+            if n == 1 { "line" } else { "lines" }
+        ),
+    };
+    let noun = if users == 1 { "user" } else { "users" };
+    announce("mock", &listener, &format!(" ({users} {noun}{skipped})"))?;
     mock::serve(mock, listener, args.listen.max_connections)?;
     Ok(ExitStatus::Clean)
 }

@@ -66,9 +66,9 @@ impl Mock {
         }
     }
 
-    /// How many users the directory holds.
-    pub fn users(&self) -> usize {
-        self.directory.users.len()
+    /// How many users the directory holds, and how many lines of its file were passed over.
+    pub fn users(&self) -> (usize, usize) {
+        (self.directory.users.len(), self.directory.skipped)
     }
 
     fn rng(&self) -> Rng {
@@ -464,7 +464,10 @@ mod tests {
         user.insert("userid".into(), Value::from("01"));
         user.insert("avatar".into(), Value::from("https://static.example/a.jpg"));
         let mock = Mock::new(
-            Directory { users: vec![user] },
+            Directory {
+                users: vec![user],
+                skipped: 0,
+            },
             Caller::default(),
             &["t".to_owned()],
             1,

@@ -10,6 +10,8 @@ use serde_json::{Map, Value};
 pub struct Directory {
     /// Each user's full `result`, before any filtering for a caller.
     pub users: Vec<Map<String, Value>>,
+    /// NDJSON lines that were not JSON, passed over.
+    pub skipped: usize,
 }
 
 impl Directory {
@@ -41,13 +43,15 @@ impl Directory {
         match serde_json::from_str::<Value>(text) {
             Ok(value) => directory.take(value),
             Err(_) => {
-                for (n, line) in text.lines().enumerate() {
+                for line in text.lines() {
                     if line.trim().is_empty() {
                         continue;
                     }
-                    let value: Value = serde_json::from_str(line)
-                        .map_err(|e| format!("{shown}:{}: not JSON: {e}", n + 1))?;
-                    directory.take(value);
+                    // A broken line (a truncated log) costs its user, not the directory.
+                    match serde_json::from_str::<Value>(line) {
+                        Ok(value) => directory.take(value),
+                        Err(_) => directory.skipped += 1,
+                    }
                 }
             }
         }
@@ -130,7 +134,7 @@ impl Directory {
         let users = (0..count)
             .map(|n| generated_user(n, &mut rng, corp_id.unwrap_or("dingcorp0000000001")))
             .collect();
-        Self { users }
+        Self { users, skipped: 0 }
     }
 }
 
