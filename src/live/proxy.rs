@@ -1,6 +1,6 @@
 //! `dtlint proxy`: forwards every request unchanged to the one upstream and returns its answer
-//! byte for byte; each user/get exchange is checked as a HAR entry is, by checker threads
-//! beside the runtime, and its outcome goes over a channel to the one thread that owns the
+//! byte for byte; each user/get exchange is checked as a HAR entry is, on a task of its own
+//! once its answer is on its way, and its outcome goes over a channel to the one thread that owns the
 //! run's exit (numbering, selection, suppressions, reporters, the recording).
 
 use std::cell::RefCell;
@@ -126,14 +126,6 @@ struct Brief {
 /// Where `--fail-on` waits for the findings of its exchange.
 type Reply = tokio::sync::oneshot::Sender<Vec<Brief>>;
 
-/// A forwarded exchange on its way from a connection to a checker.
-struct Work {
-    /// The exchange as a HAR entry.
-    entry: String,
-    user_get: bool,
-    reply: Option<Reply>,
-}
-
 /// A message to the thread that owns the exit.
 enum Msg {
     /// A forwarded exchange and, for user/get, its outcome (checked at index 0: the exit's
@@ -147,13 +139,9 @@ enum Msg {
     Refused,
 }
 
-/// Exchanges waiting for a checker; a connection waits when this many are queued, so a
-/// proxy that checks slower than it forwards slows down instead of growing.
-const QUEUED: usize = 4096;
-
-/// Checkers: the cores' worth of threads that check exchanges beside the runtime, so the
-/// exit's thread only counts and reports.
-const CHECKERS: usize = 2;
+/// Checks under way at once; an exchange waits for a place when this many are, so a proxy
+/// that checks slower than it forwards slows down instead of growing.
+const CHECKING: usize = 4096;
 
 /// The reporter that hears which findings of the current exchange passed the exit (its
 /// selection, severities and suppressions), for `--fail-on`.
@@ -192,25 +180,13 @@ pub fn run(
 ) -> io::Result<(Ended, Counts)> {
     let runtime = super::runtime()?;
     let (sender, receiver) = mpsc::channel::<Msg>();
-    let (work, queue) = mpsc::sync_channel::<Work>(QUEUED);
-    let queue = Arc::new(std::sync::Mutex::new(queue));
-    let checked_with = Arc::new(settings.clone());
-    let mut checkers = Vec::new();
-    for n in 0..CHECKERS {
-        let queue = Arc::clone(&queue);
-        let sender = sender.clone();
-        let settings = Arc::clone(&checked_with);
-        checkers.push(
-            std::thread::Builder::new()
-                .name(format!("dtlint-check-{n}"))
-                .spawn(move || check_queue(&queue, &sender, &settings))?,
-        );
-    }
     let failed_on = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let checking = Arc::new(tokio::sync::Semaphore::new(CHECKING));
     let shared = Arc::new(Shared::new(
         config.clone(),
         sender,
-        work,
+        Arc::new(settings.clone()),
+        Arc::clone(&checking),
         Arc::clone(&failed_on),
     ));
     let max_connections = config.max_connections;
@@ -221,7 +197,15 @@ pub fn run(
                 let shared = Arc::clone(&shared);
                 async move { shared.handle(request).await }
             };
-            let served = runtime.block_on(server::serve(listener, max_connections, handler));
+            let served = runtime.block_on(async {
+                let served = server::serve(listener, max_connections, handler).await;
+                // Every answered exchange is checked and reported before the summary: wait
+                // for the checks under way to give their places back.
+                let all = u32::try_from(CHECKING).unwrap_or(u32::MAX);
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(10), checking.acquire_many(all)).await;
+                served
+            });
             // Connections still open are dropped with their senders: the exit then ends.
             runtime.shutdown_timeout(Duration::from_millis(500));
             served
@@ -274,9 +258,6 @@ pub fn run(
         }
         input.end();
     }
-    for checker in checkers {
-        let _ = checker.join();
-    }
     let served = serving
         .join()
         .unwrap_or_else(|_| Err(io::Error::other("the proxy's server thread failed")));
@@ -291,32 +272,6 @@ pub fn run(
     let notes = [format!("proxy: {}", describe(&counts))];
     let ended = exit.finish(&notes)?;
     Ok((ended, counts))
-}
-
-/// A checker's loop: until every connection is gone, check what comes and hand it on.
-fn check_queue(
-    queue: &std::sync::Mutex<mpsc::Receiver<Work>>,
-    exit: &mpsc::Sender<Msg>,
-    settings: &Settings,
-) {
-    loop {
-        let next = match queue.lock() {
-            Ok(queue) => queue.recv(),
-            Err(_) => return,
-        };
-        let Ok(work) = next else { return };
-        let outcome = work
-            .user_get
-            .then(|| crate::input::check_entry_text(0, &work.entry, settings));
-        let msg = Msg::Exchange {
-            entry: work.entry,
-            outcome,
-            reply: work.reply,
-        };
-        if exit.send(msg).is_err() {
-            return;
-        }
-    }
 }
 
 /// The session's counts in words, for the summary.
@@ -360,7 +315,8 @@ struct Shared {
     config: Config,
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     sender: mpsc::Sender<Msg>,
-    work: mpsc::SyncSender<Work>,
+    settings: Arc<Settings>,
+    checking: Arc<tokio::sync::Semaphore>,
     failed_on: Arc<std::sync::atomic::AtomicU64>,
 }
 
@@ -368,7 +324,8 @@ impl Shared {
     fn new(
         config: Config,
         sender: mpsc::Sender<Msg>,
-        work: mpsc::SyncSender<Work>,
+        settings: Arc<Settings>,
+        checking: Arc<tokio::sync::Semaphore>,
         failed_on: Arc<std::sync::atomic::AtomicU64>,
     ) -> Self {
         // rustls is built with ring alone, so its default provider is ring's; the roots are
@@ -385,7 +342,8 @@ impl Shared {
             config,
             client,
             sender,
-            work,
+            settings,
+            checking,
             failed_on,
         }
     }
@@ -394,6 +352,25 @@ impl Shared {
         // The exit's thread ends only after every connection: a failed send means the run
         // is ending anyway.
         let _ = self.sender.send(msg);
+    }
+
+    /// Checks an exchange on a task of its own, so its answer need not wait (unless
+    /// `reply` does), and hands the outcome to the exit's thread.
+    async fn check(&self, entry: String, user_get: bool, reply: Option<Reply>) {
+        let Ok(place) = Arc::clone(&self.checking).acquire_owned().await else {
+            return;
+        };
+        let settings = Arc::clone(&self.settings);
+        let sender = self.sender.clone();
+        tokio::spawn(async move {
+            let outcome = user_get.then(|| crate::input::check_entry_text(0, &entry, &settings));
+            let _ = sender.send(Msg::Exchange {
+                entry,
+                outcome,
+                reply,
+            });
+            drop(place);
+        });
     }
 
     async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
@@ -536,11 +513,7 @@ impl Shared {
         let fail_on = self.config.fail_on.filter(|_| user_get);
         if let Some(level) = fail_on {
             let (reply, verdict) = tokio::sync::oneshot::channel();
-            let _ = self.work.send(Work {
-                entry,
-                user_get,
-                reply: Some(reply),
-            });
+            self.check(entry, user_get, Some(reply)).await;
             let briefs = verdict.await.unwrap_or_default();
             let failing: Vec<&Brief> = briefs.iter().filter(|b| b.severity >= level).collect();
             if !failing.is_empty() {
@@ -570,11 +543,7 @@ impl Shared {
                 );
             }
         } else {
-            let _ = self.work.send(Work {
-                entry,
-                user_get,
-                reply: None,
-            });
+            self.check(entry, user_get, None).await;
         }
         without_hop_headers(&mut response_parts.headers);
         Response::from_parts(response_parts, Full::new(response_body))
