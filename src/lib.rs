@@ -44,6 +44,8 @@ mod finding;
 pub mod input;
 pub mod json;
 mod language;
+#[cfg(feature = "live")]
+pub mod live;
 mod outcome;
 pub mod privacy;
 pub mod progress;

@@ -12,6 +12,8 @@ mod exit;
 mod har_producers;
 mod har_repeats_numbers;
 mod language;
+#[cfg(feature = "live")]
+mod live;
 mod memory;
 mod outputs;
 mod paths;

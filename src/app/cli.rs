@@ -56,6 +56,17 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Serve a stand-in for the endpoint: POST /topapi/v2/user/get and GET /gettoken, answered
+    /// as the platform does, each user's `result` filtered for the caller of the profile.
+    #[cfg(feature = "live")]
+    Mock(Box<MockArgs>),
+    /// Forward every request to UPSTREAM unchanged and check each user/get exchange as a HAR
+    /// entry is checked, reporting findings as they come.
+    ///
+    /// Exit codes at Ctrl-C or SIGTERM, after the summary: 0 no finding at error severity,
+    /// 1 at least one, 2 an error.
+    #[cfg(feature = "live")]
+    Proxy(Box<ProxyArgs>),
     /// Write a copy of a capture (HAR, JSON body, NDJSON, or a folder of them) without
     /// credentials and with personal values masked, for tickets.
     ///
@@ -72,6 +83,89 @@ pub enum Command {
         #[arg(long)]
         show_values: bool,
     },
+}
+
+/// Where `mock` and `proxy` listen.
+#[cfg(feature = "live")]
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address to listen on (port 0: any free port; the address is printed at start).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+    pub listen: String,
+    /// Allow --listen to name an address other machines can reach.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_connections: usize,
+}
+
+#[cfg(feature = "live")]
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    #[command(flatten)]
+    pub listen: ListenArgs,
+    /// The user directory: successful answers or `result` objects as JSON, NDJSON or a HAR.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "generate",
+        conflicts_with = "generate"
+    )]
+    pub users: Option<PathBuf>,
+    /// Generate N users instead (with --seed).
+    #[arg(long, value_name = "N")]
+    pub generate: Option<usize>,
+    /// The seed of generated users, request ids and issued tokens.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// A token accepted besides those /gettoken issues (repeatable).
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Vec<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// The findings that make `proxy` answer 502.
+#[cfg(feature = "live")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[cfg(feature = "live")]
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// The one server requests are forwarded to: https://…, or http:// to this machine.
+    #[arg(long, value_name = "URL")]
+    pub upstream: String,
+    #[command(flatten)]
+    pub listen: ListenArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Report format (human goes to standard error, others to standard output).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write the session as a HAR, redacted as `dtlint redact` does.
+    #[arg(long, value_name = "FILE.har")]
+    pub record: Option<PathBuf>,
+    /// Answer HTTP 502, with a JSON body naming the findings, for an exchange with findings at
+    /// this severity or above.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// Largest request or response body forwarded (suffixes K, M, G).
+    #[arg(long, value_name = "SIZE", default_value = "10M", value_parser = parse_size)]
+    pub max_size: u64,
+    /// How long the upstream may take to answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// When to colour human output (NO_COLOR is honoured with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,8 @@
 pub mod cli;
 mod commands;
 mod interrupt;
+#[cfg(feature = "live")]
+mod live_cmd;
 mod profile;
 mod progress;
 mod schema_cmd;
@@ -51,6 +53,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
         Command::Check(args) => commands::check(&args, out),
         Command::Audit(args) => commands::audit(&args, out),
         Command::Schema(args) => schema_cmd::schema(&args, out),
+        #[cfg(feature = "live")]
+        Command::Mock(args) => live_cmd::mock(&args),
+        #[cfg(feature = "live")]
+        Command::Proxy(args) => live_cmd::proxy(&args, out),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "dtlint", out);

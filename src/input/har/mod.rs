@@ -84,6 +84,12 @@ pub fn har_outcomes<R: BufRead + Send>(
     }
 }
 
+/// Checks the text of one HAR entry as item `index` of a capture, with the same reading and
+/// rules as an entry of a HAR file: `dtlint proxy` checks each exchange it forwards this way.
+pub fn check_entry_text(index: u64, text: &str, settings: &Settings) -> Outcome {
+    check_entry(index, text, Location::START, settings)
+}
+
 fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
     match item {
         // Devtools captures hold scripts and images larger than any limit fit for a body: an

@@ -1,0 +1,175 @@
+//! `dtlint mock` and `dtlint proxy`: their flags resolved, the listener bound (so a busy port
+//! or a remote address fails before anything starts), then the library's live side run.
+
+use std::io::{self, IsTerminal, Write};
+use std::net::{TcpListener, ToSocketAddrs};
+use std::time::Duration;
+
+use dtlint::live::{mock, proxy, users::Directory};
+use dtlint::report::{self, Reporter, Style};
+use dtlint::Severity;
+
+use super::cli::{ColorChoice, FailOn, ListenArgs, MockArgs, ProxyArgs};
+use super::{exit_status, profile, ExitStatus, RunError};
+
+fn usage(message: String) -> RunError {
+    RunError::Usage(miette::miette!("{message}"))
+}
+
+/// Binds `--listen`, refusing an address other machines reach unless `--allow-remote`.
+fn bind(args: &ListenArgs) -> Result<TcpListener, RunError> {
+    let addresses: Vec<_> = args
+        .listen
+        .to_socket_addrs()
+        .map_err(|e| usage(format!("--listen {}: not an address: {e}", args.listen)))?
+        .collect();
+    if !args.allow_remote {
+        if let Some(remote) = addresses.iter().find(|a| !a.ip().is_loopback()) {
+            return Err(RunError::Usage(miette::miette!(
+                help = "pass --allow-remote as well to listen where other machines can connect",
+                "--listen {}: {remote} is reachable from other machines",
+                args.listen
+            )));
+        }
+    }
+    TcpListener::bind(&addresses[..])
+        .map_err(|e| usage(format!("--listen {}: cannot listen: {e}", args.listen)))
+}
+
+/// The start line tests and scripts read the bound address from.
+fn announce(what: &str, listener: &TcpListener, rest: &str) -> Result<(), RunError> {
+    let address = listener.local_addr()?;
+    let mut err = io::stderr().lock();
+    writeln!(err, "dtlint {what}: listening on http://{address}{rest}")?;
+    err.flush()?;
+    Ok(())
+}
+
+pub fn mock(args: &MockArgs) -> Result<ExitStatus, RunError> {
+    let resolved = profile::resolve(&args.settings)?;
+    let caller = resolved.settings.caller;
+    let directory = match (&args.users, args.generate) {
+        (Some(path), _) => Directory::load(path).map_err(usage)?,
+        (None, Some(count)) => Directory::generate(count, args.seed, caller.corp_id.as_deref()),
+        (None, None) => return Err(usage("give --users FILE or --generate N".to_owned())),
+    };
+    let mock = mock::Mock::new(directory, caller, &args.token, args.seed);
+    let listener = bind(&args.listen)?;
+    let (users, skipped) = mock.users();
+    let skipped = match skipped {
+        0 => String::new(),
+        n => format!(
+            ", {n} unreadable {} passed over",
+            if n == 1 { "line" } else { "lines" }
+        ),
+    };
+    let noun = if users == 1 { "user" } else { "users" };
+    announce("mock", &listener, &format!(" ({users} {noun}{skipped})"))?;
+    mock::serve(mock, listener, args.listen.max_connections)?;
+    Ok(ExitStatus::Clean)
+}
+
+pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    let mut resolved = profile::resolve(&args.settings)?;
+    let human = args.format == report::Format::Human;
+    resolved.settings.needs.excerpts = human;
+    let upstream = proxy::Upstream::parse(&args.upstream).map_err(usage)?;
+    if !args.timeout.is_finite() || args.timeout <= 0.0 {
+        return Err(usage(format!(
+            "--timeout {}: give a positive number of seconds",
+            args.timeout
+        )));
+    }
+    let config = proxy::Config {
+        upstream,
+        max_size: usize::try_from(args.max_size).unwrap_or(usize::MAX),
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_connections: args.listen.max_connections,
+        fail_on: args.fail_on.map(|level| match level {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }),
+    };
+    let record = match &args.record {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| {
+                usage(format!(
+                    "--record {}: cannot write the file: {e}",
+                    path.display()
+                ))
+            })?;
+            Some(
+                dtlint::live::Recorder::start(file, resolved.settings.show_values)
+                    .map_err(|e| usage(format!("--record {}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
+    let mut file = match &args.output {
+        Some(path) => Some(io::LineWriter::new(std::fs::File::create(path).map_err(
+            |e| {
+                usage(format!(
+                    "--output {}: cannot write the file: {e}",
+                    path.display()
+                ))
+            },
+        )?)),
+        None => None,
+    };
+    let listener = bind(&args.listen)?;
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && io::stderr().is_terminal()
+        }
+    };
+    let style = Style {
+        color,
+        width: None,
+        statistics: false,
+        concise: false,
+    };
+    let mut err = io::stderr();
+    let target: &mut dyn Write = match (&mut file, human) {
+        (Some(file), _) => file,
+        (None, true) => &mut err,
+        (None, false) => out,
+    };
+    let mut shown = report::reporter(args.format, style, target);
+    let reporters: Vec<&mut dyn Reporter> = vec![shown.as_mut()];
+    announce(
+        "proxy",
+        &listener,
+        &format!(", forwarding to {}", args.upstream.trim_end_matches('/')),
+    )?;
+    let (ended, counts) = proxy::run(
+        config,
+        listener,
+        &resolved.settings,
+        &resolved.suppressions,
+        reporters,
+        record,
+    )?;
+    drop(shown);
+    if let Some(file) = &mut file {
+        file.flush()?;
+    }
+    // The report's own summary went to a file or standard output: standard error still says
+    // how the session ended.
+    if !(human && args.output.is_none()) {
+        let s = &ended.summary;
+        let mut err = io::stderr().lock();
+        writeln!(
+            err,
+            "dtlint proxy: {}; {} errors, {} warnings, {} infos",
+            proxy::describe(&counts),
+            s.errors,
+            s.warnings,
+            s.infos
+        )?;
+    }
+    Ok(exit_status(&ended, resolved.deny_warnings))
+}

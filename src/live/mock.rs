@@ -1,0 +1,482 @@
+//! `dtlint mock`: answers `POST /topapi/v2/user/get` and `GET /gettoken` as the page and real
+//! traffic say the platform does, from a user directory filtered for the caller by the
+//! schema's `x-` annotations.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use serde_json::{Map, Value};
+
+use super::users::{Directory, Rng};
+use crate::caller::Caller;
+use crate::fields::{result_fields, Access, AccountScope};
+
+/// What the mock serves and to whom.
+#[derive(Debug)]
+pub struct Mock {
+    directory: Directory,
+    caller: Caller,
+    /// Tokens given with `--token` and those `/gettoken` issued.
+    tokens: Mutex<BTreeSet<String>>,
+    /// Request ids and tokens are drawn from here, so a seeded mock answers the same twice.
+    counter: AtomicU64,
+    seed: u64,
+}
+
+/// An answer: HTTP status, content type, body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The HTTP status (200 for every platform answer, as the platform does).
+    pub status: u16,
+    /// The `content-type` header.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: String,
+}
+
+/// The platform's content type for every JSON answer, errors included.
+const JSON: &str = "application/json;charset=UTF-8";
+
+/// A request as the mock reads it.
+#[derive(Debug, Clone, Default)]
+pub struct Call<'a> {
+    /// `GET`, `POST`…
+    pub method: &'a str,
+    /// The path, without the query.
+    pub path: &'a str,
+    /// The query string, without `?`.
+    pub query: &'a str,
+    /// The `content-type` header.
+    pub content_type: &'a str,
+    /// The body.
+    pub body: &'a [u8],
+}
+
+impl Mock {
+    /// A mock of `directory` for `caller`, accepting `tokens`; `seed` fixes its request ids and
+    /// issued tokens.
+    pub fn new(directory: Directory, caller: Caller, tokens: &[String], seed: u64) -> Self {
+        Self {
+            directory,
+            caller,
+            tokens: Mutex::new(tokens.iter().cloned().collect()),
+            counter: AtomicU64::new(0),
+            seed,
+        }
+    }
+
+    /// How many users the directory holds, and how many lines of its file were passed over.
+    pub fn users(&self) -> (usize, usize) {
+        (self.directory.users.len(), self.directory.skipped)
+    }
+
+    fn rng(&self) -> Rng {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let mut rng = Rng(self.seed ^ n.wrapping_mul(0x2545_f491_4f6c_dd1d));
+        rng.next();
+        rng
+    }
+
+    /// A request id as the platform writes them: 13 lowercase letters and digits.
+    fn request_id(&self) -> String {
+        let mut rng = self.rng();
+        (0..13)
+            .map(|_| {
+                const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+                #[allow(clippy::cast_possible_truncation)]
+                char::from(ALPHABET[rng.below(ALPHABET.len() as u64) as usize])
+            })
+            .collect()
+    }
+
+    /// Answers one request.
+    pub fn answer(&self, call: &Call<'_>) -> Answer {
+        let query: Vec<(String, String)> = form_urlencoded::parse(call.query.as_bytes())
+            .into_owned()
+            .collect();
+        let get = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        match call.path.trim_end_matches('/') {
+            "/gettoken" => self.gettoken(get("appkey"), get("appsecret")),
+            crate::input::API_PATH => self.user_get(call, get("access_token")),
+            _ => Answer {
+                status: 404,
+                content_type: JSON,
+                body: format!(
+                    "{{\"errcode\":404,\"errmsg\":\"dtlint mock answers only POST {} and GET /gettoken\"}}",
+                    crate::input::API_PATH
+                ),
+            },
+        }
+    }
+
+    fn gettoken(&self, appkey: Option<&str>, appsecret: Option<&str>) -> Answer {
+        let rid = self.request_id();
+        if appkey.is_none_or(str::is_empty) || appsecret.is_none_or(str::is_empty) {
+            return platform(format!(
+                "{{\"errcode\":40089,\"errmsg\":\"不合法的corpId或corpSecret\",\"request_id\":\"{rid}\"}}"
+            ));
+        }
+        let mut rng = self.rng();
+        let token = format!("{:016x}{:016x}", rng.next(), rng.next());
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.insert(token.clone());
+        }
+        platform(format!(
+            "{{\"errcode\":0,\"access_token\":\"{token}\",\"errmsg\":\"ok\",\"expires_in\":7200,\"request_id\":\"{rid}\"}}"
+        ))
+    }
+
+    fn user_get(&self, call: &Call<'_>, token: Option<&str>) -> Answer {
+        let rid = self.request_id();
+        match token {
+            None | Some("") => return platform(auth_error("40000", "access_token为空", &rid)),
+            Some(token) => {
+                let known = self.tokens.lock().is_ok_and(|t| t.contains(token));
+                if !known {
+                    return platform(auth_error("40014", "不合法的access_token", &rid));
+                }
+            }
+        }
+        if call.method != "POST" && call.method != "GET" {
+            return platform(error(400_002, "参数错误", &rid));
+        }
+        let params = if call.method == "GET" {
+            Params::from_form(call.query.as_bytes())
+        } else {
+            Params::read(call.content_type, call.body)
+        };
+        if let Some(language) = params.get("language") {
+            if crate::language::Language::parse(language).is_none() {
+                return platform(error(400_002, "参数错误", &rid));
+            }
+        }
+        // The page: when `login_id` is not empty, `userid` is ignored, and sign-in names are
+        // looked up only for DingTalk-built Enterprise Accounts of the caller's organization.
+        let user = match params.get("login_id").filter(|l| !l.is_empty()) {
+            Some(login_id) => self
+                .directory
+                .by_login_id(login_id)
+                .filter(|u| own_dingtalk(u, &self.caller)),
+            None => match params.get("userid").filter(|u| !u.is_empty()) {
+                Some(userid) => self.directory.by_userid(userid),
+                None => return platform(error(400_002, "参数错误", &rid)),
+            },
+        };
+        let Some(user) = user else {
+            return platform(error(60121, "找不到该用户", &rid));
+        };
+        let result = Value::Object(filtered(user, &self.caller));
+        let result = serde_json::to_string(&result).unwrap_or_else(|_| "{}".to_owned());
+        platform(format!(
+            "{{\"errcode\":0,\"errmsg\":\"ok\",\"result\":{result},\"request_id\":\"{rid}\"}}"
+        ))
+    }
+}
+
+/// Largest request body the mock reads; the platform's parameters are a few dozen bytes.
+const MAX_BODY: usize = 1 << 20;
+
+/// Serves `mock` on `listener` until Ctrl-C or SIGTERM.
+///
+/// # Errors
+/// When the runtime cannot start or the listener cannot be used.
+pub fn serve(
+    mock: Mock,
+    listener: std::net::TcpListener,
+    max_connections: usize,
+) -> std::io::Result<()> {
+    use http_body_util::{BodyExt, Full, Limited};
+    use hyper::body::Bytes;
+
+    let mock = std::sync::Arc::new(mock);
+    let handler = move |request: hyper::Request<hyper::body::Incoming>| {
+        let mock = std::sync::Arc::clone(&mock);
+        async move {
+            let (parts, body) = request.into_parts();
+            let Ok(body) = Limited::new(body, MAX_BODY).collect().await else {
+                return super::server::error_answer(
+                    413,
+                    "body-too-large",
+                    "the request body is larger than the mock reads",
+                    None,
+                );
+            };
+            let body = body.to_bytes();
+            let content_type = parts
+                .headers
+                .get(hyper::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let answer = mock.answer(&Call {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                query: parts.uri.query().unwrap_or(""),
+                content_type,
+                body: &body,
+            });
+            let mut response = hyper::Response::new(Full::new(Bytes::from(answer.body)));
+            *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or_default();
+            response.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                hyper::header::HeaderValue::from_static(answer.content_type),
+            );
+            response
+        }
+    };
+    super::runtime()?.block_on(super::server::serve(listener, max_connections, handler))
+}
+
+/// A platform answer: HTTP 200 whatever `errcode` says, and `/` escaped as `\/` as raw bodies
+/// of the platform have it (a `/` can only occur inside strings, so every one is escaped).
+fn platform(body: String) -> Answer {
+    Answer {
+        status: 200,
+        content_type: JSON,
+        body: body.replace('/', "\\/"),
+    }
+}
+
+fn error(code: u32, message: &str, rid: &str) -> String {
+    format!("{{\"errcode\":{code},\"errmsg\":\"{message}\",\"request_id\":\"{rid}\"}}")
+}
+
+/// errcode 88, whose real cause is `sub_code`, as the platform writes it.
+fn auth_error(sub_code: &str, sub_msg: &str, rid: &str) -> String {
+    format!(
+        "{{\"errcode\":88,\"sub_code\":\"{sub_code}\",\"sub_msg\":\"{sub_msg}\",\"errmsg\":\"ding talk error[subcode={sub_code},submsg={sub_msg}]\",\"request_id\":\"{rid}\"}}"
+    )
+}
+
+/// Whether the user is a DingTalk-built Enterprise Account of the caller's organization (any
+/// organization when the caller's is not known, as the account rules judge it).
+fn own_dingtalk(user: &Map<String, Value>, caller: &Caller) -> bool {
+    let text = |k: &str| user.get(k).and_then(Value::as_str);
+    user.get("exclusive_account") == Some(&Value::Bool(true))
+        && text("exclusive_account_type") == Some("dingtalk")
+        && caller
+            .corp_id
+            .as_deref()
+            .is_none_or(|corp| text("exclusive_account_corp_id") == Some(corp))
+}
+
+/// The user's `result` as this caller receives it, by the schema's annotations: fields
+/// withheld from its app type or needing a permission it lacks are absent, Enterprise Account
+/// fields only on such accounts. A caller of unknown type is served everything the account
+/// carries.
+pub fn filtered(user: &Map<String, Value>, caller: &Caller) -> Map<String, Value> {
+    let enterprise = user.get("exclusive_account") == Some(&Value::Bool(true));
+    let own = own_dingtalk(user, caller);
+    let mut result = user.clone();
+    for field in result_fields() {
+        let allowed = matches!(field.access(caller), Access::Allowed | Access::Unknown)
+            && match field.account {
+                None => true,
+                Some(AccountScope::Enterprise) => enterprise,
+                Some(AccountScope::OwnDingtalk) => own,
+            };
+        if !allowed {
+            result.remove(&field.name);
+        }
+    }
+    result
+}
+
+/// The documented parameters of a form or JSON body.
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn from_form(bytes: &[u8]) -> Self {
+        Self(form_urlencoded::parse(bytes).into_owned().collect())
+    }
+
+    fn read(content_type: &str, body: &[u8]) -> Self {
+        if content_type.to_ascii_lowercase().contains("json") {
+            let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+                return Self(Vec::new());
+            };
+            return Self(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            );
+        }
+        Self::from_form(body)
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::caller::{AppType, Permission};
+    use crate::engine::pipeline::{check_text, Settings};
+
+    fn callers() -> Vec<Caller> {
+        let corp = Some("dingcorp0000000001".to_owned());
+        vec![
+            Caller::default(),
+            Caller {
+                app_type: Some(AppType::ThirdParty),
+                ..Caller::default()
+            },
+            Caller {
+                app_type: Some(AppType::Internal),
+                ..Caller::default()
+            },
+            Caller {
+                app_type: Some(AppType::Internal),
+                permissions: [Permission::Mobile].into_iter().collect(),
+                corp_id: corp.clone(),
+            },
+            Caller {
+                app_type: Some(AppType::Internal),
+                permissions: Permission::ALL.into_iter().collect(),
+                corp_id: corp,
+            },
+        ]
+    }
+
+    fn post(mock: &Mock, token: &str, body: &str) -> Answer {
+        mock.answer(&Call {
+            method: "POST",
+            path: crate::input::API_PATH,
+            query: &format!("access_token={token}"),
+            content_type: "application/x-www-form-urlencoded",
+            body: body.as_bytes(),
+        })
+    }
+
+    #[test]
+    fn every_answer_passes_check_for_its_caller() {
+        let directory = Directory::generate(40, 3, Some("dingcorp0000000001"));
+        let ids: Vec<String> = directory
+            .users
+            .iter()
+            .map(|u| u["userid"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        for caller in callers() {
+            let mock = Mock::new(directory.clone(), caller.clone(), &["t".to_owned()], 1);
+            let settings = Settings {
+                caller: caller.clone(),
+                ..Settings::default()
+            };
+            let mut bodies: Vec<Answer> = ids
+                .iter()
+                .map(|id| post(&mock, "t", &format!("userid={id}&language=zh_CN")))
+                .collect();
+            bodies.push(post(&mock, "t", "userid=nobody"));
+            bodies.push(post(&mock, "bad", "userid=nobody"));
+            bodies.push(post(&mock, "", "userid=nobody"));
+            bodies.push(post(&mock, "t", "userid=x&language=fr_FR"));
+            bodies.push(post(&mock, "t", "login_id=user9&userid=ignored"));
+            for answer in &bodies {
+                assert_eq!(answer.status, 200);
+                let check = check_text(&answer.body, &settings);
+                // DT606 notes every error answer with its meaning: that is the point of them.
+                let codes: Vec<_> = check
+                    .findings
+                    .iter()
+                    .map(|f| f.rule.code)
+                    .filter(|c| *c != "DT606")
+                    .collect();
+                assert!(codes.is_empty(), "{caller:?}: {codes:?} in {}", answer.body);
+                assert!(answer.body.contains("\"request_id\":\""), "{}", answer.body);
+            }
+        }
+    }
+
+    #[test]
+    fn the_answers_say_what_the_page_says() {
+        let directory = Directory::generate(20, 3, Some("dingcorp0000000001"));
+        let caller = Caller {
+            app_type: Some(AppType::ThirdParty),
+            corp_id: Some("dingcorp0000000001".to_owned()),
+            ..Caller::default()
+        };
+        let mock = Mock::new(directory.clone(), caller, &[], 1);
+        let missing = post(&mock, "", "userid=x");
+        assert!(
+            missing.body.contains("\"sub_code\":\"40000\""),
+            "{missing:?}"
+        );
+        let invalid = post(&mock, "nope", "userid=x");
+        assert!(
+            invalid.body.contains("\"sub_code\":\"40014\""),
+            "{invalid:?}"
+        );
+        let issued = mock.answer(&Call {
+            method: "GET",
+            path: "/gettoken",
+            query: "appkey=k&appsecret=s",
+            ..Call::default()
+        });
+        let token: Value = serde_json::from_str(&issued.body).expect("json");
+        assert_eq!(token["expires_in"], 7200);
+        let token = token["access_token"].as_str().expect("token");
+        let id = directory.users[0]["userid"].as_str().expect("id");
+        let ok = post(&mock, token, &format!("userid={id}"));
+        let body: Value = serde_json::from_str(&ok.body).expect("json");
+        assert_eq!(body["errcode"], 0);
+        // Third-party apps never receive `mobile`.
+        assert!(body["result"].get("mobile").is_none(), "{}", ok.body);
+        assert!(body["result"].get("name").is_some());
+        let lang = post(&mock, token, &format!("userid={id}&language=xx"));
+        assert!(lang.body.contains("\"errcode\":400002"), "{lang:?}");
+        assert!(post(&mock, token, "userid=none")
+            .body
+            .contains("\"errcode\":60121"));
+        // A JSON body is read as a form is; user 9 is a DingTalk-built account, user 4 sso.
+        let json = mock.answer(&Call {
+            method: "POST",
+            path: crate::input::API_PATH,
+            query: &format!("access_token={token}"),
+            content_type: "application/json",
+            body: br#"{"login_id":"user9","userid":"ignored"}"#,
+        });
+        let body: Value = serde_json::from_str(&json.body).expect("json");
+        assert_eq!(body["result"]["userid"], directory.users[9]["userid"]);
+        assert!(post(&mock, token, "login_id=user4")
+            .body
+            .contains("\"errcode\":60121"));
+    }
+
+    #[test]
+    fn slashes_are_escaped_as_the_platform_does() {
+        let mut user = Map::new();
+        user.insert("userid".into(), Value::from("01"));
+        user.insert("avatar".into(), Value::from("https://static.example/a.jpg"));
+        let mock = Mock::new(
+            Directory {
+                users: vec![user],
+                skipped: 0,
+            },
+            Caller::default(),
+            &["t".to_owned()],
+            1,
+        );
+        let answer = post(&mock, "t", "userid=01");
+        assert!(
+            answer.body.contains(r"https:\/\/static.example\/a.jpg"),
+            "{}",
+            answer.body
+        );
+    }
+}

@@ -1,0 +1,572 @@
+//! `dtlint proxy`: forwards every request unchanged to the one upstream and returns its answer
+//! byte for byte; each user/get exchange is checked as a HAR entry is, on a task of its own
+//! once its answer is on its way, and its outcome goes over a channel to the one thread that owns the
+//! run's exit (numbering, selection, suppressions, reporters, the recording).
+
+use std::cell::RefCell;
+use std::io;
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderMap, HeaderValue, HOST};
+use hyper::{Method, Request, Response};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{json, Value};
+
+use super::entry::{self, Received, Sent};
+use super::record::Recorder;
+use super::server::{self, Body};
+use crate::engine::pipeline::Settings;
+use crate::exit::{Ended, Exit};
+use crate::finding::{Finding, Severity};
+use crate::input::Outcome;
+use crate::report::{Reporter, RunEnd};
+use crate::settings::Suppress;
+
+/// The upstream every request goes to.
+#[derive(Debug, Clone)]
+pub struct Upstream {
+    /// `https://host[:port][/prefix]`, without a trailing `/`.
+    base: String,
+    /// `host[:port]`, the `Host` every forwarded request carries.
+    authority: HeaderValue,
+}
+
+impl Upstream {
+    /// Reads `--upstream`: HTTPS, or plain HTTP to this machine only (a token sent in clear
+    /// over a network is a token given away).
+    ///
+    /// # Errors
+    /// A message saying what is wrong with the URL.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let uri: hyper::Uri = url
+            .parse()
+            .map_err(|e| format!("--upstream {url}: not a URL: {e}"))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err(format!(
+                "--upstream {url}: give a full URL such as https://oapi.dingtalk.com"
+            ));
+        };
+        match scheme {
+            "https" => {}
+            "http" if server::is_loopback_host(authority.host()) => {}
+            "http" => {
+                return Err(format!(
+                    "--upstream {url}: plain HTTP is allowed only to this machine (127.0.0.1, ::1, localhost); use https"
+                ))
+            }
+            other => return Err(format!("--upstream {url}: `{other}` is not http or https")),
+        }
+        if uri.query().is_some() {
+            return Err(format!("--upstream {url}: the upstream takes no query"));
+        }
+        let prefix = uri.path().trim_end_matches('/');
+        Ok(Self {
+            base: format!("{scheme}://{authority}{prefix}"),
+            authority: HeaderValue::from_str(authority.as_str())
+                .map_err(|e| format!("--upstream {url}: {e}"))?,
+        })
+    }
+
+    /// The upstream as the proxy's messages show it.
+    pub fn shown(&self) -> &str {
+        &self.base
+    }
+}
+
+/// How the proxy runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where requests go.
+    pub upstream: Upstream,
+    /// Largest request or response body forwarded, in bytes.
+    pub max_size: usize,
+    /// How long the upstream may take to answer in full.
+    pub timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Answer 502 for exchanges with findings at this severity or above.
+    pub fail_on: Option<Severity>,
+}
+
+/// What the proxy counted besides findings.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    /// user/get exchanges checked.
+    pub checked: u64,
+    /// Other requests forwarded unchecked.
+    pub other: u64,
+    /// Requests the upstream did not answer (down, too slow, too large): answered 502.
+    pub upstream_failures: u64,
+    /// Requests refused before forwarding (too large, CONNECT).
+    pub refused: u64,
+    /// Exchanges answered 502 by `--fail-on`.
+    pub failed_on: u64,
+    /// Entries written by `--record`.
+    pub recorded: u64,
+}
+
+/// A finding as a 502 of `--fail-on` names it: no value, no excerpt.
+#[derive(Debug, Clone)]
+struct Brief {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    pointer: String,
+    message: String,
+}
+
+/// Where `--fail-on` waits for the findings of its exchange.
+type Reply = tokio::sync::oneshot::Sender<Vec<Brief>>;
+
+/// A message to the thread that owns the exit.
+enum Msg {
+    /// A forwarded exchange and, for user/get, its outcome (checked at index 0: the exit's
+    /// thread numbers exchanges as they arrive).
+    Exchange {
+        entry: String,
+        outcome: Option<Outcome>,
+        reply: Option<Reply>,
+    },
+    Failed,
+    Refused,
+}
+
+/// Checks under way at once; an exchange waits for a place when this many are, so a proxy
+/// that checks slower than it forwards slows down instead of growing.
+const CHECKING: usize = 4096;
+
+/// The reporter that hears which findings of the current exchange passed the exit (its
+/// selection, severities and suppressions), for `--fail-on`.
+struct Tap(Rc<RefCell<Vec<Brief>>>);
+
+impl Reporter for Tap {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        self.0.borrow_mut().push(Brief {
+            code: finding.rule.code,
+            name: finding.rule.name,
+            severity: finding.severity,
+            pointer: finding.pointer.to_string(),
+            message: finding.message.clone(),
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, _end: &RunEnd<'_>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs the proxy on `listener` until Ctrl-C or SIGTERM. The calling thread owns the run's
+/// exit: each exchange's findings go through it to `reporters` as they come, and the summary
+/// at the end.
+///
+/// # Errors
+/// When the runtime cannot start, or a report or the recording cannot be written.
+pub fn run(
+    config: Config,
+    listener: std::net::TcpListener,
+    settings: &Settings,
+    suppressions: &[Suppress],
+    reporters: Vec<&mut dyn Reporter>,
+    mut record: Option<Recorder>,
+) -> io::Result<(Ended, Counts)> {
+    let runtime = super::runtime()?;
+    let (sender, receiver) = mpsc::channel::<Msg>();
+    let failed_on = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let checking = Arc::new(tokio::sync::Semaphore::new(CHECKING));
+    let shared = Arc::new(Shared::new(
+        config.clone(),
+        sender,
+        Arc::new(settings.clone()),
+        Arc::clone(&checking),
+        Arc::clone(&failed_on),
+    ));
+    let max_connections = config.max_connections;
+    let serving = std::thread::Builder::new()
+        .name("dtlint-proxy".into())
+        .spawn(move || {
+            let handler = move |request| {
+                let shared = Arc::clone(&shared);
+                async move { shared.handle(request).await }
+            };
+            let served = runtime.block_on(async {
+                let served = server::serve(listener, max_connections, handler).await;
+                // Every answered exchange is checked and reported before the summary: wait
+                // for the checks under way to give their places back.
+                let all = u32::try_from(CHECKING).unwrap_or(u32::MAX);
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(10), checking.acquire_many(all)).await;
+                served
+            });
+            // Connections still open are dropped with their senders: the exit then ends.
+            runtime.shutdown_timeout(Duration::from_millis(500));
+            served
+        })?;
+
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let mut tap = Tap(Rc::clone(&seen));
+    let mut all: Vec<&mut dyn Reporter> = Vec::with_capacity(reporters.len() + 1);
+    for reporter in reporters {
+        all.push(reporter);
+    }
+    all.push(&mut tap);
+    let mut exit = Exit::new(&settings.selection, suppressions, all);
+    let mut counts = Counts::default();
+    let mut failure = None;
+    {
+        let mut input = exit.input("proxy");
+        let mut index = 0;
+        for msg in receiver {
+            match msg {
+                Msg::Failed => counts.upstream_failures += 1,
+                Msg::Refused => counts.refused += 1,
+                Msg::Exchange {
+                    entry,
+                    outcome,
+                    reply,
+                } => {
+                    if let Some(mut outcome) = outcome {
+                        counts.checked += 1;
+                        outcome.index = Some(index);
+                        for finding in &mut outcome.findings {
+                            finding.entry = Some(index);
+                        }
+                        input.deliver(outcome);
+                    } else {
+                        counts.other += 1;
+                    }
+                    let briefs = std::mem::take(&mut *seen.borrow_mut());
+                    if let Some(reply) = reply {
+                        let _ = reply.send(briefs);
+                    }
+                    if let Some(recorder) = &mut record {
+                        if let Err(e) = recorder.entry(&entry) {
+                            failure.get_or_insert(e);
+                        }
+                    }
+                    index += 1;
+                }
+            }
+        }
+        input.end();
+    }
+    let served = serving
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("the proxy's server thread failed")));
+    if let Some(recorder) = record {
+        counts.recorded = recorder.finish()?;
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    served?;
+    counts.failed_on = failed_on.load(std::sync::atomic::Ordering::Relaxed);
+    let notes = [format!("proxy: {}", describe(&counts))];
+    let ended = exit.finish(&notes)?;
+    Ok((ended, counts))
+}
+
+/// The session's counts in words, for the summary.
+pub fn describe(counts: &Counts) -> String {
+    let plural = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    format!(
+        "{} user/get {} checked, {} other {} forwarded, {} upstream {}, {} refused, {} answered 502 by --fail-on",
+        counts.checked,
+        plural(counts.checked, "exchange", "exchanges"),
+        counts.other,
+        plural(counts.other, "request", "requests"),
+        counts.upstream_failures,
+        plural(counts.upstream_failures, "failure", "failures"),
+        counts.refused,
+        counts.failed_on,
+    )
+}
+
+/// Headers of one hop only (RFC 9110 7.6.1), never forwarded.
+const HOP_BY_HOP: [&str; 8] = [
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
+
+fn without_hop_headers(headers: &mut HeaderMap) {
+    for name in HOP_BY_HOP {
+        headers.remove(name);
+    }
+    // The body is forwarded whole: its length is set again from it.
+    headers.remove(hyper::header::TRANSFER_ENCODING);
+}
+
+/// What every connection shares.
+struct Shared {
+    config: Config,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    sender: mpsc::Sender<Msg>,
+    settings: Arc<Settings>,
+    checking: Arc<tokio::sync::Semaphore>,
+    failed_on: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Shared {
+    fn new(
+        config: Config,
+        sender: mpsc::Sender<Msg>,
+        settings: Arc<Settings>,
+        checking: Arc<tokio::sync::Semaphore>,
+        failed_on: Arc<std::sync::atomic::AtomicU64>,
+    ) -> Self {
+        // rustls is built with ring alone, so its default provider is ring's; the roots are
+        // Mozilla's, bundled, so the proxy trusts the same servers on every machine.
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(https);
+        Self {
+            config,
+            client,
+            sender,
+            settings,
+            checking,
+            failed_on,
+        }
+    }
+
+    fn send(&self, msg: Msg) {
+        // The exit's thread ends only after every connection: a failed send means the run
+        // is ending anyway.
+        let _ = self.sender.send(msg);
+    }
+
+    /// Checks an exchange on a task of its own, so its answer need not wait (unless
+    /// `reply` does), and hands the outcome to the exit's thread.
+    async fn check(&self, entry: String, user_get: bool, reply: Option<Reply>) {
+        let Ok(place) = Arc::clone(&self.checking).acquire_owned().await else {
+            return;
+        };
+        let settings = Arc::clone(&self.settings);
+        let sender = self.sender.clone();
+        tokio::spawn(async move {
+            let outcome = user_get.then(|| crate::input::check_entry_text(0, &entry, &settings));
+            let _ = sender.send(Msg::Exchange {
+                entry,
+                outcome,
+                reply,
+            });
+            drop(place);
+        });
+    }
+
+    async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
+        if request.method() == Method::CONNECT {
+            self.send(Msg::Refused);
+            return server::error_answer(
+                405,
+                "not-an-open-proxy",
+                "dtlint proxy forwards requests to its one upstream only; CONNECT is refused",
+                None,
+            );
+        }
+        let (parts, body) = request.into_parts();
+        let max = self.config.max_size;
+        let body = match Limited::new(body, max).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(error) => {
+                self.send(Msg::Refused);
+                if error.is::<http_body_util::LengthLimitError>() {
+                    return server::error_answer(
+                        413,
+                        "request-too-large",
+                        &format!("the request body is larger than --max-size ({max} bytes)"),
+                        None,
+                    );
+                }
+                return server::error_answer(
+                    400,
+                    "request-unreadable",
+                    "the request body could not be read",
+                    None,
+                );
+            }
+        };
+        // Whatever the request line names (an absolute URL included), only its path and query
+        // are kept: the proxy never reaches another host.
+        let path = parts.uri.path();
+        let query = parts.uri.query().unwrap_or("");
+        let target = match parts.uri.query() {
+            Some(q) => format!("{}{path}?{q}", self.config.upstream.base),
+            None => format!("{}{path}", self.config.upstream.base),
+        };
+        let user_get = path.trim_end_matches('/') == crate::input::API_PATH;
+        let mut headers = parts.headers.clone();
+        without_hop_headers(&mut headers);
+        headers.insert(HOST, self.config.upstream.authority.clone());
+        let mut upstream = Request::new(Full::new(body.clone()));
+        *upstream.method_mut() = parts.method.clone();
+        *upstream.headers_mut() = headers;
+        *upstream.uri_mut() = match target.parse() {
+            Ok(uri) => uri,
+            Err(_) => {
+                self.send(Msg::Refused);
+                return server::error_answer(
+                    400,
+                    "request-unreadable",
+                    "the request's path cannot be forwarded",
+                    None,
+                );
+            }
+        };
+        let started = SystemTime::now();
+        let clock = Instant::now();
+        let answered = tokio::time::timeout(self.config.timeout, async {
+            let response = self.client.request(upstream).await.map_err(|e| {
+                // The error's chain names the cause (refused, reset, TLS); never the query.
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(cause) = source {
+                    text = format!("{text}: {cause}");
+                    source = cause.source();
+                }
+                (502, "upstream-unreachable", text)
+            })?;
+            let (parts, body) = response.into_parts();
+            let body = Limited::new(body, max)
+                .collect()
+                .await
+                .map_err(|e| {
+                    if e.is::<http_body_util::LengthLimitError>() {
+                        (
+                            502,
+                            "upstream-too-large",
+                            format!(
+                                "the upstream's answer is larger than --max-size ({max} bytes)"
+                            ),
+                        )
+                    } else {
+                        (
+                            502,
+                            "upstream-broken",
+                            format!("the upstream's answer broke off: {e}"),
+                        )
+                    }
+                })?
+                .to_bytes();
+            Ok::<_, (u16, &str, String)>((parts, body))
+        })
+        .await;
+        let (mut response_parts, response_body) = match answered {
+            Ok(Ok(answer)) => answer,
+            Ok(Err((status, kind, message))) => {
+                self.send(Msg::Failed);
+                return server::error_answer(
+                    status,
+                    kind,
+                    &format!("dtlint proxy: {message}"),
+                    Some(("upstream", Value::from(self.config.upstream.shown()))),
+                );
+            }
+            Err(_) => {
+                self.send(Msg::Failed);
+                return server::error_answer(
+                    502,
+                    "upstream-timeout",
+                    &format!(
+                        "dtlint proxy: the upstream did not answer within {} ms",
+                        self.config.timeout.as_millis()
+                    ),
+                    Some(("upstream", Value::from(self.config.upstream.shown()))),
+                );
+            }
+        };
+        let entry = entry::entry(
+            &Sent {
+                method: parts.method.as_str(),
+                url: &target,
+                query,
+                headers: &parts.headers,
+                body: &body,
+            },
+            &Received {
+                status: response_parts.status.as_u16(),
+                headers: &response_parts.headers,
+                body: &response_body,
+            },
+            started,
+            clock.elapsed(),
+        );
+        let fail_on = self.config.fail_on.filter(|_| user_get);
+        if let Some(level) = fail_on {
+            let (reply, verdict) = tokio::sync::oneshot::channel();
+            self.check(entry, user_get, Some(reply)).await;
+            let briefs = verdict.await.unwrap_or_default();
+            let failing: Vec<&Brief> = briefs.iter().filter(|b| b.severity >= level).collect();
+            if !failing.is_empty() {
+                self.failed_on
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let named: Vec<Value> = failing
+                    .iter()
+                    .map(|b| {
+                        json!({"code": b.code, "name": b.name, "severity": b.severity.as_str(),
+                               "pointer": b.pointer, "message": b.message})
+                    })
+                    .collect();
+                return server::error_answer(
+                    502,
+                    "dtlint-findings",
+                    &format!(
+                        "dtlint proxy: the upstream's answer has {} {} at {} or above (--fail-on)",
+                        named.len(),
+                        if named.len() == 1 {
+                            "finding"
+                        } else {
+                            "findings"
+                        },
+                        level.as_str()
+                    ),
+                    Some(("findings", Value::Array(named))),
+                );
+            }
+        } else {
+            self.check(entry, user_get, None).await;
+        }
+        without_hop_headers(&mut response_parts.headers);
+        Response::from_parts(response_parts, Full::new(response_body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http_upstreams_are_taken() {
+        assert!(Upstream::parse("https://oapi.dingtalk.com").is_ok());
+        assert_eq!(
+            Upstream::parse("http://127.0.0.1:9/base/")
+                .expect("loopback")
+                .shown(),
+            "http://127.0.0.1:9/base"
+        );
+        assert!(Upstream::parse("http://[::1]:80").is_ok());
+        assert!(Upstream::parse("http://localhost:8080").is_ok());
+        assert!(Upstream::parse("http://oapi.dingtalk.com").is_err());
+        assert!(Upstream::parse("ftp://127.0.0.1").is_err());
+        assert!(Upstream::parse("oapi.dingtalk.com").is_err());
+    }
+}
