@@ -11,7 +11,7 @@ use crate::engine::guard::{self, Subject};
 use crate::engine::place::placed;
 use crate::finding::Finding;
 use crate::json::doc::{Doc, Node};
-use crate::json::locate::locate_or_ancestor_in;
+use crate::json::locate::{locate_in_order, Hints};
 use crate::json::Location;
 use crate::language::Language;
 use crate::privacy::mask as redact;
@@ -239,8 +239,10 @@ pub fn check_text_at(text: &str, origin: Location, settings: &Settings) -> TextC
         shown
     });
     TextCheck {
-        findings: placed(findings, text, shown.as_deref(), origin, |f| {
-            locate_or_ancestor_in(text, doc.root(), &f.pointer)
+        findings: placed(findings, text, shown.as_deref(), origin, {
+            let root = doc.root();
+            let mut hints = Hints::default();
+            move |f| locate_in_order(text, root, &f.pointer, &mut hints)
         }),
         parsed: true,
         present,

@@ -17,10 +17,10 @@ use serde_json::{Map, Number, Value};
 /// The most values one text may hold. A user/get answer holds a few hundred; a text of
 /// `[[],[],…]` holds one value per three bytes, and each costs the arena (and, for an invalid
 /// body, the repair copy) far more than its bytes, so a size limit alone does not bound memory.
-pub const MAX_VALUES: usize = 100_000;
+pub const MAX_VALUES: usize = 50_000;
 
 /// The start of the parse error for a text over [`MAX_VALUES`].
-const TOO_MANY_VALUES: &str = "more than 100000 values";
+const TOO_MANY_VALUES: &str = "more than 50000 values";
 
 /// Whether `error` is [`Doc::parse`] stopping at [`MAX_VALUES`] rather than a syntax error.
 pub fn is_too_many_values(error: &serde_json::Error) -> bool {
@@ -267,6 +267,12 @@ fn has_repeated_key(members: &[(Cow<'_, str>, usize)]) -> bool {
             .enumerate()
             .any(|(i, (key, _))| members[i + 1..].iter().any(|(k, _)| k == key));
     }
+    if members.len() > 64 {
+        // The filter fills up past a few dozen keys; a set keeps a hostile object of 100,000
+        // members linear.
+        let mut names = std::collections::HashSet::with_capacity(members.len());
+        return !members.iter().all(|(key, _)| names.insert(&**key));
+    }
     let mut seen = 0u128;
     for (i, (key, _)) in members.iter().enumerate() {
         let bytes = key.as_bytes();
@@ -444,7 +450,7 @@ impl<'a> Node<'a> {
     /// [`Node::get`] with the member's name as the arena holds it: a slice of the parsed text
     /// unless the name was written with escapes. Where the name stands is where the member
     /// stands, which is how findings are placed without reading the text again
-    /// (`locate::locate_or_ancestor_in`).
+    /// (`locate::locate_in_order`).
     pub fn member(self, key: &str) -> Option<(&'a str, Self)> {
         match self.slot() {
             Slot::Object { start, len, .. } => self.doc.members[*start..*start + *len]
@@ -459,6 +465,11 @@ impl<'a> Node<'a> {
                 .map(|(k, i)| (&**k, self.at(*i))),
             _ => None,
         }
+    }
+
+    /// This value's place in its arena, the same for every handle of it.
+    pub(crate) fn id(self) -> usize {
+        self.index
     }
 
     /// Whether any number in this value satisfies `test`. For the top-level value it is one pass
@@ -580,6 +591,15 @@ impl<'a> Node<'a> {
     }
 
     /// Members of an object, items of an array, bytes of a string; 0 for other values.
+    /// How many members an object holds, a repeated name counted each time (0 for others):
+    /// what looking one up costs, without the walk [`Node::len`] takes.
+    pub(crate) fn member_slots(self) -> usize {
+        match self.slot() {
+            Slot::Object { len, .. } => *len,
+            _ => 0,
+        }
+    }
+
     pub fn len(self) -> usize {
         match self.slot() {
             Slot::Object { .. } => self.entries().count(),

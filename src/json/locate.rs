@@ -21,7 +21,9 @@ use super::scan::{key_matches, Scanner};
 mod parsed;
 mod unique;
 
+#[cfg(test)]
 pub(crate) use parsed::locate_or_ancestor_in;
+pub(crate) use parsed::{locate_in_order, Hints};
 pub(crate) use unique::locate_unique;
 
 /// Byte range of the value the pointer designates (`""` = the root value), without surrounding

@@ -55,7 +55,7 @@ pub const INPUT_TOO_LARGE: Rule = emitted(
     Category::Parse,
     Severity::Error,
     "an input is larger than the configured size limit (--max-size)",
-    "## What it does\nReports a file, NDJSON line or HAR body larger than `--max-size` instead of reading it, or one holding more than 100,000 JSON values, and goes on with the rest. The default limit, 8 MiB, keeps dtlint under 100 MB of memory whatever it reads; an oversized line or entry is skipped without being held. A HAR entry over the limit whose first bytes show another call than user/get is passed over quietly and counted as a skipped entry.\n\n## Why is this bad?\nA user/get body is a few kilobytes and a few hundred values; megabytes in one response is not a response of this API and would only cost memory.\n\n## Example\nFails: a 300 MB NDJSON line, or a 20 MB `.json` file.",
+    "## What it does\nReports a file, NDJSON line or HAR body larger than `--max-size` instead of reading it, or one holding more than 50,000 JSON values, and goes on with the rest. The default limit, 8 MiB, keeps dtlint under 100 MB of memory whatever it reads; an oversized line or entry is skipped without being held. A HAR entry over the limit whose first bytes show another call than user/get is passed over quietly and counted as a skipped entry.\n\n## Why is this bad?\nA user/get body is a few kilobytes and a few hundred values; megabytes in one response is not a response of this API and would only cost memory.\n\n## Example\nFails: a 300 MB NDJSON line, or a 20 MB `.json` file.",
 );
 
 pub const HAR_BROKEN: Rule = emitted(

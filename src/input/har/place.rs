@@ -11,7 +11,7 @@ use crate::engine::place::placed;
 use crate::fields::Personal;
 use crate::finding::{Category, Finding};
 use crate::json::doc::Node;
-use crate::json::locate::{locate, locate_or_ancestor, locate_or_ancestor_in, locate_unique};
+use crate::json::locate::{locate, locate_in_order, locate_or_ancestor, locate_unique, Hints};
 use crate::json::Location;
 use crate::privacy::mask as redact;
 
@@ -134,6 +134,7 @@ impl<'t> EntryText<'t> {
             return Vec::new();
         }
         let shown = self.excerpts.then(|| self.shown(body, base64));
+        let mut hints = Hints::default();
         let mut placed = placed(findings, self.text, shown, self.at, |f| {
             let (start, literal) = self.literal()?;
             if base64 {
@@ -142,7 +143,7 @@ impl<'t> EntryText<'t> {
             let span = stop
                 .clone()
                 .or_else(|| match doc {
-                    Some(doc) => locate_or_ancestor_in(body?, doc, &f.pointer),
+                    Some(doc) => locate_in_order(body?, doc, &f.pointer, &mut hints),
                     None => locate_or_ancestor(body?, &f.pointer),
                 })
                 .unwrap_or(0..0);

@@ -227,16 +227,38 @@ fn check_arena(text: &str, expected: &Value, settled: &Cell<usize>) -> Result<()
     let doc = crate::json::doc::Doc::parse(body);
     prop_assert!(doc.is_ok(), "{:?}", text);
     let Ok(doc) = doc else { return Ok(()) };
-    for p in all_pointers(expected)
+    let pointers: Vec<Pointer> = all_pointers(expected)
         .into_iter()
         .chain(near_misses(expected))
-    {
-        let by_arena = parsed::walk(text, doc.root(), &p);
+        .collect();
+    // Hints carried along a series of pointers, in order and in reverse (the hints must also
+    // be right when a later pointer goes back), give the answers fresh walks give.
+    let mut forward = parsed::Hints::default();
+    let mut backward = parsed::Hints::default();
+    for p in &pointers {
+        let by_arena = parsed::walk(text, doc.root(), p, &mut parsed::Hints::default());
         settled.set(settled.get() + usize::from(by_arena.is_some()));
+        let by_text = locate_or_ancestor(text, p);
         prop_assert_eq!(
-            locate_or_ancestor_in(text, doc.root(), &p),
-            locate_or_ancestor(text, &p),
+            locate_or_ancestor_in(text, doc.root(), p),
+            by_text.clone(),
             "{:?} in {:?}",
+            p,
+            text
+        );
+        prop_assert_eq!(
+            parsed::locate_in_order(text, doc.root(), p, &mut forward),
+            by_text,
+            "in order: {:?} in {:?}",
+            p,
+            text
+        );
+    }
+    for p in pointers.iter().rev() {
+        prop_assert_eq!(
+            parsed::locate_in_order(text, doc.root(), p, &mut backward),
+            locate_or_ancestor(text, p),
+            "in reverse: {:?} in {:?}",
             p,
             text
         );
