@@ -18,6 +18,8 @@ const TOKEN: &str = "bench-token";
 const SEQUENTIAL: usize = 600;
 const ROUNDS: usize = 5;
 const CLIENTS: usize = 16;
+/// Throughput rounds a side, alternated (direct first, then proxied first, …).
+const RATE_ROUNDS: usize = 4;
 
 struct Server(Child, String);
 
@@ -86,6 +88,34 @@ async fn call(sender: &mut Sender, address: &str, n: usize) {
     assert!(body.starts_with(b"{\"errcode\":0"), "{body:?}");
 }
 
+/// CPU time (user + system) a process has used so far, in clock ticks (1/100 s on Linux);
+/// 0 where /proc is not there.
+fn cpu_ticks(pid: &str) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name may hold spaces: the fields are counted after its closing parenthesis.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
+}
+
+/// The CPU used by the bench itself, the mock and the proxy.
+fn cpu_now(pids: &[String; 3]) -> [u64; 3] {
+    [
+        cpu_ticks(&pids[0]),
+        cpu_ticks(&pids[1]),
+        cpu_ticks(&pids[2]),
+    ]
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     #[allow(
         clippy::cast_possible_truncation,
@@ -105,13 +135,23 @@ async fn sequential(address: &str, times: &mut Vec<Duration>) {
     }
 }
 
-async fn throughput(address: &str, seconds: f64) -> f64 {
-    let until = Instant::now() + Duration::from_secs_f64(seconds);
-    let tasks: Vec<_> = (0..CLIENTS)
-        .map(|c| {
+/// Requests per second of `CLIENTS` keep-alive clients for `seconds`, and the CPU ticks the
+/// bench, the mock and the proxy used meanwhile. Every client connects first, so the timed
+/// part holds requests alone on either side.
+async fn throughput(address: &str, seconds: f64, pids: &[String; 3]) -> (f64, u64, [u64; 3]) {
+    let mut senders = Vec::with_capacity(CLIENTS);
+    for _ in 0..CLIENTS {
+        senders.push(connect(address).await);
+    }
+    let before = cpu_now(pids);
+    let started = Instant::now();
+    let until = started + Duration::from_secs_f64(seconds);
+    let tasks: Vec<_> = senders
+        .into_iter()
+        .enumerate()
+        .map(|(c, mut sender)| {
             let address = address.to_owned();
             tokio::spawn(async move {
-                let mut sender = connect(&address).await;
                 let mut done = 0u64;
                 while Instant::now() < until {
                     call(&mut sender, &address, c + done as usize).await;
@@ -125,9 +165,26 @@ async fn throughput(address: &str, seconds: f64) -> f64 {
     for task in tasks {
         total += task.await.unwrap();
     }
+    let took = started.elapsed().as_secs_f64();
+    let after = cpu_now(pids);
     #[allow(clippy::cast_precision_loss)]
-    let rate = total as f64 / seconds;
-    rate
+    let rate = total as f64 / took;
+    (
+        rate,
+        total,
+        [
+            after[0] - before[0],
+            after[1] - before[1],
+            after[2] - before[2],
+        ],
+    )
+}
+
+/// CPU µs a request, from clock ticks (1/100 s).
+fn per_request(ticks: u64, requests: u64) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let us = ticks as f64 * 1e4 / requests.max(1) as f64;
+    us
 }
 
 fn main() {
@@ -187,11 +244,43 @@ fn main() {
         proxied.sort();
         let (d50, d99) = (percentile(&direct, 0.5), percentile(&direct, 0.99));
         let (p50, p99) = (percentile(&proxied, 0.5), percentile(&proxied, 0.99));
+        let pids = [
+            std::process::id().to_string(),
+            mock.0.id().to_string(),
+            proxy.0.id().to_string(),
+        ];
+        #[allow(clippy::cast_precision_loss)]
+        let round = seconds / RATE_ROUNDS as f64;
+        let mut ratios = Vec::with_capacity(RATE_ROUNDS);
         let (mut direct_rate, mut proxy_rate) = (0.0, 0.0);
-        for _ in 0..2 {
-            direct_rate += throughput(&mock.1, seconds / 2.0).await / 2.0;
-            proxy_rate += throughput(&proxy.1, seconds / 2.0).await / 2.0;
+        let (mut direct_cpu, mut proxy_cpu) = ([0u64; 3], [0u64; 3]);
+        let (mut direct_n, mut proxy_n) = (0u64, 0u64);
+        let mut rounds = Vec::with_capacity(RATE_ROUNDS);
+        for r in 0..RATE_ROUNDS {
+            // Alternate which side goes first, so neither always follows the other.
+            let (d, p) = if r % 2 == 0 {
+                let d = throughput(&mock.1, round, &pids).await;
+                (d, throughput(&proxy.1, round, &pids).await)
+            } else {
+                let p = throughput(&proxy.1, round, &pids).await;
+                (throughput(&mock.1, round, &pids).await, p)
+            };
+            ratios.push(p.0 / d.0);
+            rounds.push(format!("{:.0}/{:.0} = {:.2}x", p.0, d.0, p.0 / d.0));
+            #[allow(clippy::cast_precision_loss)]
+            {
+                direct_rate += d.0 / RATE_ROUNDS as f64;
+                proxy_rate += p.0 / RATE_ROUNDS as f64;
+            }
+            direct_n += d.1;
+            proxy_n += p.1;
+            for i in 0..3 {
+                direct_cpu[i] += d.2[i];
+                proxy_cpu[i] += p.2[i];
+            }
         }
+        ratios.sort_by(f64::total_cmp);
+        let median = (ratios[(RATE_ROUNDS - 1) / 2] + ratios[RATE_ROUNDS / 2]) / 2.0;
         println!(
             "latency, one client, {} requests each (µs):",
             SEQUENTIAL * ROUNDS
@@ -208,6 +297,22 @@ fn main() {
         println!(
             "  proxied {proxy_rate:8.0}   ({:.2}x direct; target >= 0.50x)",
             proxy_rate / direct_rate
+        );
+        println!(
+            "  rounds (proxied/direct): {}; median {median:.2}x",
+            rounds.join(", ")
+        );
+        println!("CPU a request (µs; 1/100 s ticks over all rounds):");
+        println!(
+            "  direct  client {:5.1}  mock {:5.1}",
+            per_request(direct_cpu[0], direct_n),
+            per_request(direct_cpu[1], direct_n)
+        );
+        println!(
+            "  proxied client {:5.1}  mock {:5.1}  proxy {:5.1}",
+            per_request(proxy_cpu[0], proxy_n),
+            per_request(proxy_cpu[1], proxy_n),
+            per_request(proxy_cpu[2], proxy_n)
         );
     });
     drop(proxy);
