@@ -23,7 +23,7 @@ pub struct Outcome {
     /// The response was a `result` object alone, checked as one.
     pub result_only: bool,
     /// With `Settings::observe`: where a HAR entry came from (its app's label, its time), for the audit.
-    pub origin: Option<crate::audit::Origin>,
+    pub origin: Option<Origin>,
 }
 
 impl Outcome {
@@ -83,4 +83,14 @@ impl Tally {
             *self.present.entry(name).or_default() += 1;
         }
     }
+}
+
+/// Where one HAR entry came from, carried on its outcome to the audit (which computes it, in
+/// `audit::origin`; it lives here so that outcomes need nothing of the audit).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// `app-` and 8 hex digits of the salted hash of the request's access token, when it had one.
+    pub app: Option<String>,
+    /// The entry's `startedDateTime`, as the capture wrote it.
+    pub started: Option<String>,
 }

@@ -3,6 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
+pub use crate::outcome::Origin;
 use crate::privacy::credentials::{credential, Credential};
 use crate::request::HarRequest;
 
@@ -10,15 +11,6 @@ use crate::request::HarRequest;
 /// report (an auditor compares reports); the label keeps 32 bits of the hash, too few to
 /// confirm a guessed token with any confidence, and tokens are random anyway.
 const SALT: &[u8] = b"dtlint audit app label v1\0";
-
-/// The origin of one HAR entry, carried on its outcome to the audit.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origin {
-    /// `app-` and 8 hex digits of the salted hash of the request's access token, when it had one.
-    pub app: Option<String>,
-    /// The entry's `startedDateTime`, as the capture wrote it.
-    pub started: Option<String>,
-}
 
 impl Origin {
     /// The origin of a user/get call from its request and the text of its entry: its token's
