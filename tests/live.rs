@@ -691,3 +691,72 @@ fn a_remote_listen_address_needs_allow_remote_and_http_upstreams_must_be_local()
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("plain HTTP"));
 }
+
+/// `body` with its `request_id` value replaced, the one part of an answer the mock makes anew
+/// for every call.
+fn without_request_id(body: &[u8]) -> String {
+    let text = String::from_utf8(body.to_vec()).expect("UTF-8");
+    let key = "\"request_id\":\"";
+    let start = text.find(key).expect("a request_id") + key.len();
+    let end = start + text[start..].find('"').expect("its end");
+    format!("{}…{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn a_clean_exchange_from_the_mock_passes_through_the_proxy_unchanged() {
+    let dir = tempfile::tempdir().expect("temp");
+    let mock = Server::start(
+        dir.path(),
+        &[
+            "mock",
+            "--listen",
+            "127.0.0.1:0",
+            "--generate",
+            "20",
+            "--seed",
+            "7",
+            "--token",
+            TOKEN,
+            "--no-profile",
+        ],
+    );
+    let upstream = format!("http://{}", mock.address);
+    let proxy = Server::start(
+        dir.path(),
+        &[
+            "proxy",
+            "--upstream",
+            &upstream,
+            "--listen",
+            "127.0.0.1:0",
+            "--no-profile",
+        ],
+    );
+    let direct = user_get(&upstream);
+    let proxied = user_get(&format!("http://{}", proxy.address));
+    let (direct_answers, proxied_answers) = runtime().block_on(async {
+        let client = client();
+        let mut direct_answers = Vec::new();
+        let mut proxied_answers = Vec::new();
+        for form in ["login_id=user9", "login_id=user19", "userid=nobody"] {
+            direct_answers.push(call(&client, "POST", &direct, form).await);
+            proxied_answers.push(call(&client, "POST", &proxied, form).await);
+        }
+        (direct_answers, proxied_answers)
+    });
+    for ((status, kind, body), (p_status, p_kind, p_body)) in
+        direct_answers.iter().zip(&proxied_answers)
+    {
+        assert_eq!((status, kind), (p_status, p_kind));
+        assert_eq!(
+            without_request_id(body),
+            without_request_id(p_body),
+            "the same answer, byte for byte but its request id"
+        );
+    }
+    // The clean answers were answers with a user in them, checked and found clean.
+    assert!(proxied_answers[0].2.starts_with(b"{\"errcode\":0,"));
+    let (code, stderr) = proxy.stop();
+    assert!(stderr.contains("3 user/get exchanges checked"), "{stderr}");
+    assert_eq!(code, 0, "an unknown user is a note, not an error: {stderr}");
+}
