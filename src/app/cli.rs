@@ -158,7 +158,7 @@ pub struct ProxyArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
     /// Largest request or response body forwarded (suffixes K, M, G).
-    #[arg(long, value_name = "SIZE", default_value = "10M", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
     pub max_size: u64,
     /// How long the upstream may take to answer, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
