@@ -575,11 +575,11 @@ fn an_upstream_down_or_slow_gets_a_502_and_the_proxy_keeps_serving() {
     drop(proxy);
 }
 
-#[test]
-fn sixteen_clients_two_thousand_requests_all_answered_every_finding_once() {
-    let dir = tempfile::tempdir().expect("temp");
+/// A mock of 50 generated users that takes [`TOKEN`], with a proxy in front of it (run with
+/// `proxy_args` besides its upstream and listen address): the mock, its base URL, the proxy.
+fn mock_behind_proxy(dir: &Path, proxy_args: &[&str]) -> (Server, String, Server) {
     let mock = Server::start(
-        dir.path(),
+        dir,
         &[
             "mock",
             "--listen",
@@ -592,20 +592,25 @@ fn sixteen_clients_two_thousand_requests_all_answered_every_finding_once() {
         ],
     );
     let upstream = format!("http://{}", mock.address);
-    let proxy = Server::start(
+    let mut args = vec![
+        "proxy",
+        "--upstream",
+        &upstream,
+        "--listen",
+        "127.0.0.1:0",
+        "--no-profile",
+    ];
+    args.extend_from_slice(proxy_args);
+    let proxy = Server::start(dir, &args);
+    (mock, upstream, proxy)
+}
+
+#[test]
+fn sixteen_clients_two_thousand_requests_all_answered_every_finding_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (_mock, _, proxy) = mock_behind_proxy(
         dir.path(),
-        &[
-            "proxy",
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-            "--format",
-            "ndjson",
-            "--output",
-            "findings.ndjson",
-        ],
+        &["--format", "ndjson", "--output", "findings.ndjson"],
     );
     let base = format!("http://{}", proxy.address);
     let (answered, unknown) = runtime().block_on(async {
@@ -705,33 +710,7 @@ fn without_request_id(body: &[u8]) -> String {
 #[test]
 fn a_clean_exchange_from_the_mock_passes_through_the_proxy_unchanged() {
     let dir = tempfile::tempdir().expect("temp");
-    let mock = Server::start(
-        dir.path(),
-        &[
-            "mock",
-            "--listen",
-            "127.0.0.1:0",
-            "--generate",
-            "20",
-            "--seed",
-            "7",
-            "--token",
-            TOKEN,
-            "--no-profile",
-        ],
-    );
-    let upstream = format!("http://{}", mock.address);
-    let proxy = Server::start(
-        dir.path(),
-        &[
-            "proxy",
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-        ],
-    );
+    let (_mock, upstream, proxy) = mock_behind_proxy(dir.path(), &[]);
     let direct = user_get(&upstream);
     let proxied = user_get(&format!("http://{}", proxy.address));
     let (direct_answers, proxied_answers) = runtime().block_on(async {

@@ -297,7 +297,7 @@ pub fn run(
 
 /// The session's counts in words, for the summary.
 pub fn describe(counts: &Counts) -> String {
-    let plural = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    use crate::report::plural;
     format!(
         "{} user/get {} checked, {} other {} forwarded, {} upstream {}, {} refused, {} answered 502 by --fail-on",
         counts.checked,

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use super::{Reporter, RunEnd, Style};
+use super::{plural, Reporter, RunEnd, Style};
 use crate::finding::{Finding, Severity};
 
 pub struct Human<'a> {
@@ -85,14 +85,6 @@ fn concise_line(f: &Finding) -> String {
     };
     let entry = f.entry.map(|e| format!(" (entry {e})")).unwrap_or_default();
     format!("{at}: {} {}{entry}", f.rule.code, f.message)
-}
-
-fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
 }
 
 /// A finding as a miette diagnostic.

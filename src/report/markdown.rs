@@ -40,9 +40,7 @@ impl Reporter for Markdown<'_> {
         let out = &mut *self.out;
         let s = end.summary;
         writeln!(out, "## dtlint\n")?;
-        let n = |count: u64, one: &str, many: &str| {
-            format!("{count} {}", if count == 1 { one } else { many })
-        };
+        let n = |count: u64, one, many| format!("{count} {}", super::plural(count, one, many));
         writeln!(
             out,
             "{} in {}{}: **{}**, {}, {}\n",

@@ -311,9 +311,18 @@ impl Skipped {
             .collect();
         format!(
             ", {total} {} skipped ({})",
-            if total == 1 { "path" } else { "paths" },
+            plural(total, "path", "paths"),
             reasons.join(", ")
         )
+    }
+}
+
+/// `one` or `many`, as `n` asks: the one place summaries choose a noun's number.
+pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
     }
 }
 
