@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-use super::users::{Directory, Rng};
+use super::users::{Directory, Lookup, Rng};
 use crate::caller::Caller;
 use crate::fields::{result_fields, Access, AccountScope};
 
@@ -16,6 +16,7 @@ use crate::fields::{result_fields, Access, AccountScope};
 #[derive(Debug)]
 pub struct Mock {
     directory: Directory,
+    lookup: Lookup,
     caller: Caller,
     /// Tokens given with `--token` and those `/gettoken` issued.
     tokens: Mutex<BTreeSet<String>>,
@@ -58,6 +59,7 @@ impl Mock {
     /// issued tokens.
     pub fn new(directory: Directory, caller: Caller, tokens: &[String], seed: u64) -> Self {
         Self {
+            lookup: Lookup::of(&directory),
             directory,
             caller,
             tokens: Mutex::new(tokens.iter().cloned().collect()),
@@ -160,11 +162,11 @@ impl Mock {
         // looked up only for DingTalk-built Enterprise Accounts of the caller's organization.
         let user = match params.get("login_id").filter(|l| !l.is_empty()) {
             Some(login_id) => self
-                .directory
-                .by_login_id(login_id)
+                .lookup
+                .login_id(&self.directory, login_id)
                 .filter(|u| own_dingtalk(u, &self.caller)),
             None => match params.get("userid").filter(|u| !u.is_empty()) {
-                Some(userid) => self.directory.by_userid(userid),
+                Some(userid) => self.lookup.userid(&self.directory, userid),
                 None => return platform(error(400_002, "参数错误", &rid)),
             },
         };

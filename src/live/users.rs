@@ -1,6 +1,7 @@
 //! The mock's user directory: the `result` objects of captures (JSON, NDJSON, HAR), or users
 //! generated from a seed the way real traffic writes them.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -14,21 +15,52 @@ pub struct Directory {
     pub skipped: usize,
 }
 
+/// Where the users of a [`Directory`] stand, by `userid` and by sign-in name (the first user
+/// of each): the mock looks a user up on every call, and a scan per call grew with every user
+/// a capture held.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    by_userid: HashMap<String, usize>,
+    by_login_id: HashMap<String, usize>,
+}
+
+impl Lookup {
+    /// The positions of `directory`'s users.
+    pub fn of(directory: &Directory) -> Self {
+        let mut lookup = Self::default();
+        for (at, user) in directory.users.iter().enumerate() {
+            for (key, index) in [
+                ("userid", &mut lookup.by_userid),
+                ("login_id", &mut lookup.by_login_id),
+            ] {
+                if let Some(name) = user.get(key).and_then(Value::as_str) {
+                    index.entry(name.to_owned()).or_insert(at);
+                }
+            }
+        }
+        lookup
+    }
+
+    /// The user of `directory` with this `userid`.
+    pub fn userid<'d>(
+        &self,
+        directory: &'d Directory,
+        userid: &str,
+    ) -> Option<&'d Map<String, Value>> {
+        directory.users.get(*self.by_userid.get(userid)?)
+    }
+
+    /// The user of `directory` with this sign-in name.
+    pub fn login_id<'d>(
+        &self,
+        directory: &'d Directory,
+        login_id: &str,
+    ) -> Option<&'d Map<String, Value>> {
+        directory.users.get(*self.by_login_id.get(login_id)?)
+    }
+}
+
 impl Directory {
-    /// The user with this `userid`.
-    pub fn by_userid(&self, userid: &str) -> Option<&Map<String, Value>> {
-        self.users
-            .iter()
-            .find(|u| u.get("userid").and_then(Value::as_str) == Some(userid))
-    }
-
-    /// The user with this sign-in name.
-    pub fn by_login_id(&self, login_id: &str) -> Option<&Map<String, Value>> {
-        self.users
-            .iter()
-            .find(|u| u.get("login_id").and_then(Value::as_str) == Some(login_id))
-    }
-
     /// Reads the successful answers (or bare `result` objects) of a capture: a JSON value or
     /// an array of them, NDJSON, or a HAR whose user/get entries carry the answers.
     ///
@@ -55,6 +87,7 @@ impl Directory {
                 }
             }
         }
+        directory.keep_the_last_of_each_userid();
         if directory.users.is_empty() {
             return Err(format!(
                 "{shown}: no user found (give successful user/get answers, `result` objects, or a HAR of such calls)"
@@ -116,13 +149,27 @@ impl Directory {
         }
     }
 
-    /// Adds a user, the later of two with the same `userid` winning.
     fn push(&mut self, user: Map<String, Value>) {
-        let id = user.get("userid").cloned();
-        if id.is_some() {
-            self.users.retain(|u| u.get("userid") != id.as_ref());
-        }
         self.users.push(user);
+    }
+
+    /// Of users with the same `userid`, keeps the one read last, where it was read: one pass,
+    /// where dropping the earlier one at each arrival cost a pass per user.
+    fn keep_the_last_of_each_userid(&mut self) {
+        let mut last = HashMap::new();
+        for (at, user) in self.users.iter().enumerate() {
+            if let Some(id) = user.get("userid") {
+                last.insert(id.to_string(), at);
+            }
+        }
+        let mut at = 0;
+        self.users.retain(|user| {
+            let keep = user
+                .get("userid")
+                .is_none_or(|id| last.get(&id.to_string()) == Some(&at));
+            at += 1;
+            keep
+        });
     }
 
     /// `count` users generated from `seed`, as real traffic writes them: digit-string ids with
