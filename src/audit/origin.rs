@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 pub use crate::outcome::Origin;
 use crate::privacy::credentials::{credential, Credential};
-use crate::request::HarRequest;
+use crate::request::Normalised;
 
 /// The salt of app labels. It is fixed so that the same token gives the same label in every
 /// report (an auditor compares reports); the label keeps 32 bits of the hash, too few to
@@ -16,7 +16,7 @@ impl Origin {
     /// The origin of a user/get call from its request and the text of its entry: its token's
     /// label and its start time. The time is read here, for the audit alone, rather than by
     /// the HAR reader for every run.
-    pub fn of(request: &HarRequest, entry: &str) -> Self {
+    pub fn of(request: &Normalised, entry: &str) -> Self {
         Self {
             app: token(request).map(|t| label(&t)),
             started: started(entry),
@@ -24,31 +24,16 @@ impl Origin {
     }
 }
 
-/// The access token of a call: in `queryString`, else the URL's query, else form parameters.
-fn token(request: &HarRequest) -> Option<String> {
-    let is_token = |name: &str| credential(name) == Some(Credential::AccessToken);
-    if let Some(p) = request
-        .query_string
-        .iter()
-        .find(|p| is_token(&p.name) && !p.value.is_empty())
-    {
-        return Some(p.value.clone());
-    }
-    if let Some((_, query)) = request.url.split_once('?') {
-        let query = query.split('#').next().unwrap_or("");
-        if let Some((_, value)) = form_urlencoded::parse(query.as_bytes())
-            .find(|(name, value)| is_token(name) && !value.is_empty())
-        {
-            return Some(value.into_owned());
-        }
-    }
+/// The access token of a call: in its query (`queryString`, else the URL's), else its body.
+fn token(request: &Normalised) -> Option<String> {
     request
-        .post_data
-        .as_ref()?
-        .params
+        .query
         .iter()
-        .find(|p| is_token(&p.name) && !p.value.is_empty())
-        .map(|p| p.value.clone())
+        .chain(&request.body)
+        .find(|(name, value)| {
+            credential(name) == Some(Credential::AccessToken) && !value.is_empty()
+        })
+        .map(|(_, value)| value.clone())
 }
 
 /// The label of a token: `app-` and the first 8 hex digits of SHA-256 over salt and token.
@@ -160,8 +145,12 @@ pub fn utc_text(seconds: i64) -> String {
 mod tests {
     use super::*;
 
-    fn request(url: &str) -> HarRequest {
-        serde_json::from_str(&format!(r#"{{"method":"POST","url":"{url}"}}"#)).expect("request")
+    fn request(url: &str) -> Normalised {
+        serde_json::from_str::<crate::request::HarRequest>(&format!(
+            r#"{{"method":"POST","url":"{url}"}}"#
+        ))
+        .expect("request")
+        .normalise()
     }
 
     #[test]

@@ -157,7 +157,7 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
     let mut outcome = Outcome::with(index, Vec::new());
     outcome.origin = settings
         .observe
-        .then(|| crate::audit::Origin::of(&entry.request, text));
+        .then(|| crate::audit::Origin::of(&normalised, text));
     let content = &entry.response.content;
     let mut body_findings = Vec::new();
     let mut stop = None;
