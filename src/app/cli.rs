@@ -95,9 +95,61 @@ pub struct ListenArgs {
     /// Allow --listen to name an address other machines can reach.
     #[arg(long)]
     pub allow_remote: bool,
-    /// Connections served at once; more wait until one closes.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    /// Connections served at once. One arriving past this takes the place of a connection
+    /// that only waits on its client, or waits --queue-timeout for one and is then refused (503).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 256,
+        help_heading = "Connection limits"
+    )]
     pub max_connections: usize,
+    /// How long a connection past --max-connections waits for a place, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 5.0,
+        help_heading = "Connection limits"
+    )]
+    pub queue_timeout: f64,
+    /// How long a client may take to send a complete request head, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        help_heading = "Connection limits"
+    )]
+    pub head_timeout: f64,
+    /// How long a kept-alive connection may wait for its next request, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60.0,
+        help_heading = "Connection limits"
+    )]
+    pub idle_timeout: f64,
+    /// The grace a request body gets, in seconds; past it, it must average --body-min-rate.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        help_heading = "Connection limits"
+    )]
+    pub body_timeout: f64,
+    /// The slowest a request body may come after its grace, in bytes a second (suffixes K, M).
+    #[arg(long, value_name = "SIZE", default_value = "1K", value_parser = parse_size, help_heading = "Connection limits")]
+    pub body_min_rate: u64,
+    /// How long writing an answer may make no progress (a client that does not read), in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        help_heading = "Connection limits"
+    )]
+    pub write_timeout: f64,
+    /// Memory for bodies held at once, all connections together (suffixes K, M, G).
+    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_size, help_heading = "Connection limits")]
+    pub memory: u64,
 }
 
 #[cfg(feature = "live")]
@@ -119,9 +171,12 @@ pub struct MockArgs {
     /// The seed of generated users, request ids and issued tokens.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// A token accepted besides those /gettoken issues (repeatable).
+    /// A token accepted besides those /gettoken issues (repeatable); it never expires.
     #[arg(long, value_name = "TOKEN")]
     pub token: Vec<String>,
+    /// How long a token /gettoken issues is good for, in seconds (the platform's expires_in).
+    #[arg(long, value_name = "SECONDS", default_value_t = 7200)]
+    pub token_lifetime: u64,
     #[command(flatten)]
     pub settings: SettingsArgs,
 }

@@ -5,12 +5,15 @@ use std::io::{self, IsTerminal, Write};
 use std::net::{TcpListener, ToSocketAddrs};
 use std::time::Duration;
 
-use dtlint::live::{mock, proxy, users::Directory};
+use dtlint::live::{mock, proxy, users::Directory, Limits};
 use dtlint::report::{self, Reporter, Style};
 use dtlint::Severity;
 
 use super::cli::{ColorChoice, FailOn, ListenArgs, MockArgs, ProxyArgs};
 use super::{exit_status, profile, ExitStatus, RunError};
+
+/// Largest request body the mock reads; the platform's parameters are a few dozen bytes.
+const MOCK_MAX_BODY: u64 = 1 << 20;
 
 fn usage(message: String) -> RunError {
     RunError::Usage(miette::miette!("{message}"))
@@ -36,6 +39,31 @@ fn bind(args: &ListenArgs) -> Result<TcpListener, RunError> {
         .map_err(|e| usage(format!("--listen {}: cannot listen: {e}", args.listen)))
 }
 
+fn seconds(flag: &str, value: f64) -> Result<Duration, RunError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(usage(format!(
+            "--{flag} {value}: give a positive number of seconds"
+        )))
+    }
+}
+
+/// The connection limits of `--listen`'s flags, with `max_size` the largest request body.
+fn limits(args: &ListenArgs, max_size: u64) -> Result<Limits, RunError> {
+    Ok(Limits {
+        max_connections: args.max_connections.max(1),
+        queue_timeout: seconds("queue-timeout", args.queue_timeout)?,
+        head_timeout: seconds("head-timeout", args.head_timeout)?,
+        idle_timeout: seconds("idle-timeout", args.idle_timeout)?,
+        body_timeout: seconds("body-timeout", args.body_timeout)?,
+        body_min_rate: args.body_min_rate,
+        write_timeout: seconds("write-timeout", args.write_timeout)?,
+        max_size: usize::try_from(max_size).unwrap_or(usize::MAX),
+        memory: usize::try_from(args.memory).unwrap_or(usize::MAX),
+    })
+}
+
 /// The start line tests and scripts read the bound address from.
 fn announce(what: &str, listener: &TcpListener, rest: &str) -> Result<(), RunError> {
     let address = listener.local_addr()?;
@@ -53,7 +81,9 @@ pub fn mock(args: &MockArgs) -> Result<ExitStatus, RunError> {
         (None, Some(count)) => Directory::generate(count, args.seed, caller.corp_id.as_deref()),
         (None, None) => return Err(usage("give --users FILE or --generate N".to_owned())),
     };
-    let mock = mock::Mock::new(directory, caller, &args.token, args.seed);
+    let mock = mock::Mock::new(directory, caller, &args.token, args.seed)
+        .with_token_lifetime(Duration::from_secs(args.token_lifetime));
+    let limits = limits(&args.listen, MOCK_MAX_BODY)?;
     let listener = bind(&args.listen)?;
     let (users, skipped) = mock.users();
     let skipped = match skipped {
@@ -65,7 +95,11 @@ pub fn mock(args: &MockArgs) -> Result<ExitStatus, RunError> {
     };
     let noun = if users == 1 { "user" } else { "users" };
     announce("mock", &listener, &format!(" ({users} {noun}{skipped})"))?;
-    mock::serve(mock, listener, args.listen.max_connections)?;
+    let server = mock::serve(mock, listener, limits)?;
+    if let Some(cut) = server.tally().describe() {
+        let mut err = io::stderr().lock();
+        writeln!(err, "dtlint mock: stopped; connections cut: {cut}")?;
+    }
     Ok(ExitStatus::Clean)
 }
 
@@ -82,9 +116,8 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     }
     let config = proxy::Config {
         upstream,
-        max_size: usize::try_from(args.max_size).unwrap_or(usize::MAX),
+        limits: limits(&args.listen, args.max_size)?,
         timeout: Duration::from_secs_f64(args.timeout),
-        max_connections: args.listen.max_connections,
         fail_on: args.fail_on.map(|level| match level {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,

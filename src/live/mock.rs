@@ -2,9 +2,10 @@
 //! traffic say the platform does, from a user directory filtered for the caller by the
 //! schema's `x-` annotations.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
@@ -19,7 +20,7 @@ pub struct Mock {
     lookup: Lookup,
     caller: Caller,
     /// Tokens given with `--token` and those `/gettoken` issued.
-    tokens: Mutex<BTreeSet<String>>,
+    tokens: Mutex<Tokens>,
     /// Request ids and tokens are drawn from here, so a seeded mock answers the same twice.
     counter: AtomicU64,
     seed: u64,
@@ -62,10 +63,23 @@ impl Mock {
             lookup: Lookup::of(&directory),
             directory,
             caller,
-            tokens: Mutex::new(tokens.iter().cloned().collect()),
+            tokens: Mutex::new(Tokens {
+                given: tokens.iter().cloned().collect(),
+                lifetime: TOKEN_LIFETIME,
+                ..Tokens::default()
+            }),
             counter: AtomicU64::new(0),
             seed,
         }
+    }
+
+    /// Issued tokens expire after `lifetime` (the platform's is 7,200 s).
+    #[must_use]
+    pub fn with_token_lifetime(self, lifetime: Duration) -> Self {
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.lifetime = lifetime;
+        }
+        self
     }
 
     /// How many users the directory holds, and how many lines of its file were passed over.
@@ -125,12 +139,13 @@ impl Mock {
             ));
         }
         let mut rng = self.rng();
-        let token = format!("{:016x}{:016x}", rng.next(), rng.next());
-        if let Ok(mut tokens) = self.tokens.lock() {
-            tokens.insert(token.clone());
-        }
+        let fresh = format!("{:016x}{:016x}", rng.next(), rng.next());
+        let Ok(mut tokens) = self.tokens.lock() else {
+            return platform(error(-1, "系统繁忙", &rid));
+        };
+        let (token, expires_in) = tokens.issue(appkey.unwrap_or_default(), fresh, Instant::now());
         platform(format!(
-            "{{\"errcode\":0,\"access_token\":\"{token}\",\"errmsg\":\"ok\",\"expires_in\":7200,\"request_id\":\"{rid}\"}}"
+            "{{\"errcode\":0,\"access_token\":\"{token}\",\"errmsg\":\"ok\",\"expires_in\":{expires_in},\"request_id\":\"{rid}\"}}"
         ))
     }
 
@@ -139,9 +154,18 @@ impl Mock {
         match token {
             None | Some("") => return platform(auth_error("40000", "access_token为空", &rid)),
             Some(token) => {
-                let known = self.tokens.lock().is_ok_and(|t| t.contains(token));
-                if !known {
-                    return platform(auth_error("40014", "不合法的access_token", &rid));
+                let known = self
+                    .tokens
+                    .lock()
+                    .map_or(Known::No, |t| t.known(token, Instant::now()));
+                match known {
+                    Known::Yes => {}
+                    Known::No => {
+                        return platform(auth_error("40014", "不合法的access_token", &rid))
+                    }
+                    Known::Expired => {
+                        return platform(auth_error("42001", "access_token超时", &rid))
+                    }
                 }
             }
         }
@@ -181,35 +205,25 @@ impl Mock {
     }
 }
 
-/// Largest request body the mock reads; the platform's parameters are a few dozen bytes.
-const MAX_BODY: usize = 1 << 20;
-
-/// Serves `mock` on `listener` until Ctrl-C or SIGTERM.
+/// Serves `mock` on `listener` within `limits` until Ctrl-C or SIGTERM; returns what the
+/// server counted.
 ///
 /// # Errors
 /// When the runtime cannot start or the listener cannot be used.
 pub fn serve(
     mock: Mock,
     listener: std::net::TcpListener,
-    max_connections: usize,
-) -> std::io::Result<()> {
-    use http_body_util::{BodyExt, Full, Limited};
+    limits: super::server::Limits,
+) -> std::io::Result<std::sync::Arc<super::server::Server>> {
+    use http_body_util::Full;
     use hyper::body::Bytes;
 
     let mock = std::sync::Arc::new(mock);
-    let handler = move |request: hyper::Request<hyper::body::Incoming>| {
+    let server = super::server::Server::new(limits);
+    let handler = move |exchange: super::server::Exchange| {
         let mock = std::sync::Arc::clone(&mock);
         async move {
-            let (parts, body) = request.into_parts();
-            let Ok(body) = Limited::new(body, MAX_BODY).collect().await else {
-                return super::server::error_answer(
-                    413,
-                    "body-too-large",
-                    "the request body is larger than the mock reads",
-                    None,
-                );
-            };
-            let body = body.to_bytes();
+            let parts = &exchange.parts;
             let content_type = parts
                 .headers
                 .get(hyper::header::CONTENT_TYPE)
@@ -217,10 +231,10 @@ pub fn serve(
                 .unwrap_or("");
             let answer = mock.answer(&Call {
                 method: parts.method.as_str(),
-                path: parts.uri.path(),
-                query: parts.uri.query().unwrap_or(""),
+                path: exchange.target.path(),
+                query: exchange.target.query().unwrap_or(""),
                 content_type,
-                body: &body,
+                body: &exchange.body,
             });
             let mut response = hyper::Response::new(Full::new(Bytes::from(answer.body)));
             *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or_default();
@@ -228,10 +242,15 @@ pub fn serve(
                 hyper::header::CONTENT_TYPE,
                 hyper::header::HeaderValue::from_static(answer.content_type),
             );
-            response
+            (response, None)
         }
     };
-    super::runtime()?.block_on(super::server::serve(listener, max_connections, handler))
+    super::runtime()?.block_on(super::server::serve(
+        listener,
+        std::sync::Arc::clone(&server),
+        handler,
+    ))?;
+    Ok(server)
 }
 
 /// A platform answer: HTTP 200 whatever `errcode` says, and `/` escaped as `\/` as raw bodies
@@ -244,7 +263,7 @@ fn platform(body: String) -> Answer {
     }
 }
 
-fn error(code: u32, message: &str, rid: &str) -> String {
+fn error(code: i64, message: &str, rid: &str) -> String {
     format!("{{\"errcode\":{code},\"errmsg\":\"{message}\",\"request_id\":\"{rid}\"}}")
 }
 
@@ -287,6 +306,85 @@ pub fn filtered(user: &Map<String, Value>, caller: &Caller) -> Map<String, Value
         }
     }
     result
+}
+
+/// How long an issued token is good for: the platform's `expires_in`.
+const TOKEN_LIFETIME: Duration = Duration::from_secs(7200);
+
+/// Tokens kept at most: past this, the one issued longest ago is forgotten (its caller gets
+/// 40014 and asks again), so a client asking with ever new app keys cannot grow the mock.
+const MAX_TOKENS: usize = 10_000;
+
+/// The tokens the mock accepts.
+#[derive(Debug, Default)]
+struct Tokens {
+    /// `--token`: good for the mock's whole life.
+    given: BTreeSet<String>,
+    /// By app key: the token and when it was last issued.
+    by_key: HashMap<String, (String, Instant)>,
+    /// By token: its app key.
+    by_token: HashMap<String, String>,
+    lifetime: Duration,
+}
+
+enum Known {
+    Yes,
+    No,
+    Expired,
+}
+
+impl Tokens {
+    /// The token for `appkey`: the one still valid, renewed, as the platform gives the same
+    /// token again within its lifetime; else `fresh`. With its seconds to live.
+    fn issue(&mut self, appkey: &str, fresh: String, now: Instant) -> (String, u64) {
+        let lifetime = self.lifetime.as_secs().max(1);
+        if let Some((token, issued)) = self.by_key.get_mut(appkey) {
+            if now.duration_since(*issued) < self.lifetime {
+                *issued = now;
+                return (token.clone(), lifetime);
+            }
+        }
+        if let Some((old, _)) = self.by_key.remove(appkey) {
+            self.by_token.remove(&old);
+        }
+        if self.by_key.len() >= MAX_TOKENS {
+            let oldest = self
+                .by_key
+                .iter()
+                .min_by_key(|(_, (_, issued))| *issued)
+                .map(|(key, _)| key.clone());
+            if let Some(key) = oldest {
+                if let Some((token, _)) = self.by_key.remove(&key) {
+                    self.by_token.remove(&token);
+                }
+            }
+        }
+        self.by_key.insert(appkey.to_owned(), (fresh.clone(), now));
+        self.by_token.insert(fresh.clone(), appkey.to_owned());
+        (fresh, lifetime)
+    }
+
+    fn known(&self, token: &str, now: Instant) -> Known {
+        if self.given.contains(token) {
+            return Known::Yes;
+        }
+        let issued = self
+            .by_token
+            .get(token)
+            .and_then(|key| self.by_key.get(key))
+            .filter(|(t, _)| t == token)
+            .map(|(_, issued)| *issued);
+        match issued {
+            Some(issued) if now.duration_since(issued) < self.lifetime => Known::Yes,
+            Some(_) => Known::Expired,
+            None => Known::No,
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.by_key.len()
+    }
 }
 
 /// The documented parameters of a form or JSON body.
@@ -480,5 +578,71 @@ mod tests {
             "{}",
             answer.body
         );
+    }
+
+    #[test]
+    fn tokens_are_renewed_per_app_key_expire_and_stay_bounded() {
+        let mut tokens = Tokens {
+            lifetime: Duration::from_secs(10),
+            ..Tokens::default()
+        };
+        let t0 = Instant::now();
+        let (a, ttl) = tokens.issue("key", "a".into(), t0);
+        assert_eq!((a.as_str(), ttl), ("a", 10));
+        // The same app key within the lifetime gets the same token, renewed.
+        let (again, _) = tokens.issue("key", "b".into(), t0 + Duration::from_secs(8));
+        assert_eq!(again, "a");
+        assert!(matches!(
+            tokens.known("a", t0 + Duration::from_secs(17)),
+            Known::Yes
+        ));
+        assert!(matches!(
+            tokens.known("a", t0 + Duration::from_secs(18)),
+            Known::Expired
+        ));
+        assert!(matches!(tokens.known("zz", t0), Known::No));
+        let (fresh, _) = tokens.issue("key", "c".into(), t0 + Duration::from_secs(30));
+        assert_eq!(fresh, "c");
+        assert!(matches!(
+            tokens.known("a", t0 + Duration::from_secs(30)),
+            Known::No
+        ));
+        for i in 0..MAX_TOKENS + 50 {
+            tokens.issue(
+                &format!("k{i}"),
+                format!("t{i}"),
+                t0 + Duration::from_secs(31),
+            );
+        }
+        assert_eq!(tokens.len(), MAX_TOKENS);
+        assert_eq!(tokens.by_token.len(), MAX_TOKENS);
+    }
+
+    #[test]
+    fn an_expired_token_is_answered_as_the_platform_does_and_checks_clean() {
+        let mock = Mock::new(Directory::generate(2, 1, None), Caller::default(), &[], 1)
+            .with_token_lifetime(Duration::ZERO);
+        let issued = mock.answer(&Call {
+            method: "GET",
+            path: "/gettoken",
+            query: "appkey=k&appsecret=s",
+            ..Call::default()
+        });
+        let body: Value = serde_json::from_str(&issued.body).expect("json");
+        let token = body["access_token"].as_str().expect("token");
+        let answer = post(&mock, token, "userid=x");
+        assert!(
+            answer.body.contains("\"sub_code\":\"42001\""),
+            "{}",
+            answer.body
+        );
+        let check = check_text(&answer.body, &Settings::default());
+        let codes: Vec<_> = check
+            .findings
+            .iter()
+            .map(|f| f.rule.code)
+            .filter(|c| *c != "DT606")
+            .collect();
+        assert!(codes.is_empty(), "{codes:?}");
     }
 }

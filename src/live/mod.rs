@@ -2,6 +2,7 @@
 //! proxy` (a reverse proxy checking each exchange as a HAR entry is checked). The only async
 //! runtime of the project lives here, started by these two commands alone.
 
+mod decode;
 mod entry;
 pub mod mock;
 pub mod proxy;
@@ -10,4 +11,4 @@ mod server;
 pub mod users;
 
 pub use record::Recorder;
-pub use server::{is_loopback_host, runtime};
+pub use server::{is_loopback_host, runtime, Cut, Limits, Server, Tally};

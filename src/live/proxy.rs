@@ -10,19 +10,23 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::{Bytes, Incoming};
+use http_body_util::Full;
+use hyper::body::Bytes;
 use hyper::header::{HeaderMap, HeaderValue, HOST};
-use hyper::{Method, Request, Response};
+use hyper::{Request, Response};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
+use super::decode;
 use super::entry::{self, Received, Sent};
 use super::record::Recorder;
-use super::server::{self, Body};
+use super::server::{self, read_whole, Body, Exchange, Hold, Limits, Server, Target, Unread};
+
+/// A handler's answer and the memory it holds until written.
+type Answered = server::Reply;
 use crate::engine::pipeline::Settings;
 use crate::exit::{Ended, Exit};
 use crate::finding::{Finding, Severity};
@@ -35,6 +39,8 @@ use crate::settings::Suppress;
 pub struct Upstream {
     /// `https://host[:port][/prefix]`, without a trailing `/`.
     base: String,
+    /// `https://host[:port]`: where `OPTIONS *` goes.
+    origin: String,
     /// `host[:port]`, the `Host` every forwarded request carries.
     authority: HeaderValue,
 }
@@ -70,6 +76,7 @@ impl Upstream {
         let prefix = uri.path().trim_end_matches('/');
         Ok(Self {
             base: format!("{scheme}://{authority}{prefix}"),
+            origin: format!("{scheme}://{authority}"),
             authority: HeaderValue::from_str(authority.as_str())
                 .map_err(|e| format!("--upstream {url}: {e}"))?,
         })
@@ -79,6 +86,25 @@ impl Upstream {
     pub fn shown(&self) -> &str {
         &self.base
     }
+
+    /// Where a request for `target` goes: its path and query below the base, or the origin's
+    /// `*`. Never another host or port, whatever the request line named.
+    fn uri(&self, target: &Target) -> Option<hyper::Uri> {
+        match target {
+            Target::Path { path, query } => match query {
+                Some(q) => format!("{}{path}?{q}", self.base),
+                None => format!("{}{path}", self.base),
+            }
+            .parse()
+            .ok(),
+            Target::Asterisk => {
+                let origin: hyper::Uri = self.origin.parse().ok()?;
+                let mut parts = origin.into_parts();
+                parts.path_and_query = Some(hyper::http::uri::PathAndQuery::from_static("*"));
+                hyper::Uri::from_parts(parts).ok()
+            }
+        }
+    }
 }
 
 /// How the proxy runs.
@@ -86,18 +112,17 @@ impl Upstream {
 pub struct Config {
     /// Where requests go.
     pub upstream: Upstream,
-    /// Largest request or response body forwarded, in bytes.
-    pub max_size: usize,
+    /// What a client may cost: deadlines, connections, memory, and `max_size`, the largest
+    /// request or answer body forwarded (an answer's decoded size included).
+    pub limits: Limits,
     /// How long the upstream may take to answer in full.
     pub timeout: Duration,
-    /// Connections served at once.
-    pub max_connections: usize,
     /// Answer 502 for exchanges with findings at this severity or above.
     pub fail_on: Option<Severity>,
 }
 
 /// What the proxy counted besides findings.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Counts {
     /// user/get exchanges checked.
     pub checked: u64,
@@ -111,6 +136,10 @@ pub struct Counts {
     pub failed_on: u64,
     /// Entries written by `--record`.
     pub recorded: u64,
+    /// Exchanges forwarded unchecked: no memory to check them in time.
+    pub unchecked: u64,
+    /// Connections the server closed or refused (deadlines, eviction, the limit), in words.
+    pub connections: Option<String>,
 }
 
 /// A finding as a 502 of `--fail-on` names it: no value, no excerpt.
@@ -124,7 +153,12 @@ struct Brief {
 }
 
 /// Where `--fail-on` waits for the findings of its exchange.
-type Reply = tokio::sync::oneshot::Sender<Vec<Brief>>;
+type Verdict = tokio::sync::oneshot::Sender<Vec<Brief>>;
+
+/// Memory held for checking and recording an exchange, per byte of its bodies: the entry's
+/// text, its parse, the findings' excerpts and the recording's tree together (measured on
+/// limit-sized bodies by `tests/live_attack.rs`).
+const CHECK_COST: usize = 6;
 
 /// A message to the thread that owns the exit.
 enum Msg {
@@ -133,10 +167,13 @@ enum Msg {
     Exchange {
         entry: String,
         outcome: Option<Outcome>,
-        reply: Option<Reply>,
+        reply: Option<Verdict>,
+        /// The memory of checking and recording it, given back once recorded.
+        hold: Hold,
     },
     Failed,
     Refused,
+    Unchecked,
 }
 
 /// Checks under way at once; an exchange waits for a place when this many are, so a proxy
@@ -190,23 +227,25 @@ pub fn run(
     let (sender, receiver) = mpsc::channel::<Msg>();
     let failed_on = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let checking = Arc::new(tokio::sync::Semaphore::new(CHECKING));
+    let server = Server::new(config.limits.clone());
     let shared = Arc::new(Shared::new(
         config.clone(),
         sender,
         Arc::new(settings.clone()),
         Arc::clone(&checking),
         Arc::clone(&failed_on),
+        Arc::clone(&server),
     ));
-    let max_connections = config.max_connections;
+    let serving_server = Arc::clone(&server);
     let serving = std::thread::Builder::new()
         .name("dtlint-proxy".into())
         .spawn(move || {
-            let handler = move |request| {
+            let handler = move |exchange| {
                 let shared = Arc::clone(&shared);
-                async move { shared.handle(request).await }
+                async move { shared.handle(exchange).await }
             };
             let served = runtime.block_on(async {
-                let served = server::serve(listener, max_connections, handler).await;
+                let served = server::serve(listener, serving_server, handler).await;
                 // Every answered exchange is checked and reported before the summary: wait
                 // for the checks under way to give their places back.
                 let all = u32::try_from(CHECKING).unwrap_or(u32::MAX);
@@ -237,10 +276,12 @@ pub fn run(
             match msg {
                 Msg::Failed => counts.upstream_failures += 1,
                 Msg::Refused => counts.refused += 1,
+                Msg::Unchecked => counts.unchecked += 1,
                 Msg::Exchange {
                     entry,
                     outcome,
                     reply,
+                    hold,
                 } => {
                     if let Some(mut outcome) = outcome {
                         counts.checked += 1;
@@ -261,6 +302,8 @@ pub fn run(
                             failure.get_or_insert(e);
                         }
                     }
+                    drop(entry);
+                    drop(hold);
                     index += 1;
                 }
             }
@@ -290,6 +333,8 @@ pub fn run(
     }
     served?;
     counts.failed_on = failed_on.load(std::sync::atomic::Ordering::Relaxed);
+    counts.connections = server.tally().describe();
+    counts.refused += server.tally().rejected();
     let notes = [format!("proxy: {}", describe(&counts))];
     let ended = exit.finish(&notes)?;
     Ok((ended, counts))
@@ -298,7 +343,7 @@ pub fn run(
 /// The session's counts in words, for the summary.
 pub fn describe(counts: &Counts) -> String {
     use crate::report::plural;
-    format!(
+    let mut text = format!(
         "{} user/get {} checked, {} other {} forwarded, {} upstream {}, {} refused, {} answered 502 by --fail-on",
         counts.checked,
         plural(counts.checked, "exchange", "exchanges"),
@@ -308,7 +353,17 @@ pub fn describe(counts: &Counts) -> String {
         plural(counts.upstream_failures, "failure", "failures"),
         counts.refused,
         counts.failed_on,
-    )
+    );
+    if counts.unchecked > 0 {
+        text.push_str(&format!(
+            ", {} forwarded unchecked for lack of memory (--memory)",
+            counts.unchecked
+        ));
+    }
+    if let Some(connections) = &counts.connections {
+        text.push_str(&format!("; connections cut: {connections}"));
+    }
+    text
 }
 
 /// Headers of one hop only (RFC 9110 7.6.1), never forwarded.
@@ -339,7 +394,11 @@ struct Shared {
     settings: Arc<Settings>,
     checking: Arc<tokio::sync::Semaphore>,
     failed_on: Arc<std::sync::atomic::AtomicU64>,
+    server: Arc<Server>,
 }
+
+/// Why the upstream's answer is not forwarded: status, kind, message.
+type Failure = (u16, &'static str, String);
 
 impl Shared {
     fn new(
@@ -348,6 +407,7 @@ impl Shared {
         settings: Arc<Settings>,
         checking: Arc<tokio::sync::Semaphore>,
         failed_on: Arc<std::sync::atomic::AtomicU64>,
+        server: Arc<Server>,
     ) -> Self {
         // rustls is built with ring alone, so its default provider is ring's; the roots are
         // Mozilla's, bundled, so the proxy trusts the same servers on every machine.
@@ -371,6 +431,7 @@ impl Shared {
             settings,
             checking,
             failed_on,
+            server,
         }
     }
 
@@ -382,7 +443,7 @@ impl Shared {
 
     /// Checks an exchange on a task of its own, so its answer need not wait (unless
     /// `reply` does), and hands the outcome to the exit's thread.
-    async fn check(&self, entry: String, user_get: bool, reply: Option<Reply>) {
+    async fn check(&self, entry: String, user_get: bool, reply: Option<Verdict>, hold: Hold) {
         let Ok(place) = Arc::clone(&self.checking).acquire_owned().await else {
             return;
         };
@@ -394,185 +455,228 @@ impl Shared {
                 entry,
                 outcome,
                 reply,
+                hold,
             });
             drop(place);
         });
     }
 
-    async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
-        if request.method() == Method::CONNECT {
+    fn failed(&self, (status, kind, message): Failure) -> Answered {
+        self.send(Msg::Failed);
+        (
+            server::error_answer(
+                status,
+                kind,
+                &format!("dtlint proxy: {message}"),
+                Some(("upstream", Value::from(self.config.upstream.shown()))),
+            ),
+            None,
+        )
+    }
+
+    /// Sends the request on and reads the answer whole, raw and decoded, paid for from the
+    /// answers' memory.
+    async fn forward(
+        &self,
+        upstream: Request<Full<Bytes>>,
+    ) -> Result<(hyper::http::response::Parts, Bytes, Option<Vec<u8>>, Hold), Failure> {
+        let limits = self.server.limits();
+        let max = limits.max_size;
+        let response = self.client.request(upstream).await.map_err(|e| {
+            // The error's chain names the cause (refused, reset, TLS); never the query.
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            let mut invalid = false;
+            while let Some(cause) = source {
+                invalid |= cause
+                    .downcast_ref::<hyper::Error>()
+                    .is_some_and(hyper::Error::is_parse);
+                text = format!("{text}: {cause}");
+                source = cause.source();
+            }
+            if e.is_connect() {
+                (502, "upstream-unreachable", text)
+            } else if invalid {
+                (
+                    502,
+                    "upstream-invalid",
+                    format!("the upstream's answer is not valid HTTP: {text}"),
+                )
+            } else {
+                (502, "upstream-broken", text)
+            }
+        })?;
+        let (parts, body) = response.into_parts();
+        let mut hold = self.server.budget().answers.hold();
+        let too_large = || {
+            (
+                502,
+                "upstream-too-large",
+                format!("the upstream's answer is larger than --max-size ({max} bytes)"),
+            )
+        };
+        let no_memory = || {
+            (
+                503,
+                "busy",
+                "no memory for the upstream's answer in time (--memory); try again".to_owned(),
+            )
+        };
+        let raw = read_whole(body, max, &mut hold, limits.queue_timeout, |_| {})
+            .await
+            .map_err(|unread| match unread {
+                Unread::TooLarge => too_large(),
+                Unread::NoMemory => no_memory(),
+                Unread::TooSlow => (
+                    502,
+                    "upstream-broken",
+                    "the upstream's answer stalled".to_owned(),
+                ),
+                Unread::Broken(cause) => (
+                    502,
+                    "upstream-broken",
+                    format!("the upstream's answer broke off: {cause}"),
+                ),
+            })?;
+        let decoded = decode::decoded(&parts.headers, &raw, max, &mut hold, limits.queue_timeout)
+            .await
+            .map_err(|unread| match unread {
+                Unread::NoMemory => no_memory(),
+                _ => too_large(),
+            })?;
+        Ok((parts, raw, decoded, hold))
+    }
+
+    async fn handle(&self, exchange: Exchange) -> Answered {
+        let Exchange {
+            parts,
+            target,
+            body,
+            hold: request_hold,
+        } = exchange;
+        let path = target.path();
+        let query = target.query().unwrap_or("");
+        let user_get = matches!(target, Target::Path { .. })
+            && path.trim_end_matches('/') == crate::input::API_PATH;
+        let Some(uri) = self.config.upstream.uri(&target) else {
             self.send(Msg::Refused);
-            return server::error_answer(
-                405,
-                "not-an-open-proxy",
-                "dtlint proxy forwards requests to its one upstream only; CONNECT is refused",
-                None,
-            );
-        }
-        let (parts, body) = request.into_parts();
-        let max = self.config.max_size;
-        let body = match Limited::new(body, max).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(error) => {
-                self.send(Msg::Refused);
-                if error.is::<http_body_util::LengthLimitError>() {
-                    return server::error_answer(
-                        413,
-                        "request-too-large",
-                        &format!("the request body is larger than --max-size ({max} bytes)"),
-                        None,
-                    );
-                }
-                return server::error_answer(
+            return (
+                server::error_answer(
                     400,
                     "request-unreadable",
-                    "the request body could not be read",
+                    "the request's path cannot be forwarded",
                     None,
-                );
-            }
+                ),
+                None,
+            );
         };
-        // Whatever the request line names (an absolute URL included), only its path and query
-        // are kept: the proxy never reaches another host.
-        let path = parts.uri.path();
-        let query = parts.uri.query().unwrap_or("");
-        let target = match parts.uri.query() {
-            Some(q) => format!("{}{path}?{q}", self.config.upstream.base),
-            None => format!("{}{path}", self.config.upstream.base),
+        let url = match target {
+            Target::Path { .. } => uri.to_string(),
+            Target::Asterisk => self.config.upstream.origin.clone(),
         };
-        let user_get = path.trim_end_matches('/') == crate::input::API_PATH;
         let mut headers = parts.headers.clone();
         without_hop_headers(&mut headers);
         headers.insert(HOST, self.config.upstream.authority.clone());
         let mut upstream = Request::new(Full::new(body.clone()));
         *upstream.method_mut() = parts.method.clone();
         *upstream.headers_mut() = headers;
-        *upstream.uri_mut() = match target.parse() {
-            Ok(uri) => uri,
-            Err(_) => {
-                self.send(Msg::Refused);
-                return server::error_answer(
-                    400,
-                    "request-unreadable",
-                    "the request's path cannot be forwarded",
-                    None,
-                );
-            }
-        };
+        *upstream.uri_mut() = uri;
         let started = SystemTime::now();
         let clock = Instant::now();
-        let answered = tokio::time::timeout(self.config.timeout, async {
-            let response = self.client.request(upstream).await.map_err(|e| {
-                // The error's chain names the cause (refused, reset, TLS); never the query.
-                let mut text = e.to_string();
-                let mut source = std::error::Error::source(&e);
-                while let Some(cause) = source {
-                    text = format!("{text}: {cause}");
-                    source = cause.source();
-                }
-                (502, "upstream-unreachable", text)
-            })?;
-            let (parts, body) = response.into_parts();
-            let body = Limited::new(body, max)
-                .collect()
-                .await
-                .map_err(|e| {
-                    if e.is::<http_body_util::LengthLimitError>() {
-                        (
-                            502,
-                            "upstream-too-large",
-                            format!(
-                                "the upstream's answer is larger than --max-size ({max} bytes)"
-                            ),
-                        )
-                    } else {
-                        (
-                            502,
-                            "upstream-broken",
-                            format!("the upstream's answer broke off: {e}"),
-                        )
-                    }
-                })?
-                .to_bytes();
-            Ok::<_, (u16, &str, String)>((parts, body))
-        })
-        .await;
-        let (mut response_parts, response_body) = match answered {
+        let answered = tokio::time::timeout(self.config.timeout, self.forward(upstream)).await;
+        let (mut response_parts, response_body, decoded, answer_hold) = match answered {
             Ok(Ok(answer)) => answer,
-            Ok(Err((status, kind, message))) => {
-                self.send(Msg::Failed);
-                return server::error_answer(
-                    status,
-                    kind,
-                    &format!("dtlint proxy: {message}"),
-                    Some(("upstream", Value::from(self.config.upstream.shown()))),
-                );
-            }
+            Ok(Err(failure)) => return self.failed(failure),
             Err(_) => {
-                self.send(Msg::Failed);
-                return server::error_answer(
+                return self.failed((
                     502,
                     "upstream-timeout",
-                    &format!(
-                        "dtlint proxy: the upstream did not answer within {} ms",
+                    format!(
+                        "the upstream did not answer within {} ms",
                         self.config.timeout.as_millis()
                     ),
-                    Some(("upstream", Value::from(self.config.upstream.shown()))),
-                );
+                ))
             }
         };
-        let entry = entry::entry(
-            &Sent {
-                method: parts.method.as_str(),
-                url: &target,
-                query,
-                headers: &parts.headers,
-                body: &body,
-            },
-            &Received {
-                status: response_parts.status.as_u16(),
-                headers: &response_parts.headers,
-                body: &response_body,
-            },
-            started,
-            clock.elapsed(),
-        );
-        let fail_on = self.config.fail_on.filter(|_| user_get);
-        if let Some(level) = fail_on {
-            let (reply, verdict) = tokio::sync::oneshot::channel();
-            self.check(entry, user_get, Some(reply)).await;
-            let briefs = verdict.await.unwrap_or_default();
-            let failing: Vec<&Brief> = briefs.iter().filter(|b| b.severity >= level).collect();
-            if !failing.is_empty() {
-                self.failed_on
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let named: Vec<Value> = failing
-                    .iter()
-                    .map(|b| {
-                        json!({"code": b.code, "name": b.name, "severity": b.severity.as_str(),
-                               "pointer": b.pointer, "message": b.message})
-                    })
-                    .collect();
-                return server::error_answer(
-                    502,
-                    "dtlint-findings",
-                    &format!(
-                        "dtlint proxy: the upstream's answer has {} {} at {} or above (--fail-on)",
-                        named.len(),
-                        if named.len() == 1 {
-                            "finding"
-                        } else {
-                            "findings"
-                        },
-                        level.as_str()
-                    ),
-                    Some(("findings", Value::Array(named))),
-                );
+        // Checking and recording build several copies of the bodies: paid for before they
+        // are made. Holders of this pool wait on nothing else, so the wait always ends.
+        let mut check_hold = self.server.budget().checks.hold();
+        let size = body.len() + decoded.as_ref().map_or(response_body.len(), Vec::len);
+        let paid = check_hold
+            .grow(size.saturating_mul(CHECK_COST), self.config.timeout)
+            .await;
+        if paid {
+            let entry = entry::entry(
+                &Sent {
+                    method: parts.method.as_str(),
+                    url: &url,
+                    query,
+                    headers: &parts.headers,
+                    body: &body,
+                },
+                &Received {
+                    status: response_parts.status.as_u16(),
+                    headers: &response_parts.headers,
+                    body: &response_body,
+                    decoded: decoded.as_deref(),
+                },
+                started,
+                clock.elapsed(),
+            );
+            drop(decoded);
+            drop(body);
+            drop(request_hold);
+            let fail_on = self.config.fail_on.filter(|_| user_get);
+            if let Some(level) = fail_on {
+                let (reply, verdict) = tokio::sync::oneshot::channel();
+                self.check(entry, user_get, Some(reply), check_hold).await;
+                let briefs = verdict.await.unwrap_or_default();
+                if let Some(refusal) = self.verdict(&briefs, level) {
+                    return (refusal, None);
+                }
+            } else {
+                self.check(entry, user_get, None, check_hold).await;
             }
         } else {
-            self.check(entry, user_get, None).await;
+            self.send(Msg::Unchecked);
         }
         without_hop_headers(&mut response_parts.headers);
-        Response::from_parts(response_parts, Full::new(response_body))
+        (
+            Response::from_parts(response_parts, Full::new(response_body)),
+            Some(answer_hold),
+        )
+    }
+
+    /// The 502 `--fail-on` answers when some of `briefs` are at `level` or above.
+    fn verdict(&self, briefs: &[Brief], level: Severity) -> Option<Response<Body>> {
+        let failing: Vec<&Brief> = briefs.iter().filter(|b| b.severity >= level).collect();
+        if failing.is_empty() {
+            return None;
+        }
+        self.failed_on
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let named: Vec<Value> = failing
+            .iter()
+            .map(|b| {
+                json!({"code": b.code, "name": b.name, "severity": b.severity.as_str(),
+                       "pointer": b.pointer, "message": b.message})
+            })
+            .collect();
+        Some(server::error_answer(
+            502,
+            "dtlint-findings",
+            &format!(
+                "dtlint proxy: the upstream's answer has {} {} at {} or above (--fail-on)",
+                named.len(),
+                if named.len() == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                },
+                level.as_str()
+            ),
+            Some(("findings", Value::Array(named))),
+        ))
     }
 }
 
