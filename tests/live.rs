@@ -16,19 +16,19 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
 
 /// Longest any single wait may take before the test fails.
-const WATCHDOG: Duration = Duration::from_secs(60);
-const TOKEN: &str = "SECRET-TOKEN-4f2a9c";
+pub(super) const WATCHDOG: Duration = Duration::from_secs(60);
+pub(super) const TOKEN: &str = "SECRET-TOKEN-4f2a9c";
 
 /// A `dtlint mock` or `dtlint proxy` process, killed when dropped.
-struct Server {
-    child: Child,
-    address: String,
+pub(super) struct Server {
+    pub(super) child: Child,
+    pub(super) address: String,
     stderr: Arc<Mutex<String>>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
-    fn start(dir: &Path, args: &[&str]) -> Self {
+    pub(super) fn start(dir: &Path, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dtlint"))
             .args(args)
             .current_dir(dir)
@@ -71,7 +71,7 @@ impl Server {
     }
 
     /// Sends SIGTERM and waits for the exit code and everything written to stderr.
-    fn stop(mut self) -> (i32, String) {
+    pub(super) fn stop(mut self) -> (i32, String) {
         let pid = self.child.id().to_string();
         let status = Command::new("kill")
             .args(["-TERM", &pid])
@@ -102,9 +102,9 @@ impl Drop for Server {
     }
 }
 
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
+pub(super) type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(super) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -112,12 +112,17 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-fn client() -> HttpClient {
+pub(super) fn client() -> HttpClient {
     Client::builder(TokioExecutor::new()).build_http()
 }
 
 /// One call: status, content type, body.
-async fn call(client: &HttpClient, method: &str, url: &str, body: &str) -> (u16, String, Bytes) {
+pub(super) async fn call(
+    client: &HttpClient,
+    method: &str,
+    url: &str,
+    body: &str,
+) -> (u16, String, Bytes) {
     let request = hyper::Request::builder()
         .method(method)
         .uri(url)
@@ -144,7 +149,7 @@ async fn call(client: &HttpClient, method: &str, url: &str, body: &str) -> (u16,
     (status, content_type, body)
 }
 
-fn user_get(base: &str) -> String {
+pub(super) fn user_get(base: &str) -> String {
     format!("{base}/topapi/v2/user/get?access_token={TOKEN}")
 }
 
@@ -154,7 +159,7 @@ const DEFECTIVE: &str = r#"{"errcode":0,"errmsg":"ok","result":{"active":true,"a
 
 /// A canned upstream on loopback: `userid=10000000000000002` gets [`DEFECTIVE`], `userid=slow` an answer
 /// after two seconds, anything else [`CLEAN`]; keep-alive, one thread per connection.
-fn canned_upstream() -> String {
+pub(super) fn canned_upstream() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
     std::thread::spawn(move || {
@@ -577,7 +582,7 @@ fn an_upstream_down_or_slow_gets_a_502_and_the_proxy_keeps_serving() {
 
 /// A mock of 50 generated users that takes [`TOKEN`], with a proxy in front of it (run with
 /// `proxy_args` besides its upstream and listen address): the mock, its base URL, the proxy.
-fn mock_behind_proxy(dir: &Path, proxy_args: &[&str]) -> (Server, String, Server) {
+pub(super) fn mock_behind_proxy(dir: &Path, proxy_args: &[&str]) -> (Server, String, Server) {
     let mock = Server::start(
         dir,
         &[

@@ -14,6 +14,8 @@ mod har_repeats_numbers;
 mod language;
 #[cfg(feature = "live")]
 mod live;
+#[cfg(feature = "live")]
+mod live_attack;
 mod memory;
 mod outputs;
 mod paths;

@@ -208,13 +208,23 @@ pub struct ProxyArgs {
     /// Write the session as a HAR, redacted as `dtlint redact` does.
     #[arg(long, value_name = "FILE.har")]
     pub record: Option<PathBuf>,
+    /// Begin a new file (FILE.2.har, FILE.3.har…) before a recording would pass SIZE
+    /// (suffixes K, M, G); each file is a whole HAR.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, requires = "record")]
+    pub record_max_size: Option<u64>,
+    /// Begin a new file after N entries.
+    #[arg(long, value_name = "N", requires = "record", value_parser = clap::value_parser!(u64).range(1..))]
+    pub record_max_entries: Option<u64>,
     /// Answer HTTP 502, with a JSON body naming the findings, for an exchange with findings at
     /// this severity or above.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
-    /// Largest request or response body forwarded (suffixes K, M, G).
+    /// Largest answer forwarded, and largest a compressed answer may decode to (suffixes K, M, G).
     #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
     pub max_size: u64,
+    /// Largest request body forwarded: the platform's parameters are a few dozen bytes.
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
+    pub max_request_size: u64,
     /// How long the upstream may take to answer, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub timeout: f64,

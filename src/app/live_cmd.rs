@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::net::{TcpListener, ToSocketAddrs};
 use std::time::Duration;
 
-use dtlint::live::{mock, proxy, users::Directory, Limits};
+use dtlint::live::{mock, proxy, users::Directory, Limits, Rotation};
 use dtlint::report::{self, Reporter, Style};
 use dtlint::Severity;
 
@@ -116,7 +116,8 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     }
     let config = proxy::Config {
         upstream,
-        limits: limits(&args.listen, args.max_size)?,
+        limits: limits(&args.listen, args.max_request_size)?,
+        max_answer: usize::try_from(args.max_size).unwrap_or(usize::MAX),
         timeout: Duration::from_secs_f64(args.timeout),
         fail_on: args.fail_on.map(|level| match level {
             FailOn::Error => Severity::Error,
@@ -124,18 +125,22 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         }),
     };
     let record = match &args.record {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
+        Some(path) => Some(
+            dtlint::live::Recorder::start(
+                path,
+                resolved.settings.show_values,
+                Rotation {
+                    max_bytes: args.record_max_size,
+                    max_entries: args.record_max_entries,
+                },
+            )
+            .map_err(|e| {
                 usage(format!(
                     "--record {}: cannot write the file: {e}",
                     path.display()
                 ))
-            })?;
-            Some(
-                dtlint::live::Recorder::start(file, resolved.settings.show_values)
-                    .map_err(|e| usage(format!("--record {}: {e}", path.display())))?,
-            )
-        }
+            })?,
+        ),
         None => None,
     };
     let mut file = match &args.output {

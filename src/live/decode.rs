@@ -8,13 +8,15 @@ use std::time::Duration;
 use hyper::body::Bytes;
 use hyper::HeaderMap;
 
-use super::server::{Hold, Unread};
+use super::server::{Hold, Unread, SMALL};
 
 /// Bytes decoded a step.
 const STEP: usize = 64 << 10;
 
 /// The decoded answer, or `None` when it was not compressed (or not in a way dtlint reads,
-/// or not validly: then its bytes are checked as they came).
+/// or not validly: then its bytes are checked as they came). A decoded answer past
+/// [`SMALL`] pays for `max` bytes from `pool` at once, so decoders never hold part of the pool
+/// while waiting for more.
 ///
 /// # Errors
 /// [`Unread::TooLarge`] past `max` decoded bytes; [`Unread::NoMemory`] when no room came
@@ -48,7 +50,7 @@ pub(crate) async fn decoded(
         if out.len() + read > max {
             return Err(Unread::TooLarge);
         }
-        if !hold.grow(read, wait).await {
+        if out.len() <= SMALL && out.len() + read > SMALL && !hold.grow(max, wait).await {
             return Err(Unread::NoMemory);
         }
         out.extend_from_slice(&step[..read]);
@@ -79,6 +81,21 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn answers_are_decoded_within_the_limit_and_bombs_refused() {
         let pool = Pool::new(64 << 20);
+        // Two decoders of large answers with room for one: the second waits, then has none.
+        let mut first = pool.hold();
+        let large = gzip(&vec![b'a'; 1 << 20]);
+        let read = decoded(&gzipped(), &large, 40 << 20, &mut first, Duration::ZERO).await;
+        assert_eq!(read.ok().flatten().map(|d| d.len()), Some(1 << 20));
+        let read = decoded(
+            &gzipped(),
+            &large,
+            40 << 20,
+            &mut pool.hold(),
+            Duration::from_millis(20),
+        )
+        .await;
+        assert!(matches!(read, Err(Unread::NoMemory)));
+        drop(first);
         let text = br#"{"errcode":0}"#;
         let read = decoded(
             &gzipped(),

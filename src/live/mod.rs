@@ -10,5 +10,5 @@ mod record;
 mod server;
 pub mod users;
 
-pub use record::Recorder;
+pub use record::{rotated_path, Recorder, Rotation};
 pub use server::{is_loopback_host, runtime, Cut, Limits, Server, Tally};

@@ -21,8 +21,26 @@ pub(crate) enum Unread {
     Broken(String),
 }
 
-/// Reads `body` whole, at most `max` bytes, paying for each byte from `hold` before keeping it
-/// (waiting at most `wait` for room); `paused` hears how long that waiting took.
+/// Bodies up to this size are not paid for: as many of them as there are connections fit in a
+/// few megabytes, and they never queue behind a large body waiting for room.
+pub(crate) const SMALL: usize = 64 << 10;
+
+/// What a body of `had` bytes that grows by `more` pays now: nothing while it stays small, all
+/// of itself when it outgrows that, its growth after.
+pub(crate) fn due(had: usize, more: usize) -> usize {
+    let now = had + more;
+    if now <= SMALL {
+        0
+    } else if had <= SMALL {
+        now
+    } else {
+        more
+    }
+}
+
+/// Reads `body` whole, at most `max` bytes, paying for each byte of a body past [`SMALL`]
+/// from `hold` before keeping it (waiting at most `wait` for room); `paused` hears how long
+/// that waiting took.
 pub(crate) async fn read_whole<B>(
     mut body: B,
     max: usize,
@@ -40,7 +58,7 @@ where
         if length > max {
             return Err(Unread::TooLarge);
         }
-        pay(hold, length, wait, &paused).await?;
+        pay(hold, due(0, length), wait, &paused).await?;
     }
     let mut first: Option<Bytes> = None;
     let mut whole: Vec<u8> = Vec::new();
@@ -57,7 +75,7 @@ where
             return Err(Unread::TooLarge);
         }
         if declared.is_none() {
-            pay(hold, data.len(), wait, &paused).await?;
+            pay(hold, due(had, data.len()), wait, &paused).await?;
         }
         // A body that came in one piece is kept as it came; only one in several is copied,
         // once, into a buffer of its declared length.
@@ -84,6 +102,9 @@ async fn pay(
     wait: Duration,
     paused: &impl Fn(Duration),
 ) -> Result<(), Unread> {
+    if bytes == 0 {
+        return Ok(());
+    }
     let started = Instant::now();
     let paid = hold.grow(bytes, wait).await;
     let waited = started.elapsed();

@@ -1,6 +1,7 @@
-//! Memory as a budget: every body is paid for before it is held, from one of three pools taken
-//! in one order (requests, then answers, then checks), so a holder of a later pool never waits
-//! for an earlier one and the pools cannot wait on each other.
+//! Memory as a budget: every body is paid for before it is held, from one of four pools taken
+//! in one order (requests, answers, decoded answers, checks), so a holder of a later pool never
+//! waits for an earlier one and the pools cannot wait on each other. Within the last two a
+//! holding is paid for at once, so their holders never wait on each other either.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +20,10 @@ pub(crate) struct Pool {
 pub(crate) struct Budget {
     /// Request bodies, from their first byte until their exchange is answered.
     pub requests: Arc<Pool>,
-    /// Upstream answers, raw and decoded, until the client has them.
+    /// Upstream answers as they came, until the client has them.
     pub answers: Arc<Pool>,
+    /// Answers decompressed for checking, until their entry is written.
+    pub decoded: Arc<Pool>,
     /// What checking and recording an exchange builds from its bodies.
     pub checks: Arc<Pool>,
 }
@@ -31,7 +34,8 @@ impl Budget {
         Self {
             requests: Pool::new(quarter),
             answers: Pool::new(quarter),
-            checks: Pool::new(quarter * 2),
+            decoded: Pool::new(quarter),
+            checks: Pool::new(quarter),
         }
     }
 }
@@ -54,6 +58,7 @@ impl Pool {
             pool: Arc::clone(self),
             permit: None,
             units: 0,
+            others: Vec::new(),
         }
     }
 }
@@ -64,9 +69,15 @@ pub(crate) struct Hold {
     pool: Arc<Pool>,
     permit: Option<OwnedSemaphorePermit>,
     units: usize,
+    others: Vec<Hold>,
 }
 
 impl Hold {
+    /// Keeps `other`'s bytes held as long as this holding (they stay counted in their pool).
+    pub(crate) fn merge(&mut self, other: Hold) {
+        self.others.push(other);
+    }
+
     /// Pays for `bytes` more, waiting at most `wait`; false when the pool had no room in time.
     /// One holding never needs more than the whole pool: a body larger than the pool is held
     /// alone.

@@ -25,7 +25,7 @@ mod limits;
 mod places;
 mod target;
 
-pub(crate) use body::{read_whole, Unread};
+pub(crate) use body::{read_whole, Unread, SMALL};
 use budget::Budget;
 pub(crate) use budget::Hold;
 #[cfg(test)]
@@ -176,8 +176,10 @@ where
         // Full: a connection that only waits on its client makes room; the newcomer waits
         // its turn behind those already waiting, for a bounded time.
         server.places.evict_one();
-        let limit = server.limits.max_connections.max(1);
-        if server.waiting.fetch_add(1, Ordering::Relaxed) >= limit {
+        // Waiting costs a descriptor and a task, not a place: room for attackers at several
+        // times the limit and the clients among them.
+        let waiting = server.limits.max_connections.max(16) * 4;
+        if server.waiting.fetch_add(1, Ordering::Relaxed) >= waiting {
             server.waiting.fetch_sub(1, Ordering::Relaxed);
             refuse(&stream, &server.tally);
             continue;
@@ -186,14 +188,35 @@ where
         let server = Arc::clone(&server);
         let handler = handler.clone();
         tokio::spawn(async move {
-            let place =
-                tokio::time::timeout(server.limits.queue_timeout, places.acquire_owned()).await;
+            let place = wait_for_place(&places, &server).await;
             server.waiting.fetch_sub(1, Ordering::Relaxed);
             match place {
-                Ok(Ok(place)) => connection(stream, place, server, handler).await,
-                _ => refuse(&stream, &server.tally),
+                Some(place) => connection(stream, place, server, handler).await,
+                None => refuse(&stream, &server.tally),
             }
         });
+    }
+}
+
+/// How often a connection waiting for a place asks again for one to be made: a burst of
+/// arrivals can find every connection already evicted and not yet gone.
+const EVICT_AGAIN: Duration = Duration::from_millis(20);
+
+/// A place within `queue_timeout`, making room as it waits.
+async fn wait_for_place(places: &Arc<Semaphore>, server: &Server) -> Option<OwnedSemaphorePermit> {
+    // One acquisition for the whole wait keeps this connection's turn in the queue.
+    let place = Arc::clone(places).acquire_owned();
+    tokio::pin!(place);
+    let deadline = tokio::time::sleep(server.limits.queue_timeout);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            place = &mut place => return place.ok(),
+            () = &mut deadline => return None,
+            () = tokio::time::sleep(EVICT_AGAIN) => {
+                server.places.evict_one();
+            }
+        }
     }
 }
 
