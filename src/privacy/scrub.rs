@@ -444,7 +444,7 @@ fn fix_sizes(members: &mut [(String, Tree)]) {
 }
 
 /// A mainland mobile number, alone in its token (`13912345678`, or with `86` before it).
-fn is_mobile_number(token: &str) -> bool {
+pub(crate) fn is_mobile_number(token: &str) -> bool {
     let digits = token
         .strip_prefix("86")
         .filter(|d| d.len() == 11)
