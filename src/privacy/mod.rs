@@ -6,4 +6,5 @@ pub mod credentials;
 pub(crate) mod mask;
 pub mod name;
 pub(crate) mod scrub;
+pub(crate) mod spans;
 pub(crate) mod tree;
