@@ -25,6 +25,10 @@ pub enum Hide {
 /// a JSON text in a string: three levels are real, more are an attack on the time we take).
 const DEPTH: usize = 4;
 
+/// Containers nested deeper are not read: the walk recurses, and a body of nested brackets must
+/// not overflow the stack (what lies deeper is still starred by the patterns).
+const NESTING: usize = 128;
+
 /// Every span of `text` (a JSON value) to hide. Text that is not JSON gets what a best-effort
 /// read finds before it stops.
 pub fn json(text: &str) -> Vec<(Range<usize>, Hide)> {
@@ -34,6 +38,7 @@ pub fn json(text: &str) -> Vec<(Range<usize>, Hide)> {
         at: 0,
         out: &mut out,
         depth: 0,
+        nesting: 0,
     }
     .value(None);
     out
@@ -173,6 +178,7 @@ struct Walker<'t, 'o> {
     at: usize,
     out: &'o mut Vec<(Range<usize>, Hide)>,
     depth: usize,
+    nesting: usize,
 }
 
 impl Walker<'_, '_> {
@@ -209,6 +215,20 @@ impl Walker<'_, '_> {
     /// Reads one value; `hide` is what its name (or an enclosing one) says of it.
     fn value(&mut self, hide: Option<Hide>) {
         self.skip_space();
+        if matches!(self.peek(), Some(b'{' | b'[')) {
+            if self.nesting >= NESTING {
+                self.at = self.text.len();
+                return;
+            }
+            self.nesting += 1;
+            self.container(hide);
+            self.nesting -= 1;
+            return;
+        }
+        self.scalar(hide);
+    }
+
+    fn container(&mut self, hide: Option<Hide>) {
         match self.peek() {
             Some(b'{') => self.object(hide),
             Some(b'[') => {
@@ -232,6 +252,12 @@ impl Walker<'_, '_> {
                     }
                 }
             }
+            _ => {}
+        }
+    }
+
+    fn scalar(&mut self, hide: Option<Hide>) {
+        match self.peek() {
             Some(b'"') => {
                 let Some(range) = self.string() else {
                     return;
@@ -351,6 +377,7 @@ impl Walker<'_, '_> {
                 at: 0,
                 out: &mut found,
                 depth: self.depth + 1,
+                nesting: 0,
             }
             .value(None);
             found
@@ -418,6 +445,12 @@ mod tests {
         // Ids stay, so the excerpt still says which user was asked for.
         assert!(shown.contains("userid=13900139000") && shown.contains("userid=u1"));
         assert!(shown.contains("mobile=139****9000"), "{shown}");
+    }
+
+    #[test]
+    fn deep_nesting_stops_the_walk_not_the_process() {
+        let deep = format!("{}{}", "[".repeat(1 << 20), "]".repeat(1 << 20));
+        assert!(json(&deep).is_empty());
     }
 
     #[test]
