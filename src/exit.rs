@@ -65,6 +65,19 @@ pub struct Exit<'r> {
     failure: Option<io::Error>,
 }
 
+/// Privacy at the exit: whatever a rule quoted from the input into a message, its help or its
+/// pointer (a member named `13912345678` or `access_token=...`) leaves masked, in every format,
+/// suppression and baseline alike. Excerpts were cut from redacted text already.
+fn shown_safely(finding: &mut Finding) {
+    crate::privacy::mask::message(&mut finding.message);
+    if let Some(std::borrow::Cow::Owned(help)) = &mut finding.help {
+        crate::privacy::mask::message(help);
+    }
+    if let Some(masked) = crate::privacy::name::pointer(&finding.pointer) {
+        finding.pointer = masked.into();
+    }
+}
+
 impl<'r> Exit<'r> {
     /// An exit applying `selection` and `suppressions`, reporting to `reporters`.
     pub fn new(
@@ -131,6 +144,7 @@ impl<'r> Exit<'r> {
         if !crate::engine::finish::selected(&mut finding, self.selection) {
             return;
         }
+        shown_safely(&mut finding);
         source.clone_into(&mut finding.source);
         if let Some(excerpt) = &mut finding.excerpt {
             source.clone_into(&mut excerpt.name);

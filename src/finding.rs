@@ -102,14 +102,11 @@ fn is_index(token: &str) -> bool {
     !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Member names longer than this are cut in messages: a name of megabytes would otherwise be
-/// repeated whole in every report line that names it.
-const LONG_NAME: usize = 64;
-
 fn dotted<'p>(tokens: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> String {
     let mut out = String::new();
     for token in tokens {
-        if is_index(&token) {
+        // A run of 7 digits is no array index a body has, but may be a phone number as a name.
+        if is_index(&token) && crate::privacy::name::is_plain(&token) {
             out.push('[');
             out.push_str(&token);
             out.push(']');
@@ -117,12 +114,9 @@ fn dotted<'p>(tokens: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> String
             if !out.is_empty() {
                 out.push('.');
             }
-            if token.chars().nth(LONG_NAME).is_some() {
-                let head: String = token.chars().take(LONG_NAME / 2).collect();
-                out.push_str(&format!("{head}… ({} bytes)", token.len()));
-            } else {
-                out.push_str(&token);
-            }
+            // A name is input: a long one (megabytes, or a pasted body) or a value-shaped one
+            // (a phone number, `access_token=...`) is shown by its length only.
+            out.push_str(&crate::privacy::name::shown(&token));
         }
     }
     if out.is_empty() {
@@ -135,13 +129,13 @@ fn dotted<'p>(tokens: impl Iterator<Item = std::borrow::Cow<'p, str>>) -> String
 mod tests {
 
     #[test]
-    fn a_long_member_name_is_cut_in_messages() {
+    fn long_and_value_shaped_member_names_are_masked_in_messages() {
         let name = "k".repeat(10 << 20);
         let shown = super::display_path(&format!("/result/{name}"));
-        assert!(shown.len() < 100, "{} bytes", shown.len());
-        assert!(
-            shown.starts_with("result.kkkk") && shown.ends_with("… (10485760 bytes)"),
-            "{shown}"
+        assert_eq!(shown, "result.<masked name, 10485760 chars>");
+        assert_eq!(
+            super::display_path("/result/13912345678/access_token=SECRET"),
+            "result.<masked name, 11 chars>.<masked name, 19 chars>"
         );
         let exact = "k".repeat(64);
         assert_eq!(
@@ -160,7 +154,7 @@ mod tests {
             "result.role_list[0].id"
         );
         assert_eq!(display_path(""), "(body)");
-        assert_eq!(display_path("/a~1b"), "a/b");
+        assert_eq!(display_path("/a~0b"), "<masked name, 3 chars>");
         assert_eq!(
             field_path("/result/role_list/3/id"),
             "result.role_list[].id"

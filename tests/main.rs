@@ -12,6 +12,7 @@ mod exit;
 mod har_producers;
 mod har_repeats_numbers;
 mod language;
+mod leaks;
 #[cfg(feature = "live")]
 mod live;
 #[cfg(feature = "live")]

@@ -89,6 +89,53 @@ pub fn redact_secrets(text: &mut String) {
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
+/// The last net for text a report prints outside excerpts (messages, help, pointers): rules
+/// quote names and a few values from the input (`errmsg`, a method), and whatever they quote,
+/// credentials are starred and mobile numbers and email addresses masked, at any setting:
+/// messages never carry personal values, `--show-values` or not.
+pub fn message(text: &mut String) {
+    redact_secrets(text);
+    if text.contains('@') {
+        let spans: Vec<_> = email_pattern().find_iter(text).map(|m| m.range()).collect();
+        for range in spans {
+            mask(text, range, Personal::Email);
+        }
+    }
+    for range in mobile_numbers(text) {
+        mask(text, range, Personal::Phone);
+    }
+}
+
+/// Email addresses, as the scrubber finds them in free text.
+fn email_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+            .expect("a valid constant pattern")
+    })
+}
+
+/// Where mainland mobile numbers stand alone in `text` (`13912345678`, `8613912345678`).
+pub fn mobile_numbers(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if super::scrub::is_mobile_number(&text[start..i]) {
+            found.push(start..i);
+        }
+    }
+    found
+}
+
 /// A pattern matching personal members, with the masking kind of each member name.
 type PersonalPattern = (Regex, Vec<(String, Personal)>);
 

@@ -4,5 +4,7 @@
 pub mod copy;
 pub mod credentials;
 pub(crate) mod mask;
+pub mod name;
 pub(crate) mod scrub;
+pub(crate) mod spans;
 pub(crate) mod tree;

@@ -145,6 +145,7 @@ impl Scrubber {
                     let error = is_error_object(members);
                     let base64 = marked_base64(members);
                     for (name, value) in members.iter_mut() {
+                        self.name(name);
                         self.member(name, value, error, base64);
                     }
                 }
@@ -159,6 +160,18 @@ impl Scrubber {
                 }
             }
             Tree::Other(_) => {}
+        }
+    }
+
+    /// A member or pair name is input too: one that is not plain (`access_token=…`, a phone
+    /// number, an email address) is scrubbed as text.
+    fn name(&mut self, name: &mut String) {
+        if super::name::is_plain(name) {
+            return;
+        }
+        let clean = self.text(name);
+        if clean != *name {
+            *name = clean;
         }
     }
 
@@ -202,7 +215,11 @@ impl Scrubber {
     fn pair(&mut self, members: &mut [(String, Tree)], pair_name: &str) {
         for (name, value) in members.iter_mut() {
             match name.as_str() {
-                "name" => {}
+                "name" => {
+                    if let Tree::String(s) = value {
+                        self.name(s);
+                    }
+                }
                 "value" => {
                     if !self.by_name(pair_name, value, false) {
                         self.tree(value);
@@ -312,6 +329,8 @@ impl Scrubber {
         let mut text = s.to_owned();
         for (pattern, step) in [
             (&patterns.pair, Step::Pair),
+            (&patterns.encoded_pair, Step::Pair),
+            (&patterns.encoded_email, Step::EncodedEmail),
             (&patterns.header_line, Step::HeaderLine),
             (&patterns.json_member, Step::JsonMember),
             (&patterns.scheme, Step::Scheme),
@@ -378,6 +397,16 @@ impl Scrubber {
                 )
             }
             Step::Email => self.masked(Personal::Email, whole),
+            Step::EncodedEmail => {
+                let decoded = percent_encoding::percent_decode_str(whole).decode_utf8_lossy();
+                let masked = self.masked(Personal::Email, &decoded);
+                if masked == decoded {
+                    return whole.to_owned();
+                }
+                // The removed value is remembered as found too, so the self-check looks for it.
+                self.remember(whole);
+                form_urlencoded::byte_serialize(masked.as_bytes()).collect()
+            }
             Step::Phone => {
                 if is_mobile_number(whole) {
                     self.masked(Personal::Phone, whole)
@@ -444,7 +473,7 @@ fn fix_sizes(members: &mut [(String, Tree)]) {
 }
 
 /// A mainland mobile number, alone in its token (`13912345678`, or with `86` before it).
-fn is_mobile_number(token: &str) -> bool {
+pub(crate) fn is_mobile_number(token: &str) -> bool {
     let digits = token
         .strip_prefix("86")
         .filter(|d| d.len() == 11)
@@ -463,11 +492,14 @@ enum Step {
     JsonMember,
     Scheme,
     Email,
+    EncodedEmail,
     Phone,
 }
 
 struct Patterns {
     pair: Regex,
+    encoded_pair: Regex,
+    encoded_email: Regex,
     header_line: Regex,
     json_member: Regex,
     scheme: Regex,
@@ -485,6 +517,14 @@ fn patterns() -> &'static Patterns {
             // name=value in a query, a fragment or a form body.
             pair: compile(
                 r#"(?:^|[?&#;\s"',])(?P<name>[A-Za-z0-9_.\-%\[\]]{1,64})=(?P<value>[^&#\s"'<>]*)"#,
+            ),
+            // name%3Dvalue: a client that encoded its `=` made the pair one name.
+            encoded_pair: compile(
+                r#"(?:^|[?&#;\s"',])(?P<name>[A-Za-z0-9_.\-%\[\]]{1,64}?)%3[Dd](?P<value>[^&#\s"'<>=]*)"#,
+            ),
+            // An email address whose `@` is percent-encoded, in a query, a form or a name.
+            encoded_email: compile(
+                r"[A-Za-z0-9._+\-]+%40[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
             ),
             // `Name: value` lines of raw headers (Fiddler and Charles keep them in comments).
             header_line: compile(

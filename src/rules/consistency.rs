@@ -182,7 +182,10 @@ pub fn extension_shape(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         Err(_) => "is not JSON".to_owned(),
         Ok(doc) if doc.root().is_object() => {
             match doc.root().entries().find(|(_, v)| !v.is_string()) {
-                Some((key, _)) => format!("has a non-string value for the attribute `{key}`"),
+                Some((key, _)) => format!(
+                    "has a non-string value for the attribute {}",
+                    crate::privacy::name::quoted(key)
+                ),
                 None => return,
             }
         }

@@ -297,8 +297,8 @@ pub fn har_repeated_member(
         &HAR_BROKEN,
         "",
         format!(
-            "the HAR is ambiguous here: `{name}` occurs {times} in {within} (first at line {}, column {}){checked}",
-            first.line, first.column
+            "the HAR is ambiguous here: {} occurs {times} in {within} (first at line {}, column {}){checked}",
+            crate::privacy::name::quoted(name), first.line, first.column
         ),
     )
     .with_help("readers disagree on a repeated member (serde_json and JavaScript keep the last, a streaming reader the first): export the capture again")

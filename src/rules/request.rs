@@ -10,6 +10,7 @@ use super::define::request;
 use super::Rule;
 use crate::fields::REQUEST_SCHEMA;
 use crate::finding::{Finding, Severity};
+use crate::privacy::name;
 use crate::request::{HarRequest, Normalised, BODY_PARAMETERS};
 
 pub const REQUEST_NOT_POST: Rule = request(
@@ -123,7 +124,7 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
                 } else {
                     format!(
                         "the request uses {}; the page documents POST only",
-                        shorten(&normalised.method)
+                        shorten(&name::shown(&normalised.method))
                     )
                 };
                 out.push(
@@ -174,12 +175,12 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
             .with_help("send only the identifier you mean"),
         );
     }
-    for name in normalised.body.keys() {
-        if !BODY_PARAMETERS.contains(&name.as_str()) && name != "access_token" {
+    for parameter in normalised.body.keys() {
+        if !BODY_PARAMETERS.contains(&parameter.as_str()) && parameter != "access_token" {
             out.push(Finding::new(
                 &UNKNOWN_REQUEST_PARAMETER,
                 body_pointer,
-                format!("the body parameter `{}` is not documented (the page knows userid, language and login_id)", shorten(name)),
+                format!("the body parameter {} is not documented (the page knows userid, language and login_id)", name::quoted(parameter)),
             ));
         }
     }

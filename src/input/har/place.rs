@@ -79,6 +79,9 @@ impl<'t> EntryText<'t> {
     pub fn shown(&self, body: Option<&str>, base64: bool) -> &str {
         self.shown.get_or_init(|| {
             let mut shown = without_secrets(self.text);
+            // What the patterns above read raw, decoded: request bodies (form and JSON),
+            // escaped and percent-encoded names, pairs, bodies held in strings.
+            crate::privacy::spans::hide_json(self.text, &mut shown, self.show_values);
             if self.show_values {
                 return shown;
             }
