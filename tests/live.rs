@@ -521,7 +521,7 @@ fn an_upstream_down_or_slow_gets_a_502_and_the_proxy_keeps_serving() {
             "--listen",
             "127.0.0.1:0",
             "--no-profile",
-            "--max-size",
+            "--max-request-size",
             "1K",
         ],
     );

@@ -219,8 +219,9 @@ pub struct ProxyArgs {
     /// this severity or above.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
-    /// Largest answer forwarded, and largest a compressed answer may decode to (suffixes K, M, G).
-    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
+    /// Largest answer forwarded, and largest a compressed answer may decode to (suffixes K, M,
+    /// G). A user/get answer is a few kilobytes; checking one costs several times its size.
+    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
     pub max_size: u64,
     /// Largest request body forwarded: the platform's parameters are a few dozen bytes.
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]

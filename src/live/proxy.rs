@@ -171,7 +171,7 @@ enum Msg {
         outcome: Option<Outcome>,
         reply: Option<Verdict>,
         /// The memory of checking and recording it, given back once recorded.
-        hold: Hold,
+        hold: Box<Hold>,
     },
     Failed,
     Refused,
@@ -457,7 +457,7 @@ impl Shared {
                 entry,
                 outcome,
                 reply,
-                hold,
+                hold: Box::new(hold),
             });
             drop(place);
         });
@@ -617,7 +617,11 @@ impl Shared {
         };
         // Checking and recording build several copies of the bodies: paid for before they
         // are made. Holders of this pool wait on nothing else, so the wait always ends.
+        // The answer's memory is given back when both the client has it and its check is
+        // done: a large answer is read only once the previous large one is checked.
+        let answer_hold = Arc::new(answer_hold);
         let mut check_hold = self.server.budget().checks.hold();
+        check_hold.keep(Arc::clone(&answer_hold));
         let size = body.len()
             + decoded
                 .as_ref()

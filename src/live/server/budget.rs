@@ -45,7 +45,7 @@ const UNIT: usize = 64;
 
 impl Pool {
     pub(crate) fn new(total: usize) -> Arc<Self> {
-        let units = (total / UNIT).min(Semaphore::MAX_PERMITS).max(1);
+        let units = (total / UNIT).clamp(1, Semaphore::MAX_PERMITS);
         Arc::new(Self {
             permits: Arc::new(Semaphore::new(units)),
             total: units,
@@ -69,12 +69,17 @@ pub(crate) struct Hold {
     pool: Arc<Pool>,
     permit: Option<OwnedSemaphorePermit>,
     units: usize,
-    others: Vec<Hold>,
+    others: Vec<Arc<Hold>>,
 }
 
 impl Hold {
     /// Keeps `other`'s bytes held as long as this holding (they stay counted in their pool).
     pub(crate) fn merge(&mut self, other: Hold) {
+        self.others.push(Arc::new(other));
+    }
+
+    /// Keeps a holding shared with another owner until both have let it go.
+    pub(crate) fn keep(&mut self, other: Arc<Hold>) {
         self.others.push(other);
     }
 

@@ -92,7 +92,7 @@ pub(crate) struct Exchange {
 }
 
 /// A handler's answer and the memory held for it until the client has it.
-pub(crate) type Reply = (Response<Body>, Option<Hold>);
+pub(crate) type Reply = (Response<Body>, Option<Arc<Hold>>);
 
 /// What every connection of one server shares.
 #[derive(Debug)]
@@ -372,7 +372,7 @@ fn closing(mut response: Response<Body>) -> Response<Body> {
 struct Tracked {
     body: Body,
     conn: Arc<Conn>,
-    _hold: Option<Hold>,
+    _hold: Option<Arc<Hold>>,
 }
 
 impl hyper::body::Body for Tracked {
