@@ -23,6 +23,27 @@ const LIMIT: usize = 8;
 /// How soon another client must be answered while the attack goes on.
 const ANSWERED_WITHIN: Duration = Duration::from_secs(2);
 
+/// `dtlint mock` of five generated users on a free port, with `extra` flags.
+fn start_mock(dir: &Path, extra: &[&str]) -> Server {
+    let mut args = vec!["mock", "--listen", "127.0.0.1:0", "--generate", "5"];
+    args.extend_from_slice(extra);
+    Server::start(dir, &args)
+}
+
+/// `dtlint proxy` to `upstream` on a free port, without a profile, with `extra` flags.
+fn start_proxy(dir: &Path, upstream: &str, extra: &[&str]) -> Server {
+    let mut args = vec![
+        "proxy",
+        "--upstream",
+        upstream,
+        "--listen",
+        "127.0.0.1:0",
+        "--no-profile",
+    ];
+    args.extend_from_slice(extra);
+    Server::start(dir, &args)
+}
+
 /// The process's peak resident memory, in KiB.
 fn peak_kib(server: &Server) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
@@ -165,14 +186,9 @@ const STALLS: [Stall; 4] = [
 fn stalls_at_twice_the_limit_keep_no_other_client_of_the_mock_waiting() {
     let dir = tempfile::tempdir().expect("temp");
     let limit = LIMIT.to_string();
-    let mock = Server::start(
+    let mock = start_mock(
         dir.path(),
         &[
-            "mock",
-            "--listen",
-            "127.0.0.1:0",
-            "--generate",
-            "5",
             "--token",
             super::live::TOKEN,
             "--no-profile",
@@ -227,14 +243,9 @@ fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (String, bool)
 #[test]
 fn each_deadline_closes_its_connection_and_is_counted() {
     let dir = tempfile::tempdir().expect("temp");
-    let mock = Server::start(
+    let mock = start_mock(
         dir.path(),
         &[
-            "mock",
-            "--listen",
-            "127.0.0.1:0",
-            "--generate",
-            "5",
             "--no-profile",
             "--head-timeout",
             "0.5",
@@ -385,18 +396,10 @@ fn a_compressed_bomb_from_the_upstream_is_refused_within_the_limit_and_memory() 
     let (upstream, _) =
         scripted_upstream(move |_| http_answer("content-encoding: gzip\r\n", &bomb));
     let record = dir.path().join("bomb.har");
-    let proxy = Server::start(
+    let proxy = start_proxy(
         dir.path(),
-        &[
-            "proxy",
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-            "--record",
-            record.to_str().expect("path"),
-        ],
+        &upstream,
+        &["--record", record.to_str().expect("path")],
     );
     let base = format!("http://{}", proxy.address);
     runtime().block_on(async {
@@ -450,22 +453,12 @@ fn limit_sized_bodies(record: Option<&Path>) -> u64 {
             http_answer("", br#"{"errcode":0,"errmsg":"ok","result":{"userid":"u1"},"request_id":"16lzmj9nqoklx"}"#)
         }
     });
-    let mut args = vec![
-        "proxy".to_owned(),
-        "--upstream".to_owned(),
-        upstream,
-        "--listen".to_owned(),
-        "127.0.0.1:0".to_owned(),
-        "--no-profile".to_owned(),
-        "--format".to_owned(),
-        "ndjson".to_owned(),
-    ];
-    if let Some(record) = record {
-        args.push("--record".to_owned());
-        args.push(record.display().to_string());
+    let record = record.map(|r| r.display().to_string());
+    let mut args = vec!["--format", "ndjson"];
+    if let Some(record) = &record {
+        args.extend(["--record", record]);
     }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let proxy = Server::start(dir.path(), &args);
+    let proxy = start_proxy(dir.path(), &upstream, &args);
     let base = format!("http://{}", proxy.address);
     // Request bodies just under the 1M request limit, six at once; then six large answers.
     let body = format!("userid=u1&pad={}", "a".repeat(1_040_000));
@@ -568,20 +561,10 @@ fn slow_limit_sized_bodies_up_to_the_limit_stay_under_100_mb_and_others_are_serv
 fn past_the_limit_with_every_place_at_work_a_newcomer_is_refused_in_bounded_time() {
     let dir = tempfile::tempdir().expect("temp");
     let upstream = canned_upstream();
-    let proxy = Server::start(
+    let proxy = start_proxy(
         dir.path(),
-        &[
-            "proxy",
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-            "--max-connections",
-            "2",
-            "--queue-timeout",
-            "0.5",
-        ],
+        &upstream,
+        &["--max-connections", "2", "--queue-timeout", "0.5"],
     );
     let base = format!("http://{}", proxy.address);
     runtime().block_on(async {
@@ -631,17 +614,7 @@ fn raw_status(address: &str, request: &[u8]) -> String {
 fn request_targets_are_read_as_rfc_9112_says_and_the_upstream_never_changes() {
     let dir = tempfile::tempdir().expect("temp");
     let (upstream, lines) = scripted_upstream(|_| http_answer("", b"{}"));
-    let proxy = Server::start(
-        dir.path(),
-        &[
-            "proxy",
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-        ],
-    );
+    let proxy = start_proxy(dir.path(), &upstream, &[]);
     let a = &proxy.address;
     assert_eq!(
         raw_status(
@@ -692,17 +665,7 @@ fn request_targets_are_read_as_rfc_9112_says_and_the_upstream_never_changes() {
 
     // An upstream that answers with no valid HTTP is named so, not "unreachable".
     let (upstream, _) = scripted_upstream(|_| b"NOT HTTP AT ALL\r\n\r\n".to_vec());
-    let proxy = Server::start(
-        dir.path(),
-        &[
-            "proxy",
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-        ],
-    );
+    let proxy = start_proxy(dir.path(), &upstream, &[]);
     let base = format!("http://{}", proxy.address);
     runtime().block_on(async {
         let (status, _, body) = call(&client(), "POST", &user_get(&base), "userid=u1").await;
@@ -763,19 +726,7 @@ fn a_recording_rotates_into_whole_hars_that_check_reads() {
 #[test]
 fn the_mocks_tokens_expire() {
     let dir = tempfile::tempdir().expect("temp");
-    let mock = Server::start(
-        dir.path(),
-        &[
-            "mock",
-            "--listen",
-            "127.0.0.1:0",
-            "--generate",
-            "5",
-            "--no-profile",
-            "--token-lifetime",
-            "1",
-        ],
-    );
+    let mock = start_mock(dir.path(), &["--no-profile", "--token-lifetime", "1"]);
     let base = format!("http://{}", mock.address);
     runtime().block_on(async {
         let client = client();

@@ -464,6 +464,17 @@ mod tests {
         })
     }
 
+    /// `GET /gettoken` for app key `k`, its answer parsed.
+    fn gettoken(mock: &Mock) -> Value {
+        let issued = mock.answer(&Call {
+            method: "GET",
+            path: "/gettoken",
+            query: "appkey=k&appsecret=s",
+            ..Call::default()
+        });
+        serde_json::from_str(&issued.body).expect("json")
+    }
+
     #[test]
     fn every_answer_passes_check_for_its_caller() {
         let directory = Directory::generate(40, 3, Some("dingcorp0000000001"));
@@ -522,13 +533,7 @@ mod tests {
             invalid.body.contains("\"sub_code\":\"40014\""),
             "{invalid:?}"
         );
-        let issued = mock.answer(&Call {
-            method: "GET",
-            path: "/gettoken",
-            query: "appkey=k&appsecret=s",
-            ..Call::default()
-        });
-        let token: Value = serde_json::from_str(&issued.body).expect("json");
+        let token = gettoken(&mock);
         assert_eq!(token["expires_in"], 7200);
         let token = token["access_token"].as_str().expect("token");
         let id = directory.users[0]["userid"].as_str().expect("id");
@@ -622,13 +627,7 @@ mod tests {
     fn an_expired_token_is_answered_as_the_platform_does_and_checks_clean() {
         let mock = Mock::new(Directory::generate(2, 1, None), Caller::default(), &[], 1)
             .with_token_lifetime(Duration::ZERO);
-        let issued = mock.answer(&Call {
-            method: "GET",
-            path: "/gettoken",
-            query: "appkey=k&appsecret=s",
-            ..Call::default()
-        });
-        let body: Value = serde_json::from_str(&issued.body).expect("json");
+        let body = gettoken(&mock);
         let token = body["access_token"].as_str().expect("token");
         let answer = post(&mock, token, "userid=x");
         assert!(

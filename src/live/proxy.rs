@@ -23,10 +23,9 @@ use serde_json::{json, Value};
 use super::decode;
 use super::entry::{self, Received, Sent};
 use super::record::Recorder;
-use super::server::{self, read_whole, Body, Exchange, Hold, Limits, Server, Target, Unread};
-
-/// A handler's answer and the memory it holds until written.
-type Answered = server::Reply;
+use super::server::{
+    self, read_whole, Body, Exchange, Hold, Limits, Reply, Server, Target, Unread,
+};
 use crate::engine::pipeline::Settings;
 use crate::exit::{Ended, Exit};
 use crate::finding::{Finding, Severity};
@@ -304,7 +303,7 @@ pub fn run(
                             failure.get_or_insert(e);
                         }
                     }
-                    drop(entry);
+                    // The exchange's memory goes back here, once it is recorded.
                     drop(hold);
                     index += 1;
                 }
@@ -402,6 +401,17 @@ struct Shared {
 /// Why the upstream's answer is not forwarded: status, kind, message.
 type Failure = (u16, &'static str, String);
 
+/// The upstream's answer, read whole.
+struct Answer {
+    parts: hyper::http::response::Parts,
+    /// As it came, for the client.
+    raw: Bytes,
+    /// Decompressed for checking, with its memory, when it came compressed.
+    decoded: Option<(Vec<u8>, Hold)>,
+    /// The raw answer's memory.
+    hold: Hold,
+}
+
 impl Shared {
     fn new(
         config: Config,
@@ -463,7 +473,7 @@ impl Shared {
         });
     }
 
-    fn failed(&self, (status, kind, message): Failure) -> Answered {
+    fn failed(&self, (status, kind, message): Failure) -> Reply {
         self.send(Msg::Failed);
         (
             server::error_answer(
@@ -478,18 +488,7 @@ impl Shared {
 
     /// Sends the request on and reads the answer whole, raw and decoded, paid for from the
     /// answers' memory.
-    async fn forward(
-        &self,
-        upstream: Request<Full<Bytes>>,
-    ) -> Result<
-        (
-            hyper::http::response::Parts,
-            Bytes,
-            Option<(Vec<u8>, Hold)>,
-            Hold,
-        ),
-        Failure,
-    > {
+    async fn forward(&self, upstream: Request<Full<Bytes>>) -> Result<Answer, Failure> {
         let limits = self.server.limits();
         let max = self.config.max_answer;
         let response = self.client.request(upstream).await.map_err(|e| {
@@ -561,10 +560,15 @@ impl Shared {
             Unread::NoMemory => no_memory(),
             _ => too_large(),
         })?;
-        Ok((parts, raw, decoded.map(|d| (d, decoded_hold)), hold))
+        Ok(Answer {
+            parts,
+            raw,
+            decoded: decoded.map(|d| (d, decoded_hold)),
+            hold,
+        })
     }
 
-    async fn handle(&self, exchange: Exchange) -> Answered {
+    async fn handle(&self, exchange: Exchange) -> Reply {
         let Exchange {
             parts,
             target,
@@ -601,7 +605,12 @@ impl Shared {
         let started = SystemTime::now();
         let clock = Instant::now();
         let answered = tokio::time::timeout(self.config.timeout, self.forward(upstream)).await;
-        let (mut response_parts, response_body, decoded, answer_hold) = match answered {
+        let Answer {
+            parts: mut response_parts,
+            raw: response_body,
+            decoded,
+            hold: answer_hold,
+        } = match answered {
             Ok(Ok(answer)) => answer,
             Ok(Err(failure)) => return self.failed(failure),
             Err(_) => {
