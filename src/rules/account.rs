@@ -1,41 +1,73 @@
 //! DT401-DT403: Enterprise Account fields (`x-account`) on accounts the page says do not carry them.
 
-use super::{Ctx, Rule};
+use super::define::{declare_rules, emitted};
+use super::{Check, Ctx};
 use crate::fields::{account_fields, has_value, AccountScope};
 use crate::finding::{Category, Finding, Severity};
 
-pub const ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT: Rule = Rule {
-    code: "DT401",
-    name: "enterprise-field-on-ordinary-account",
-    category: Category::Account,
-    severity: Severity::Error,
-    enabled: true,
-    needs_app_type: false,
-    summary: "an Enterprise Account field carries a value although `exclusive_account` is not true",
-    explanation: "## What it does\nReports a non-empty `exclusive_account_type`, `exclusive_account_corp_name` or `exclusive_account_corp_id` on a user whose `exclusive_account` is not `true`. The page says these apply only to Enterprise Accounts.\n\n## Why is this bad?\nThe body contradicts itself: either the flag or the fields are wrong, and clients deciding on either get different answers.\n\n## Example\nFails: `\"exclusive_account\":false,\"exclusive_account_type\":\"sso\"`\n\nPasses: `\"exclusive_account\":true,\"exclusive_account_type\":\"sso\"`",
-};
+declare_rules! {
+    /// ## What it does
+    /// Reports a non-empty `exclusive_account_type`, `exclusive_account_corp_name` or `exclusive_account_corp_id` on a user whose `exclusive_account` is not `true`. The page says these apply only to Enterprise Accounts.
+    ///
+    /// ## Why is this bad?
+    /// The body contradicts itself: either the flag or the fields are wrong, and clients deciding on either get different answers.
+    ///
+    /// ## Example
+    /// Fails: `"exclusive_account":false,"exclusive_account_type":"sso"`
+    ///
+    /// Passes: `"exclusive_account":true,"exclusive_account_type":"sso"`
+    pub const ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT = emitted(
+        "DT401",
+        "enterprise-field-on-ordinary-account",
+        Category::Account,
+        Severity::Error,
+        "an Enterprise Account field carries a value although `exclusive_account` is not true",
+    );
 
-pub const OWN_ACCOUNT_FIELD_ON_OTHER_ACCOUNT: Rule = Rule {
-    code: "DT402",
-    name: "own-account-field-on-other-account",
-    category: Category::Account,
-    severity: Severity::Error,
-    enabled: true,
-    needs_app_type: false,
-    summary: "`login_id`, `nickname` or `disable_status` on a user who is not a DingTalk-built Enterprise Account of the caller's organization",
-    explanation: "## What it does\nReports `login_id`, `nickname` or `disable_status` present when the user is not an Enterprise Account of type `dingtalk`, or (with `--corp-id`) when `exclusive_account_corp_id` names another organization. The page says these are returned only for DingTalk Enterprise Accounts belonging to the caller's organization.\n\n## Why is this bad?\nSign-in names of another organization's accounts, or of self-built (sso) accounts, reached this caller.\n\n## Example\nFails: `\"exclusive_account_type\":\"sso\",\"login_id\":\"zhangsan\"`\n\nPasses: `\"exclusive_account\":true,\"exclusive_account_type\":\"dingtalk\",\"exclusive_account_corp_id\":\"<your corp id>\",\"login_id\":\"zhangsan\"`",
-};
+    /// ## What it does
+    /// Reports `login_id`, `nickname` or `disable_status` present when the user is not an Enterprise Account of type `dingtalk`, or (with `--corp-id`) when `exclusive_account_corp_id` names another organization. The page says these are returned only for DingTalk Enterprise Accounts belonging to the caller's organization.
+    ///
+    /// ## Why is this bad?
+    /// Sign-in names of another organization's accounts, or of self-built (sso) accounts, reached this caller.
+    ///
+    /// ## Example
+    /// Fails: `"exclusive_account_type":"sso","login_id":"zhangsan"`
+    ///
+    /// Passes: `"exclusive_account":true,"exclusive_account_type":"dingtalk","exclusive_account_corp_id":"<your corp id>","login_id":"zhangsan"`
+    pub const OWN_ACCOUNT_FIELD_ON_OTHER_ACCOUNT = emitted(
+        "DT402",
+        "own-account-field-on-other-account",
+        Category::Account,
+        Severity::Error,
+        "`login_id`, `nickname` or `disable_status` on a user who is not a DingTalk-built Enterprise Account of the caller's organization",
+    );
 
-pub const DOCUMENTED_ACCOUNT_FIELD_MISSING: Rule = Rule {
-    code: "DT403",
-    name: "documented-account-field-missing",
-    category: Category::Account,
-    severity: Severity::Info,
-    enabled: true,
-    needs_app_type: false,
-    summary: "an Enterprise Account lacks a field the page says is returned for it",
-    explanation: "## What it does\nNotes an Enterprise Account without `exclusive_account_type`, `exclusive_account_corp_name` or `exclusive_account_corp_id`, and (with `--corp-id`) a DingTalk-built Enterprise Account of the caller's organization without `login_id`, `nickname` or `disable_status`.\n\n## Why is this bad?\nClients written from the page expect these fields for such users.\n\n## Example\nNoted: `\"exclusive_account\":true` with no `exclusive_account_type`.",
-};
+    /// ## What it does
+    /// Notes an Enterprise Account without `exclusive_account_type`, `exclusive_account_corp_name` or `exclusive_account_corp_id`, and (with `--corp-id`) a DingTalk-built Enterprise Account of the caller's organization without `login_id`, `nickname` or `disable_status`.
+    ///
+    /// ## Why is this bad?
+    /// Clients written from the page expect these fields for such users.
+    ///
+    /// ## Example
+    /// Noted: `"exclusive_account":true` with no `exclusive_account_type`.
+    pub const DOCUMENTED_ACCOUNT_FIELD_MISSING = emitted(
+        "DT403",
+        "documented-account-field-missing",
+        Category::Account,
+        Severity::Info,
+        "an Enterprise Account lacks a field the page says is returned for it",
+    );
+}
+
+/// The body checks, in the order they run.
+pub(crate) const CHECKS: &[Check] = &[Check {
+    run: check,
+    emits: &[
+        &ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT,
+        &OWN_ACCOUNT_FIELD_ON_OTHER_ACCOUNT,
+        &DOCUMENTED_ACCOUNT_FIELD_MISSING,
+    ],
+}];
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if ctx.result().is_none() {

@@ -1,29 +1,45 @@
 //! DT901-DT902: dtlint's own configuration (baselines and suppressions).
 
-use super::Rule;
+use super::define::{declare_rules, emitted};
+use super::Check;
 use crate::finding::{Category, Finding, Severity};
 
-pub const STALE_BASELINE_ENTRY: Rule = Rule {
-    code: "DT901",
-    name: "stale-baseline-entry",
-    category: Category::Config,
-    severity: Severity::Warning,
-    enabled: true,
-    needs_app_type: false,
-    summary: "a baseline entry matches no current finding (the defect was fixed or moved)",
-    explanation: "## What it does\nWith `--baseline FILE`, reports each recorded finding that no longer occurs: its rule, source, entry, pointer and value hash match nothing in this run.\n\n## Why is this bad?\nA stale entry would hide the same defect if it came back. Run with `--update-baseline` to drop it.\n\n## Example\nFails: a baseline recording DT201 at `/result/boss` after the capture was fixed.",
-};
+declare_rules! {
+    /// ## What it does
+    /// With `--baseline FILE`, reports each recorded finding that no longer occurs: its rule, source, entry, pointer and value hash match nothing in this run.
+    ///
+    /// ## Why is this bad?
+    /// A stale entry would hide the same defect if it came back. Run with `--update-baseline` to drop it.
+    ///
+    /// ## Example
+    /// Fails: a baseline recording DT201 at `/result/boss` after the capture was fixed.
+    pub const STALE_BASELINE_ENTRY = emitted(
+        "DT901",
+        "stale-baseline-entry",
+        Category::Config,
+        Severity::Warning,
+        "a baseline entry matches no current finding (the defect was fixed or moved)",
+    );
 
-pub const UNUSED_SUPPRESSION: Rule = Rule {
-    code: "DT902",
-    name: "unused-suppression",
-    category: Category::Config,
-    severity: Severity::Info,
-    enabled: true,
-    needs_app_type: false,
-    summary: "an `[[ignore]]` entry of the profile matched no finding",
-    explanation: "## What it does\nReports a suppression in the profile (`[[ignore]]` with rule, pointer, path and reason) that hid nothing in this run, as ruff's RUF100 does for `noqa` comments.\n\n## Why is this bad?\nSuppressions outlive the defects they were written for and then hide new ones; remove those that no longer apply.\n\n## Example\nNoted: `[[ignore]] rule = \"DT107\" pointer = \"/result/legacy_*\"` when no capture has such a field.",
-};
+    /// ## What it does
+    /// Reports a suppression in the profile (`[[ignore]]` with rule, pointer, path and reason) that hid nothing in this run, as ruff's RUF100 does for `noqa` comments.
+    ///
+    /// ## Why is this bad?
+    /// Suppressions outlive the defects they were written for and then hide new ones; remove those that no longer apply.
+    ///
+    /// ## Example
+    /// Noted: `[[ignore]] rule = "DT107" pointer = "/result/legacy_*"` when no capture has such a field.
+    pub const UNUSED_SUPPRESSION = emitted(
+        "DT902",
+        "unused-suppression",
+        Category::Config,
+        Severity::Info,
+        "an `[[ignore]]` entry of the profile matched no finding",
+    );
+}
+
+/// No body checks: baselines and suppressions emit these after the run.
+pub(crate) const CHECKS: &[Check] = &[];
 
 /// DT901: a baseline entry (`rule` at `source`, `entry`, `pointer`) that matches no finding.
 pub fn stale_baseline_entry(

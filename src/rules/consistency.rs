@@ -1,56 +1,136 @@
 //! DT501-DT506: a body that disagrees with itself or with the page's units.
 
-use super::define::consistency;
-use super::{Ctx, Rule};
+use super::define::{consistency, declare_rules, emitted};
+use super::{Check, Ctx, Rule};
 use crate::finding::{Category, Finding, Severity};
 use crate::json::doc::{Doc, Node};
 use crate::json::Pointer;
 
-pub const DEPT_NOT_IN_DEPT_LIST: Rule = consistency(
-    "DT501",
-    "dept-not-in-dept-list",
-    "a `dept_id` in `dept_order_list` or `leader_in_dept` is not in `dept_id_list`",
-    "## What it does\nChecks that every department named in `dept_order_list` and `leader_in_dept` is one of the user's departments in `dept_id_list`.\n\n## Why is this bad?\nThe page describes both lists as being about the departments the user belongs to; a department outside `dept_id_list` means the lists were assembled from different data.\n\n## Example\nFails: `\"dept_id_list\":[1],\"leader_in_dept\":[{\"dept_id\":2,\"leader\":true}]`\n\nPasses: `\"dept_id_list\":[1,2],\"leader_in_dept\":[{\"dept_id\":2,\"leader\":true}]`",
-);
+declare_rules! {
+    /// ## What it does
+    /// Checks that every department named in `dept_order_list` and `leader_in_dept` is one of the user's departments in `dept_id_list`.
+    ///
+    /// ## Why is this bad?
+    /// The page describes both lists as being about the departments the user belongs to; a department outside `dept_id_list` means the lists were assembled from different data.
+    ///
+    /// ## Example
+    /// Fails: `"dept_id_list":[1],"leader_in_dept":[{"dept_id":2,"leader":true}]`
+    ///
+    /// Passes: `"dept_id_list":[1,2],"leader_in_dept":[{"dept_id":2,"leader":true}]`
+    pub const DEPT_NOT_IN_DEPT_LIST = consistency(
+        "DT501",
+        "dept-not-in-dept-list",
+        "a `dept_id` in `dept_order_list` or `leader_in_dept` is not in `dept_id_list`",
+    );
 
-pub const EXTENSION_NOT_STRING_OBJECT: Rule = consistency(
-    "DT502",
-    "extension-not-string-object",
-    "`extension` is not a JSON object of string values",
-    "## What it does\nParses `extension` and checks it is a JSON object whose values are strings, as the page's example `{\"Hobby\":\"Travel\",\"Age\":\"24\"}` shows.\n\n## Why is this bad?\nClients parse the string to show the custom profile attributes; anything else breaks them.\n\n## Example\nFails: `\"extension\":\"Hobby=Travel\"`\n\nPasses: `\"extension\":\"{\\\"Hobby\\\":\\\"Travel\\\"}\"`",
-);
+    /// ## What it does
+    /// Parses `extension` and checks it is a JSON object whose values are strings, as the page's example `{"Hobby":"Travel","Age":"24"}` shows.
+    ///
+    /// ## Why is this bad?
+    /// Clients parse the string to show the custom profile attributes; anything else breaks them.
+    ///
+    /// ## Example
+    /// Fails: `"extension":"Hobby=Travel"`
+    ///
+    /// Passes: `"extension":"{\"Hobby\":\"Travel\"}"`
+    pub const EXTENSION_NOT_STRING_OBJECT = consistency(
+        "DT502",
+        "extension-not-string-object",
+        "`extension` is not a JSON object of string values",
+    );
 
-pub const HIRED_DATE_IN_SECONDS: Rule = consistency(
-    "DT503",
-    "hired-date-in-seconds",
-    "`hired_date` looks like seconds, but the page says milliseconds",
-    "## What it does\nFlags a `hired_date` that, read as milliseconds, falls in the first days of 1970 but, read as seconds, is a plausible date (1971 onwards).\n\n## Why is this bad?\nThe page says the hire date is a Unix timestamp in milliseconds; a value in seconds shows every employee hired in January 1970.\n\n## Example\nFails: `\"hired_date\":1597573616`\n\nPasses: `\"hired_date\":1597573616828`",
-);
+    /// ## What it does
+    /// Flags a `hired_date` that, read as milliseconds, falls in the first days of 1970 but, read as seconds, is a plausible date (1971 onwards).
+    ///
+    /// ## Why is this bad?
+    /// The page says the hire date is a Unix timestamp in milliseconds; a value in seconds shows every employee hired in January 1970.
+    ///
+    /// ## Example
+    /// Fails: `"hired_date":1597573616`
+    ///
+    /// Passes: `"hired_date":1597573616828`
+    pub const HIRED_DATE_IN_SECONDS = consistency(
+        "DT503",
+        "hired-date-in-seconds",
+        "`hired_date` looks like seconds, but the page says milliseconds",
+    );
 
-pub const HIRED_DATE_IN_FUTURE: Rule = consistency(
-    "DT504",
-    "hired-date-in-future",
-    "`hired_date` is more than a year after the time of the run",
-    "## What it does\nFlags a `hired_date` later than one year after the moment dtlint runs.\n\n## Why is this bad?\nA hire date far in the future is a unit error (microseconds) or a corrupted value.\n\n## Example\nFails: `\"hired_date\":1597573616828000`",
-);
+    /// ## What it does
+    /// Flags a `hired_date` later than one year after the moment dtlint runs.
+    ///
+    /// ## Why is this bad?
+    /// A hire date far in the future is a unit error (microseconds) or a corrupted value.
+    ///
+    /// ## Example
+    /// Fails: `"hired_date":1597573616828000`
+    pub const HIRED_DATE_IN_FUTURE = consistency(
+        "DT504",
+        "hired-date-in-future",
+        "`hired_date` is more than a year after the time of the run",
+    );
 
-pub const DUPLICATE_DEPT_ID: Rule = consistency(
-    "DT505",
-    "duplicate-dept-id",
-    "a department id occurs twice in the same list",
-    "## What it does\nChecks `dept_id_list`, `dept_order_list` and `leader_in_dept` for a department listed twice.\n\n## Why is this bad?\nEach list has one entry per department of the user; a repeat gives two sort orders or two leader flags for one department.\n\n## Example\nFails: `\"dept_id_list\":[2,2]`",
-);
+    /// ## What it does
+    /// Checks `dept_id_list`, `dept_order_list` and `leader_in_dept` for a department listed twice.
+    ///
+    /// ## Why is this bad?
+    /// Each list has one entry per department of the user; a repeat gives two sort orders or two leader flags for one department.
+    ///
+    /// ## Example
+    /// Fails: `"dept_id_list":[2,2]`
+    pub const DUPLICATE_DEPT_ID = consistency(
+        "DT505",
+        "duplicate-dept-id",
+        "a department id occurs twice in the same list",
+    );
 
-pub const INTEGER_ABOVE_2_53: Rule = Rule {
-    code: "DT506",
-    name: "integer-above-2-53",
-    category: Category::Consistency,
-    severity: Severity::Info,
-    enabled: false,
-    needs_app_type: false,
-    summary: "an integer above 2^53, which JavaScript clients round (off by default)",
-    explanation: "## What it does\nNotes integers whose magnitude exceeds 2^53 (9007199254740992). Real `order` values (about 1.8e17) do, so the rule is off by default; select it with `--select DT506` when the client is JavaScript.\n\n## Why is this bad?\n`JSON.parse` turns such values into the nearest double: `176220178909140512` becomes `176220178909140500`, and sort orders collide.\n\n## Example\nNoted: `\"order\":176220178909140512`",
-};
+    /// ## What it does
+    /// Notes integers whose magnitude exceeds 2^53 (9007199254740992). Real `order` values (about 1.8e17) do, so the rule is off by default; select it with `--select DT506` when the client is JavaScript.
+    ///
+    /// ## Why is this bad?
+    /// `JSON.parse` turns such values into the nearest double: `176220178909140512` becomes `176220178909140500`, and sort orders collide.
+    ///
+    /// ## Example
+    /// Noted: `"order":176220178909140512`
+    pub const INTEGER_ABOVE_2_53 = Rule {
+        enabled: false,
+        ..emitted(
+            "DT506",
+            "integer-above-2-53",
+            Category::Consistency,
+            Severity::Info,
+            "an integer above 2^53, which JavaScript clients round (off by default)",
+        )
+    };
+}
+
+/// The body checks, in the order they run (`beyond_64_bit`, here too, is registered with the
+/// schema rule it emits).
+pub(crate) const CHECKS: &[Check] = &[
+    Check {
+        run: dept_not_in_list,
+        emits: &[&DEPT_NOT_IN_DEPT_LIST],
+    },
+    Check {
+        run: extension_shape,
+        emits: &[&EXTENSION_NOT_STRING_OBJECT],
+    },
+    Check {
+        run: hired_date_seconds,
+        emits: &[&HIRED_DATE_IN_SECONDS],
+    },
+    Check {
+        run: hired_date_future,
+        emits: &[&HIRED_DATE_IN_FUTURE],
+    },
+    Check {
+        run: duplicate_dept,
+        emits: &[&DUPLICATE_DEPT_ID],
+    },
+    Check {
+        run: unsafe_integers,
+        emits: &[&INTEGER_ABOVE_2_53],
+    },
+];
 
 /// Lists whose items name a department by `dept_id`.
 const DEPT_LISTS: [&str; 2] = ["dept_order_list", "leader_in_dept"];

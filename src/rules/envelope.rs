@@ -1,57 +1,125 @@
 //! DT603-DT606: the envelope of every answer (`errcode`, `errmsg`, `sub_code`).
-use super::define::envelope;
-use super::{Ctx, Rule};
+use super::define::{declare_rules, envelope};
+use super::{Check, Ctx};
 use crate::errcodes;
 use crate::finding::{Finding, Severity};
 use crate::json::doc::Node;
 
-pub const SUCCESS_WITHOUT_RESULT: Rule = envelope(
-    "DT601",
-    "success-without-result",
-    Severity::Error,
-    "`errcode` 0 without a `result`",
-    "## What it does\nReports a success (`errcode` 0) that carries no `result`.\n\n## Why is this bad?\nThe page returns the user in `result` on success; without it the client has nothing to read and no error to show.\n\n## Example\nFails: `{\"errcode\":0,\"errmsg\":\"ok\",\"request_id\":\"16lzmj9nqoklx\"}`",
-);
+declare_rules! {
+    /// ## What it does
+    /// Reports a success (`errcode` 0) that carries no `result`.
+    ///
+    /// ## Why is this bad?
+    /// The page returns the user in `result` on success; without it the client has nothing to read and no error to show.
+    ///
+    /// ## Example
+    /// Fails: `{"errcode":0,"errmsg":"ok","request_id":"16lzmj9nqoklx"}`
+    pub const SUCCESS_WITHOUT_RESULT = envelope(
+        "DT601",
+        "success-without-result",
+        Severity::Error,
+        "`errcode` 0 without a `result`",
+    );
 
-pub const ERROR_WITH_RESULT: Rule = envelope(
-    "DT602",
-    "error-with-result",
-    Severity::Error,
-    "a non-zero `errcode` together with a `result`",
-    "## What it does\nReports an error response (non-zero `errcode`) that also carries a `result`.\n\n## Why is this bad?\nClients decide on `errcode`; a result beside an error code is either a stale user or a mislabelled success.\n\n## Example\nFails: `{\"errcode\":60121,\"errmsg\":\"user not found\",\"result\":{...}}`",
-);
+    /// ## What it does
+    /// Reports an error response (non-zero `errcode`) that also carries a `result`.
+    ///
+    /// ## Why is this bad?
+    /// Clients decide on `errcode`; a result beside an error code is either a stale user or a mislabelled success.
+    ///
+    /// ## Example
+    /// Fails: `{"errcode":60121,"errmsg":"user not found","result":{...}}`
+    pub const ERROR_WITH_RESULT = envelope(
+        "DT602",
+        "error-with-result",
+        Severity::Error,
+        "a non-zero `errcode` together with a `result`",
+    );
 
-pub const SUCCESS_ERRMSG_NOT_OK: Rule = envelope(
-    "DT603",
-    "success-errmsg-not-ok",
-    Severity::Warning,
-    "`errcode` 0 with an `errmsg` other than \"ok\"",
-    "## What it does\nReports a success whose `errmsg` is not `ok`, the value the page gives.\n\n## Why is this bad?\nA client that logs or matches `errmsg` (which the platform advises against) sees a failure text on a success.\n\n## Example\nFails: `{\"errcode\":0,\"errmsg\":\"success\",...}`",
-);
+    /// ## What it does
+    /// Reports a success whose `errmsg` is not `ok`, the value the page gives.
+    ///
+    /// ## Why is this bad?
+    /// A client that logs or matches `errmsg` (which the platform advises against) sees a failure text on a success.
+    ///
+    /// ## Example
+    /// Fails: `{"errcode":0,"errmsg":"success",...}`
+    pub const SUCCESS_ERRMSG_NOT_OK = envelope(
+        "DT603",
+        "success-errmsg-not-ok",
+        Severity::Warning,
+        "`errcode` 0 with an `errmsg` other than \"ok\"",
+    );
 
-pub const UNKNOWN_ERRCODE: Rule = envelope(
-    "DT604",
-    "unknown-errcode",
-    Severity::Warning,
-    "an `errcode` that neither the page nor DingTalk's global error codes list",
-    "## What it does\nLooks `errcode` up in the page's error table (33012, 400002, -1), DingTalk's global error codes (shipped with dtlint) and the codes seen live but missing from that list (22, 40096, 660026, 300005).\n\n## Why is this bad?\nAn unknown code cannot be explained to the user or handled; it often means a mock invented it.\n\n## Example\nFails: `{\"errcode\":12345,...}`\n\nPasses: `{\"errcode\":33012,...}`",
-);
+    /// ## What it does
+    /// Looks `errcode` up in the page's error table (33012, 400002, -1), DingTalk's global error codes (shipped with dtlint) and the codes seen live but missing from that list (22, 40096, 660026, 300005).
+    ///
+    /// ## Why is this bad?
+    /// An unknown code cannot be explained to the user or handled; it often means a mock invented it.
+    ///
+    /// ## Example
+    /// Fails: `{"errcode":12345,...}`
+    ///
+    /// Passes: `{"errcode":33012,...}`
+    pub const UNKNOWN_ERRCODE = envelope(
+        "DT604",
+        "unknown-errcode",
+        Severity::Warning,
+        "an `errcode` that neither the page nor DingTalk's global error codes list",
+    );
 
-pub const SUB_CODE_MISSING_OR_NOT_NUMERIC: Rule = envelope(
-    "DT605",
-    "sub-code-missing-or-not-numeric",
-    Severity::Warning,
-    "`errcode` 88 without a numeric `sub_code`",
-    "## What it does\nFor `errcode` 88, whose real cause is in `sub_code`, checks that `sub_code` is present and a string of digits (\"40014\", \"40000\", \"60011\").\n\n## Why is this bad?\nWithout it the client cannot tell an invalid token from a missing permission.\n\n## Example\nFails: `{\"errcode\":88,\"errmsg\":\"ding talk error\",...}`\n\nPasses: `{\"errcode\":88,\"sub_code\":\"40014\",...}`",
-);
+    /// ## What it does
+    /// For `errcode` 88, whose real cause is in `sub_code`, checks that `sub_code` is present and a string of digits ("40014", "40000", "60011").
+    ///
+    /// ## Why is this bad?
+    /// Without it the client cannot tell an invalid token from a missing permission.
+    ///
+    /// ## Example
+    /// Fails: `{"errcode":88,"errmsg":"ding talk error",...}`
+    ///
+    /// Passes: `{"errcode":88,"sub_code":"40014",...}`
+    pub const SUB_CODE_MISSING_OR_NOT_NUMERIC = envelope(
+        "DT605",
+        "sub-code-missing-or-not-numeric",
+        Severity::Warning,
+        "`errcode` 88 without a numeric `sub_code`",
+    );
 
-pub const ERROR_RESPONSE: Rule = envelope(
-    "DT606",
-    "error-response",
-    Severity::Info,
-    "the call failed; the finding explains the error code",
-    "## What it does\nNotes every error response and explains its code: from the page's table, the global error codes, and for `errcode` 88 its `sub_code` (40014 invalid access_token, 40000 access_token blank, 60011 missing permission).\n\n## Why is this bad?\nAn error response is well-formed; this note tells QA why the call failed without looking the code up.\n\n## Example\nNoted: `{\"errcode\":88,\"sub_code\":\"40014\",...}`: invalid access_token.",
-);
+    /// ## What it does
+    /// Notes every error response and explains its code: from the page's table, the global error codes, and for `errcode` 88 its `sub_code` (40014 invalid access_token, 40000 access_token blank, 60011 missing permission).
+    ///
+    /// ## Why is this bad?
+    /// An error response is well-formed; this note tells QA why the call failed without looking the code up.
+    ///
+    /// ## Example
+    /// Noted: `{"errcode":88,"sub_code":"40014",...}`: invalid access_token.
+    pub const ERROR_RESPONSE = envelope(
+        "DT606",
+        "error-response",
+        Severity::Info,
+        "the call failed; the finding explains the error code",
+    );
+}
+
+/// The body checks, in the order they run; the validator emits DT601 and DT602.
+pub(crate) const CHECKS: &[Check] = &[
+    Check {
+        run: errmsg_not_ok,
+        emits: &[&SUCCESS_ERRMSG_NOT_OK],
+    },
+    Check {
+        run: unknown_errcode,
+        emits: &[&UNKNOWN_ERRCODE],
+    },
+    Check {
+        run: sub_code,
+        emits: &[&SUB_CODE_MISSING_OR_NOT_NUMERIC],
+    },
+    Check {
+        run: explain,
+        emits: &[&ERROR_RESPONSE],
+    },
+];
 
 pub fn errmsg_not_ok(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if ctx.errcode() != Some(0) {

@@ -1,42 +1,71 @@
 //! DT301-DT303: fields that reached a caller the page says must not receive them (`x-withheld-from`, `x-permission`).
 
-use super::{Ctx, Rule};
+use super::define::{declare_rules, exposure};
+use super::{Check, Ctx};
 use crate::caller::Permission;
 use crate::fields::{exposure_fields, has_value, Access};
-use crate::finding::{Category, Finding, Severity};
+use crate::finding::{Finding, Severity};
 
-pub const FIELD_WITHHELD_FROM_APP_TYPE: Rule = Rule {
-    code: "DT301",
-    name: "field-withheld-from-app-type",
-    category: Category::Exposure,
-    severity: Severity::Error,
-    enabled: true,
-    needs_app_type: true,
-    summary: "a field the page says is not returned to this app type carries a value",
-    explanation: "## What it does\nFor a third-party enterprise app (`--app-type third-party`), reports a non-empty `state_code`, `mobile`, `telephone`, `email`, `org_email`, `work_place`, `remark`, `extension` or `hired_date`. The page says each of these is not returned to third-party enterprise apps (those must use the unified authorization suite for mobile, email and state code).\n\n## Why is this bad?\nPersonal data reached an app that the platform promises never gets it: a privacy incident, or a capture of another app's traffic.\n\n## Example\nFails (third-party): `\"result\":{\"mobile\":\"13800138000\",...}`\n\nPasses (third-party): `\"result\":{\"userid\":\"...\",\"name\":\"...\",...}` without those fields.",
-};
+declare_rules! {
+    /// ## What it does
+    /// For a third-party enterprise app (`--app-type third-party`), reports a non-empty `state_code`, `mobile`, `telephone`, `email`, `org_email`, `work_place`, `remark`, `extension` or `hired_date`. The page says each of these is not returned to third-party enterprise apps (those must use the unified authorization suite for mobile, email and state code).
+    ///
+    /// ## Why is this bad?
+    /// Personal data reached an app that the platform promises never gets it: a privacy incident, or a capture of another app's traffic.
+    ///
+    /// ## Example
+    /// Fails (third-party): `"result":{"mobile":"13800138000",...}`
+    ///
+    /// Passes (third-party): `"result":{"userid":"...","name":"...",...}` without those fields.
+    pub const FIELD_WITHHELD_FROM_APP_TYPE = exposure(
+        "DT301",
+        "field-withheld-from-app-type",
+        Severity::Error,
+        "a field the page says is not returned to this app type carries a value",
+    );
 
-pub const FIELD_NEEDS_PERMISSION: Rule = Rule {
-    code: "DT302",
-    name: "field-needs-permission",
-    category: Category::Exposure,
-    severity: Severity::Error,
-    enabled: true,
-    needs_app_type: true,
-    summary: "an internal app received a field whose Contacts permission it was not granted",
-    explanation: "## What it does\nFor an internal app, reports a non-empty `mobile` without `--permission mobile` (\"Mobile number information of employees\"), and a non-empty `email`, `work_place`, `remark` or `extension` without `--permission email-profile` (\"Email and other profile information\"). The page ties each of these fields to that permission.\n\n## Why is this bad?\nEither the app holds a permission its owners did not declare, or the capture reached the wrong app: both are audit findings.\n\n## Example\nFails (internal, no permissions): `\"result\":{\"mobile\":\"13800138000\"}`\n\nPasses (internal, `--permission mobile`): the same body.",
-};
+    /// ## What it does
+    /// For an internal app, reports a non-empty `mobile` without `--permission mobile` ("Mobile number information of employees"), and a non-empty `email`, `work_place`, `remark` or `extension` without `--permission email-profile` ("Email and other profile information"). The page ties each of these fields to that permission.
+    ///
+    /// ## Why is this bad?
+    /// Either the app holds a permission its owners did not declare, or the capture reached the wrong app: both are audit findings.
+    ///
+    /// ## Example
+    /// Fails (internal, no permissions): `"result":{"mobile":"13800138000"}`
+    ///
+    /// Passes (internal, `--permission mobile`): the same body.
+    pub const FIELD_NEEDS_PERMISSION = exposure(
+        "DT302",
+        "field-needs-permission",
+        Severity::Error,
+        "an internal app received a field whose Contacts permission it was not granted",
+    );
 
-pub const WITHHELD_FIELD_SENT_EMPTY: Rule = Rule {
-    code: "DT303",
-    name: "withheld-field-sent-empty",
-    category: Category::Exposure,
-    severity: Severity::Info,
-    enabled: true,
-    needs_app_type: true,
-    summary: "a field this caller must not receive is present but empty",
-    explanation: "## What it does\nNotes a field that DT301 or DT302 would report, sent as `\"\"`, `{}` or `[]`. Real traffic sends empty text fields this way, so this is no exposure.\n\n## Why is this bad?\nIt is not; it tells an auditor the member exists in the payload, so a value may appear in it for another user.\n\n## Example\nNoted (third-party): `\"mobile\":\"\"`",
-};
+    /// ## What it does
+    /// Notes a field that DT301 or DT302 would report, sent as `""`, `{}` or `[]`. Real traffic sends empty text fields this way, so this is no exposure.
+    ///
+    /// ## Why is this bad?
+    /// It is not; it tells an auditor the member exists in the payload, so a value may appear in it for another user.
+    ///
+    /// ## Example
+    /// Noted (third-party): `"mobile":""`
+    pub const WITHHELD_FIELD_SENT_EMPTY = exposure(
+        "DT303",
+        "withheld-field-sent-empty",
+        Severity::Info,
+        "a field this caller must not receive is present but empty",
+    );
+}
+
+/// The body checks, in the order they run.
+pub(crate) const CHECKS: &[Check] = &[Check {
+    run: check,
+    emits: &[
+        &FIELD_WITHHELD_FROM_APP_TYPE,
+        &FIELD_NEEDS_PERMISSION,
+        &WITHHELD_FIELD_SENT_EMPTY,
+    ],
+}];
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if ctx.result().is_none() {

@@ -1,123 +1,66 @@
 //! The rule registry: every rule's code, name, category, default severity and docs, and the context checks read.
 
-mod account;
-pub(crate) mod config;
-mod consistency;
 mod define;
-mod envelope;
-mod exposure;
 mod fields_known;
-pub(crate) mod language;
 mod members;
-pub(crate) mod quirks;
-pub(crate) mod reader;
-pub(crate) mod request;
 pub mod rule;
-pub(crate) mod schema;
 
 use crate::caller::Caller;
 use crate::finding::Finding;
 use crate::json::doc::Node;
 pub use rule::Rule;
 
-pub(crate) use account::{
-    DOCUMENTED_ACCOUNT_FIELD_MISSING, ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT,
-    OWN_ACCOUNT_FIELD_ON_OTHER_ACCOUNT,
-};
-pub(crate) use config::{STALE_BASELINE_ENTRY, UNUSED_SUPPRESSION};
-pub(crate) use consistency::{
-    DEPT_NOT_IN_DEPT_LIST, DUPLICATE_DEPT_ID, EXTENSION_NOT_STRING_OBJECT, HIRED_DATE_IN_FUTURE,
-    HIRED_DATE_IN_SECONDS, INTEGER_ABOVE_2_53,
-};
-pub(crate) use envelope::{
-    ERROR_RESPONSE, ERROR_WITH_RESULT, SUB_CODE_MISSING_OR_NOT_NUMERIC, SUCCESS_ERRMSG_NOT_OK,
-    SUCCESS_WITHOUT_RESULT, UNKNOWN_ERRCODE,
-};
-pub(crate) use exposure::{
-    FIELD_NEEDS_PERMISSION, FIELD_WITHHELD_FROM_APP_TYPE, WITHHELD_FIELD_SENT_EMPTY,
-};
-pub(crate) use language::NAME_OMITTED_IN_ENGLISH;
-pub(crate) use quirks::{
-    NUMBER_LIST_AS_STRING, OBJECT_INSTEAD_OF_ARRAY, QUOTED_BOOLEAN, QUOTED_NUMBER,
-};
-pub(crate) use reader::{
-    EMPTY_INPUT, HAR_BROKEN, HAR_ENTRY_INVALID, INPUT_TOO_LARGE, INVALID_JSON, INVALID_UTF8,
-    NOT_A_USER_GET_RESPONSE, RESPONSE_BODY_MISSING, UNREADABLE_INPUT,
-};
-pub(crate) use request::{
-    ACCESS_TOKEN_NOT_IN_QUERY, HTTP_STATUS_NOT_200, INVALID_LANGUAGE, LOGIN_ID_RESPONSE_MISMATCH,
-    NO_USER_IDENTIFIER, REQUEST_NOT_POST, UNKNOWN_REQUEST_PARAMETER, USERID_IGNORED_WITH_LOGIN_ID,
-    USERID_RESPONSE_MISMATCH,
-};
-pub(crate) use schema::{
-    BODY_NOT_AN_OBJECT, INTEGER_BEYOND_64_BIT, INVALID_EMAIL, KNOWN_UNDOCUMENTED_FIELD,
-    MISSING_REQUIRED_FIELD, NULL_VALUE, SCHEMA_VIOLATION, UNDOCUMENTED_FIELD, VALUE_NOT_IN_ENUM,
-    VALUE_TOO_LONG, WRONG_TYPE,
-};
+/// Declares the families and re-exports their rules, so a rule is `rules::NAME` wherever it is
+/// used and a new family is one line here.
+macro_rules! families {
+    ($($vis:vis mod $family:ident;)*) => {
+        $(
+            $vis mod $family;
+            pub use $family::declared::*;
+        )*
+
+        /// Each family's rules, in the order of the families.
+        const FAMILY_RULES: &[&[&Rule]] = &[$($family::RULES),*];
+
+        /// Each family's body checks, in the order of the families.
+        const FAMILY_CHECKS: &[&[Check]] = &[$($family::CHECKS),*];
+    };
+}
+
+// In code order: `ALL` is their rules one family after the other, and the body checks run family
+// by family in this order too.
+families! {
+    pub(crate) mod reader;
+    pub(crate) mod schema;
+    pub(crate) mod language;
+    pub(crate) mod quirks;
+    mod exposure;
+    mod account;
+    mod consistency;
+    mod envelope;
+    pub(crate) mod request;
+    pub(crate) mod config;
+}
 
 /// A check over one response body (already repaired of documentation quirks).
 pub(crate) type BodyCheck = fn(&Ctx<'_>, &mut Vec<Finding>);
 
+const RULE_COUNT: usize = define::total(FAMILY_RULES);
+
 /// Every rule, in code order; codes are never reused.
-pub const ALL: &[&Rule] = &[
-    &INVALID_JSON,
-    &UNREADABLE_INPUT,
-    &INVALID_UTF8,
-    &EMPTY_INPUT,
-    &NOT_A_USER_GET_RESPONSE,
-    &INPUT_TOO_LARGE,
-    &HAR_BROKEN,
-    &HAR_ENTRY_INVALID,
-    &RESPONSE_BODY_MISSING,
-    &WRONG_TYPE,
-    &MISSING_REQUIRED_FIELD,
-    &VALUE_NOT_IN_ENUM,
-    &INVALID_EMAIL,
-    &VALUE_TOO_LONG,
-    &NULL_VALUE,
-    &UNDOCUMENTED_FIELD,
-    &KNOWN_UNDOCUMENTED_FIELD,
-    &BODY_NOT_AN_OBJECT,
-    &SCHEMA_VIOLATION,
-    &INTEGER_BEYOND_64_BIT,
-    &NAME_OMITTED_IN_ENGLISH,
-    &QUOTED_BOOLEAN,
-    &QUOTED_NUMBER,
-    &NUMBER_LIST_AS_STRING,
-    &OBJECT_INSTEAD_OF_ARRAY,
-    &FIELD_WITHHELD_FROM_APP_TYPE,
-    &FIELD_NEEDS_PERMISSION,
-    &WITHHELD_FIELD_SENT_EMPTY,
-    &ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT,
-    &OWN_ACCOUNT_FIELD_ON_OTHER_ACCOUNT,
-    &DOCUMENTED_ACCOUNT_FIELD_MISSING,
-    &DEPT_NOT_IN_DEPT_LIST,
-    &EXTENSION_NOT_STRING_OBJECT,
-    &HIRED_DATE_IN_SECONDS,
-    &HIRED_DATE_IN_FUTURE,
-    &DUPLICATE_DEPT_ID,
-    &INTEGER_ABOVE_2_53,
-    &SUCCESS_WITHOUT_RESULT,
-    &ERROR_WITH_RESULT,
-    &SUCCESS_ERRMSG_NOT_OK,
-    &UNKNOWN_ERRCODE,
-    &SUB_CODE_MISSING_OR_NOT_NUMERIC,
-    &ERROR_RESPONSE,
-    &REQUEST_NOT_POST,
-    &ACCESS_TOKEN_NOT_IN_QUERY,
-    &NO_USER_IDENTIFIER,
-    &USERID_IGNORED_WITH_LOGIN_ID,
-    &INVALID_LANGUAGE,
-    &UNKNOWN_REQUEST_PARAMETER,
-    &LOGIN_ID_RESPONSE_MISMATCH,
-    &USERID_RESPONSE_MISMATCH,
-    &HTTP_STATUS_NOT_200,
-    &STALE_BASELINE_ENTRY,
-    &UNUSED_SUPPRESSION,
-];
+pub const ALL: &[&Rule] = &define::concat::<&Rule, RULE_COUNT>(FAMILY_RULES);
+
+// A family listed out of place, or a code out of its family's range, fails the build here rather
+// than reordering every report.
+const _: () = assert!(
+    define::in_code_order(ALL),
+    "rules::ALL is not in code order: list the families, and each family's rules, by code"
+);
 
 /// A check over one response body, and the rules it may emit: run once when any of them is
-/// selected (and, for rules that need one, when the app type is known).
+/// selected (and, for rules that need one, when the app type is known). A check is registered by
+/// the family whose rules it emits.
+#[derive(Clone, Copy)]
 pub(crate) struct Check {
     /// The function.
     pub(crate) run: BodyCheck,
@@ -125,73 +68,10 @@ pub(crate) struct Check {
     pub(crate) emits: &'static [&'static Rule],
 }
 
+const CHECK_COUNT: usize = define::total(FAMILY_CHECKS);
+
 /// Every body check, in the order they run.
-pub(crate) const CHECKS: &[Check] = &[
-    Check {
-        run: fields_known::check,
-        emits: &[&KNOWN_UNDOCUMENTED_FIELD],
-    },
-    Check {
-        run: consistency::beyond_64_bit,
-        emits: &[&INTEGER_BEYOND_64_BIT],
-    },
-    Check {
-        run: exposure::check,
-        emits: &[
-            &FIELD_WITHHELD_FROM_APP_TYPE,
-            &FIELD_NEEDS_PERMISSION,
-            &WITHHELD_FIELD_SENT_EMPTY,
-        ],
-    },
-    Check {
-        run: account::check,
-        emits: &[
-            &ENTERPRISE_FIELD_ON_ORDINARY_ACCOUNT,
-            &OWN_ACCOUNT_FIELD_ON_OTHER_ACCOUNT,
-            &DOCUMENTED_ACCOUNT_FIELD_MISSING,
-        ],
-    },
-    Check {
-        run: consistency::dept_not_in_list,
-        emits: &[&DEPT_NOT_IN_DEPT_LIST],
-    },
-    Check {
-        run: consistency::extension_shape,
-        emits: &[&EXTENSION_NOT_STRING_OBJECT],
-    },
-    Check {
-        run: consistency::hired_date_seconds,
-        emits: &[&HIRED_DATE_IN_SECONDS],
-    },
-    Check {
-        run: consistency::hired_date_future,
-        emits: &[&HIRED_DATE_IN_FUTURE],
-    },
-    Check {
-        run: consistency::duplicate_dept,
-        emits: &[&DUPLICATE_DEPT_ID],
-    },
-    Check {
-        run: consistency::unsafe_integers,
-        emits: &[&INTEGER_ABOVE_2_53],
-    },
-    Check {
-        run: envelope::errmsg_not_ok,
-        emits: &[&SUCCESS_ERRMSG_NOT_OK],
-    },
-    Check {
-        run: envelope::unknown_errcode,
-        emits: &[&UNKNOWN_ERRCODE],
-    },
-    Check {
-        run: envelope::sub_code,
-        emits: &[&SUB_CODE_MISSING_OR_NOT_NUMERIC],
-    },
-    Check {
-        run: envelope::explain,
-        emits: &[&ERROR_RESPONSE],
-    },
-];
+pub(crate) const CHECKS: &[Check] = &define::concat::<Check, CHECK_COUNT>(FAMILY_CHECKS);
 
 /// Looks a rule up by code or name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
@@ -292,5 +172,83 @@ mod tests {
                 seen.push(rule.code);
             }
         }
+    }
+
+    #[test]
+    fn every_rule_is_in_exactly_one_family_and_all_in_code_order() {
+        let declared: Vec<&str> = FAMILY_RULES
+            .iter()
+            .flat_map(|f| f.iter().map(|r| r.code))
+            .collect();
+        let all: Vec<&str> = ALL.iter().map(|r| r.code).collect();
+        assert_eq!(
+            declared, all,
+            "ALL is the families' rules one after the other"
+        );
+        assert!(
+            all.windows(2).all(|w| w[0] < w[1]),
+            "codes are unique and ascending: {all:?}"
+        );
+        for rule in ALL {
+            let families = FAMILY_RULES
+                .iter()
+                .filter(|f| f.iter().any(|r| r.code == rule.code))
+                .count();
+            assert_eq!(
+                families, 1,
+                "{} is declared by {families} families",
+                rule.code
+            );
+        }
+    }
+
+    #[test]
+    fn a_family_registers_only_checks_of_its_own_rules() {
+        for (rules, checks) in FAMILY_RULES.iter().zip(FAMILY_CHECKS) {
+            for check in *checks {
+                for rule in check.emits {
+                    assert!(
+                        rules.contains(rule),
+                        "{} is emitted by a check registered in another family",
+                        rule.code
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn checks_run_in_the_order_findings_and_snapshots_expect() {
+        let order: Vec<Vec<&str>> = CHECKS
+            .iter()
+            .map(|c| c.emits.iter().map(|r| r.code).collect())
+            .collect();
+        let expected: [&[&str]; 14] = [
+            &["DT108"],
+            &["DT111"],
+            &["DT301", "DT302", "DT303"],
+            &["DT401", "DT402", "DT403"],
+            &["DT501"],
+            &["DT502"],
+            &["DT503"],
+            &["DT504"],
+            &["DT505"],
+            &["DT506"],
+            &["DT603"],
+            &["DT604"],
+            &["DT605"],
+            &["DT606"],
+        ];
+        assert_eq!(order, expected);
+    }
+
+    #[test]
+    fn find_takes_a_code_in_any_case_or_a_name() {
+        assert_eq!(find("dt601"), Some(&SUCCESS_WITHOUT_RESULT));
+        assert_eq!(
+            find("success-without-result"),
+            Some(&SUCCESS_WITHOUT_RESULT)
+        );
+        assert_eq!(find("DT000"), None);
     }
 }

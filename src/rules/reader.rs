@@ -1,89 +1,159 @@
 //! DT001-DT009: the input could not be read as one response (emitted by the readers and the guard).
-use super::define::emitted;
-use super::Rule;
+use super::define::{declare_rules, emitted};
+use super::Check;
 use crate::finding::{Category, Finding, Severity};
 use crate::json::doc::Node;
 
-pub const INVALID_JSON: Rule = emitted(
-    "DT001",
-    "invalid-json",
-    Category::Parse,
-    Severity::Error,
-    "the input is not well-formed JSON",
-    "## What it does\nReports text that a JSON parser rejects, at the line and column where the parser stopped.\n\n## Why is this bad?\nNo client can read the response; a capture cut short by a proxy looks like this too.\n\n## Example\nFails: `{\"errcode\":0,\"errmsg\":\"ok\"`\n\nPasses: `{\"errcode\":0,\"errmsg\":\"ok\",\"request_id\":\"16lzmj9nqoklx\",\"result\":{...}}`",
-);
+declare_rules! {
+    /// ## What it does
+    /// Reports text that a JSON parser rejects, at the line and column where the parser stopped.
+    ///
+    /// ## Why is this bad?
+    /// No client can read the response; a capture cut short by a proxy looks like this too.
+    ///
+    /// ## Example
+    /// Fails: `{"errcode":0,"errmsg":"ok"`
+    ///
+    /// Passes: `{"errcode":0,"errmsg":"ok","request_id":"16lzmj9nqoklx","result":{...}}`
+    pub const INVALID_JSON = emitted(
+        "DT001",
+        "invalid-json",
+        Category::Parse,
+        Severity::Error,
+        "the input is not well-formed JSON",
+    );
 
-pub const UNREADABLE_INPUT: Rule = emitted(
-    "DT002",
-    "unreadable-input",
-    Category::Parse,
-    Severity::Error,
-    "an input path does not exist or cannot be read",
-    "## What it does\nReports a path given on the command line (or met while walking a folder) that cannot be opened or read. The rest of the run goes on, and the run exits with 2.\n\n## Why is this bad?\nA gate that silently skips an input it was asked to check would pass for the wrong reason.\n\n## Example\nFails: `dtlint check captures/missing.json`",
-);
+    /// ## What it does
+    /// Reports a path given on the command line (or met while walking a folder) that cannot be opened or read. The rest of the run goes on, and the run exits with 2.
+    ///
+    /// ## Why is this bad?
+    /// A gate that silently skips an input it was asked to check would pass for the wrong reason.
+    ///
+    /// ## Example
+    /// Fails: `dtlint check captures/missing.json`
+    pub const UNREADABLE_INPUT = emitted(
+        "DT002",
+        "unreadable-input",
+        Category::Parse,
+        Severity::Error,
+        "an input path does not exist or cannot be read",
+    );
 
-pub const INVALID_UTF8: Rule = emitted(
-    "DT003",
-    "invalid-utf8",
-    Category::Parse,
-    Severity::Error,
-    "the input is not valid UTF-8 (binary data or another encoding)",
-    "## What it does\nReports input bytes that are not UTF-8, at the first bad byte. JSON exchanged between systems must be UTF-8 (RFC 8259).\n\n## Why is this bad?\nThe platform answers in UTF-8; other bytes mean a binary file, a compressed body saved raw, or a re-encoded capture.\n\n## Example\nFails: a body saved as GBK or UTF-16.",
-);
+    /// ## What it does
+    /// Reports input bytes that are not UTF-8, at the first bad byte. JSON exchanged between systems must be UTF-8 (RFC 8259).
+    ///
+    /// ## Why is this bad?
+    /// The platform answers in UTF-8; other bytes mean a binary file, a compressed body saved raw, or a re-encoded capture.
+    ///
+    /// ## Example
+    /// Fails: a body saved as GBK or UTF-16.
+    pub const INVALID_UTF8 = emitted(
+        "DT003",
+        "invalid-utf8",
+        Category::Parse,
+        Severity::Error,
+        "the input is not valid UTF-8 (binary data or another encoding)",
+    );
 
-pub const EMPTY_INPUT: Rule = emitted(
-    "DT004",
-    "empty-input",
-    Category::Parse,
-    Severity::Error,
-    "the input holds no JSON value at all",
-    "## What it does\nReports an input that is empty or only white space.\n\n## Why is this bad?\nEvery call of this API answers with a JSON body; an empty one means the capture lost it.\n\n## Example\nFails: a zero-byte `response.json`.",
-);
+    /// ## What it does
+    /// Reports an input that is empty or only white space.
+    ///
+    /// ## Why is this bad?
+    /// Every call of this API answers with a JSON body; an empty one means the capture lost it.
+    ///
+    /// ## Example
+    /// Fails: a zero-byte `response.json`.
+    pub const EMPTY_INPUT = emitted(
+        "DT004",
+        "empty-input",
+        Category::Parse,
+        Severity::Error,
+        "the input holds no JSON value at all",
+    );
 
-pub const NOT_A_USER_GET_RESPONSE: Rule = emitted(
-    "DT005",
-    "not-a-user-get-response",
-    Category::Parse,
-    Severity::Warning,
-    "the body is another kind of answer: a throttling page or a body of DingTalk's newer API family",
-    "## What it does\nRecognises bodies that are not answers of this API at all: the throttling answer `{\"status\":1111,\"wait\":5,...}`, an HTML page, or a body of DingTalk's newer API family (`{\"code\":...,\"message\":...}`), and reports them once instead of a list of missing fields.\n\n## Why is this bad?\nThe client met rate limiting or called another endpoint; the capture says nothing about this API's contract.\n\n## Example\nFails: `{\"status\":1111,\"wait\":5,\"source\":\"x5\",\"punish\":\"deny\"}`",
-);
+    /// ## What it does
+    /// Recognises bodies that are not answers of this API at all: the throttling answer `{"status":1111,"wait":5,...}`, an HTML page, or a body of DingTalk's newer API family (`{"code":...,"message":...}`), and reports them once instead of a list of missing fields.
+    ///
+    /// ## Why is this bad?
+    /// The client met rate limiting or called another endpoint; the capture says nothing about this API's contract.
+    ///
+    /// ## Example
+    /// Fails: `{"status":1111,"wait":5,"source":"x5","punish":"deny"}`
+    pub const NOT_A_USER_GET_RESPONSE = emitted(
+        "DT005",
+        "not-a-user-get-response",
+        Category::Parse,
+        Severity::Warning,
+        "the body is another kind of answer: a throttling page or a body of DingTalk's newer API family",
+    );
 
-pub const INPUT_TOO_LARGE: Rule = emitted(
-    "DT006",
-    "input-too-large",
-    Category::Parse,
-    Severity::Error,
-    "an input is larger than the configured size limit (--max-size)",
-    "## What it does\nReports a file, NDJSON line or HAR body larger than `--max-size` instead of reading it, or one holding more than 50,000 JSON values, and goes on with the rest. The default limit, 8 MiB, keeps dtlint under 100 MB of memory whatever it reads; an oversized line or entry is skipped without being held. A HAR entry over the limit whose first bytes show another call than user/get is passed over quietly and counted as a skipped entry.\n\n## Why is this bad?\nA user/get body is a few kilobytes and a few hundred values; megabytes in one response is not a response of this API and would only cost memory.\n\n## Example\nFails: a 300 MB NDJSON line, or a 20 MB `.json` file.",
-);
+    /// ## What it does
+    /// Reports a file, NDJSON line or HAR body larger than `--max-size` instead of reading it, or one holding more than 50,000 JSON values, and goes on with the rest. The default limit, 8 MiB, keeps dtlint under 100 MB of memory whatever it reads; an oversized line or entry is skipped without being held. A HAR entry over the limit whose first bytes show another call than user/get is passed over quietly and counted as a skipped entry.
+    ///
+    /// ## Why is this bad?
+    /// A user/get body is a few kilobytes and a few hundred values; megabytes in one response is not a response of this API and would only cost memory.
+    ///
+    /// ## Example
+    /// Fails: a 300 MB NDJSON line, or a 20 MB `.json` file.
+    pub const INPUT_TOO_LARGE = emitted(
+        "DT006",
+        "input-too-large",
+        Category::Parse,
+        Severity::Error,
+        "an input is larger than the configured size limit (--max-size)",
+    );
 
-pub const HAR_BROKEN: Rule = emitted(
-    "DT007",
-    "har-broken",
-    Category::Parse,
-    Severity::Error,
-    "a HAR file stops being readable here (truncated or malformed); the entries before it were checked",
-    "## What it does\nReports the point where a HAR file stops being well-formed JSON or stops having the HAR shape (`log.entries`), after every entry before that point was checked. A member name that occurs again in the HAR object (`log`) or in `log` (`entries`) is reported at its second occurrence with how often it occurs: the entries of the first are checked, and the repeats are read past without being kept.\n\n## Why is this bad?\nA truncated export hides the entries after the break: the capture is incomplete. A repeated `log` or `entries` makes tools disagree on which entries the file holds (serde_json and JavaScript keep the last).\n\n## Example\nFails: a `.har` cut off in the middle of `log.entries`, or `{\"log\":{\"entries\":[]},\"log\":{\"entries\":[...]}}`.",
-);
+    /// ## What it does
+    /// Reports the point where a HAR file stops being well-formed JSON or stops having the HAR shape (`log.entries`), after every entry before that point was checked. A member name that occurs again in the HAR object (`log`) or in `log` (`entries`) is reported at its second occurrence with how often it occurs: the entries of the first are checked, and the repeats are read past without being kept.
+    ///
+    /// ## Why is this bad?
+    /// A truncated export hides the entries after the break: the capture is incomplete. A repeated `log` or `entries` makes tools disagree on which entries the file holds (serde_json and JavaScript keep the last).
+    ///
+    /// ## Example
+    /// Fails: a `.har` cut off in the middle of `log.entries`, or `{"log":{"entries":[]},"log":{"entries":[...]}}`.
+    pub const HAR_BROKEN = emitted(
+        "DT007",
+        "har-broken",
+        Category::Parse,
+        Severity::Error,
+        "a HAR file stops being readable here (truncated or malformed); the entries before it were checked",
+    );
 
-pub const HAR_ENTRY_INVALID: Rule = emitted(
-    "DT008",
-    "har-entry-invalid",
-    Category::Parse,
-    Severity::Error,
-    "an item of `log.entries` is not a HAR entry (an object with `request` and `response`)",
-    "## What it does\nReports an item of `log.entries` that is not an object with a `request` (method, url) and a `response` (status, content), as HAR 1.2 defines them.\n\n## Why is this bad?\nThe exchange cannot be checked; the exporter or an edit broke the file.\n\n## Example\nFails: `\"entries\":[\"GET /topapi/v2/user/get\"]`",
-);
+    /// ## What it does
+    /// Reports an item of `log.entries` that is not an object with a `request` (method, url) and a `response` (status, content), as HAR 1.2 defines them.
+    ///
+    /// ## Why is this bad?
+    /// The exchange cannot be checked; the exporter or an edit broke the file.
+    ///
+    /// ## Example
+    /// Fails: `"entries":["GET /topapi/v2/user/get"]`
+    pub const HAR_ENTRY_INVALID = emitted(
+        "DT008",
+        "har-entry-invalid",
+        Category::Parse,
+        Severity::Error,
+        "an item of `log.entries` is not a HAR entry (an object with `request` and `response`)",
+    );
 
-pub const RESPONSE_BODY_MISSING: Rule = emitted(
-    "DT009",
-    "response-body-missing",
-    Category::Parse,
-    Severity::Error,
-    "a captured call of the API has no response body, or one that cannot be decoded",
-    "## What it does\nReports a HAR entry for `/topapi/v2/user/get` whose `response.content.text` is missing or empty, or whose base64 body does not decode to UTF-8 text.\n\n## Why is this bad?\nThe response cannot be checked. Browsers leave bodies out when the capture was started late or content saving was off.\n\n## Example\nFails: `\"content\":{\"size\":812,\"mimeType\":\"application/json\"}` without `text`.",
-);
+    /// ## What it does
+    /// Reports a HAR entry for `/topapi/v2/user/get` whose `response.content.text` is missing or empty, or whose base64 body does not decode to UTF-8 text.
+    ///
+    /// ## Why is this bad?
+    /// The response cannot be checked. Browsers leave bodies out when the capture was started late or content saving was off.
+    ///
+    /// ## Example
+    /// Fails: `"content":{"size":812,"mimeType":"application/json"}` without `text`.
+    pub const RESPONSE_BODY_MISSING = emitted(
+        "DT009",
+        "response-body-missing",
+        Category::Parse,
+        Severity::Error,
+        "a captured call of the API has no response body, or one that cannot be decoded",
+    );
+}
+
+/// No body checks: these rules are emitted while reading, before there is a body to check.
+pub(crate) const CHECKS: &[Check] = &[];
 
 /// What a reader-level finding is about, as its message names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,84 +6,160 @@ use std::sync::OnceLock;
 use jsonschema::Validator;
 use serde_json::{json, Value};
 
-use super::define::request;
-use super::Rule;
+use super::define::{declare_rules, request};
+use super::Check;
 use crate::fields::REQUEST_SCHEMA;
 use crate::finding::{Finding, Severity};
 use crate::privacy::name;
 use crate::request::{HarRequest, Normalised, BODY_PARAMETERS};
 
-pub const REQUEST_NOT_POST: Rule = request(
-    "DT701",
-    "request-not-post",
-    Severity::Warning,
-    "the API was called with another HTTP method than POST, the only one the page documents",
-    "## What it does\nChecks the captured request's method; the page documents `POST` only. For a `GET`, the request checks and the pairing with the response read `userid`, `login_id` and `language` from the query string.\n\n## Why is this bad?\nThe platform answers a `GET` with the parameters in the query too (identity providers call it so), but that is not the documented contract and may stop working; any other method usually means a proxy rewrote the call.\n\n## Example\nFails: `GET /topapi/v2/user/get?access_token=...&userid=...`\n\nPasses: `POST /topapi/v2/user/get?access_token=...` with body `userid=...`",
-);
+declare_rules! {
+    /// ## What it does
+    /// Checks the captured request's method; the page documents `POST` only. For a `GET`, the request checks and the pairing with the response read `userid`, `login_id` and `language` from the query string.
+    ///
+    /// ## Why is this bad?
+    /// The platform answers a `GET` with the parameters in the query too (identity providers call it so), but that is not the documented contract and may stop working; any other method usually means a proxy rewrote the call.
+    ///
+    /// ## Example
+    /// Fails: `GET /topapi/v2/user/get?access_token=...&userid=...`
+    ///
+    /// Passes: `POST /topapi/v2/user/get?access_token=...` with body `userid=...`
+    pub const REQUEST_NOT_POST = request(
+        "DT701",
+        "request-not-post",
+        Severity::Warning,
+        "the API was called with another HTTP method than POST, the only one the page documents",
+    );
 
-pub const ACCESS_TOKEN_NOT_IN_QUERY: Rule = request(
-    "DT702",
-    "access-token-not-in-query",
-    Severity::Error,
-    "`access_token` is not in the query string (the page's own curl example puts it in the body)",
-    "## What it does\nChecks that the request carries `access_token` as a query parameter, where the page's parameter table puts it. The page's own curl example sends it in the form body instead; dtlint says so when it finds it there.\n\n## Why is this bad?\nWithout a token in the query the platform answers errcode 88 with sub_code 40000 (access_token blank).\n\n## Example\nFails: `POST /topapi/v2/user/get` with body `access_token=...&userid=...`\n\nPasses: `POST /topapi/v2/user/get?access_token=...` with body `userid=...`",
-);
+    /// ## What it does
+    /// Checks that the request carries `access_token` as a query parameter, where the page's parameter table puts it. The page's own curl example sends it in the form body instead; dtlint says so when it finds it there.
+    ///
+    /// ## Why is this bad?
+    /// Without a token in the query the platform answers errcode 88 with sub_code 40000 (access_token blank).
+    ///
+    /// ## Example
+    /// Fails: `POST /topapi/v2/user/get` with body `access_token=...&userid=...`
+    ///
+    /// Passes: `POST /topapi/v2/user/get?access_token=...` with body `userid=...`
+    pub const ACCESS_TOKEN_NOT_IN_QUERY = request(
+        "DT702",
+        "access-token-not-in-query",
+        Severity::Error,
+        "`access_token` is not in the query string (the page's own curl example puts it in the body)",
+    );
 
-pub const NO_USER_IDENTIFIER: Rule = request(
-    "DT703",
-    "no-user-identifier",
-    Severity::Error,
-    "the request names neither `userid` nor `login_id`",
-    "## What it does\nChecks that the body carries a non-empty `userid` (required by the page) or `login_id`.\n\n## Why is this bad?\nThe platform cannot know which user to return.\n\n## Example\nFails: body `language=zh_CN`\n\nPasses: body `userid=10000000000000001`",
-);
+    /// ## What it does
+    /// Checks that the body carries a non-empty `userid` (required by the page) or `login_id`.
+    ///
+    /// ## Why is this bad?
+    /// The platform cannot know which user to return.
+    ///
+    /// ## Example
+    /// Fails: body `language=zh_CN`
+    ///
+    /// Passes: body `userid=10000000000000001`
+    pub const NO_USER_IDENTIFIER = request(
+        "DT703",
+        "no-user-identifier",
+        Severity::Error,
+        "the request names neither `userid` nor `login_id`",
+    );
 
-pub const USERID_IGNORED_WITH_LOGIN_ID: Rule = request(
-    "DT704",
-    "userid-ignored-with-login-id",
-    Severity::Warning,
-    "both `userid` and `login_id` are sent; the page says `userid` is then ignored",
-    "## What it does\nNotes a request with both a non-empty `login_id` and a `userid`, as the page's own request example sends them. The page says `userid` is ignored when `login_id` is not empty.\n\n## Why is this bad?\nThe caller may believe it asked for the `userid`, but gets the `login_id`'s account.\n\n## Example\nFails: body `login_id=zhangsan&userid=zhangsan`",
-);
+    /// ## What it does
+    /// Notes a request with both a non-empty `login_id` and a `userid`, as the page's own request example sends them. The page says `userid` is ignored when `login_id` is not empty.
+    ///
+    /// ## Why is this bad?
+    /// The caller may believe it asked for the `userid`, but gets the `login_id`'s account.
+    ///
+    /// ## Example
+    /// Fails: body `login_id=zhangsan&userid=zhangsan`
+    pub const USERID_IGNORED_WITH_LOGIN_ID = request(
+        "DT704",
+        "userid-ignored-with-login-id",
+        Severity::Warning,
+        "both `userid` and `login_id` are sent; the page says `userid` is then ignored",
+    );
 
-pub const INVALID_LANGUAGE: Rule = request(
-    "DT705",
-    "invalid-language",
-    Severity::Error,
-    "`language` is neither zh_CN nor en_US",
-    "## What it does\nChecks the optional `language` parameter against the two values the page lists.\n\n## Why is this bad?\nThe platform falls back or rejects the call (errcode 400002).\n\n## Example\nFails: `language=en`\n\nPasses: `language=en_US`",
-);
+    /// ## What it does
+    /// Checks the optional `language` parameter against the two values the page lists.
+    ///
+    /// ## Why is this bad?
+    /// The platform falls back or rejects the call (errcode 400002).
+    ///
+    /// ## Example
+    /// Fails: `language=en`
+    ///
+    /// Passes: `language=en_US`
+    pub const INVALID_LANGUAGE = request(
+        "DT705",
+        "invalid-language",
+        Severity::Error,
+        "`language` is neither zh_CN nor en_US",
+    );
 
-pub const UNKNOWN_REQUEST_PARAMETER: Rule = request(
-    "DT706",
-    "unknown-request-parameter",
-    Severity::Warning,
-    "the body carries a parameter the page does not document",
-    "## What it does\nReports body parameters other than `userid`, `language` and `login_id` (and `access_token`, reported by DT702).\n\n## Why is this bad?\nThe platform ignores them; a misspelt parameter (`user_id`) means the intended one is missing.\n\n## Example\nFails: body `user_id=10000000000000001`",
-);
+    /// ## What it does
+    /// Reports body parameters other than `userid`, `language` and `login_id` (and `access_token`, reported by DT702).
+    ///
+    /// ## Why is this bad?
+    /// The platform ignores them; a misspelt parameter (`user_id`) means the intended one is missing.
+    ///
+    /// ## Example
+    /// Fails: body `user_id=10000000000000001`
+    pub const UNKNOWN_REQUEST_PARAMETER = request(
+        "DT706",
+        "unknown-request-parameter",
+        Severity::Warning,
+        "the body carries a parameter the page does not document",
+    );
 
-pub const LOGIN_ID_RESPONSE_MISMATCH: Rule = request(
-    "DT707",
-    "login-id-response-mismatch",
-    Severity::Error,
-    "a response to a `login_id` query is not that DingTalk-built Enterprise Account",
-    "## What it does\nFor a request with `login_id`, checks that the successful response's `result.login_id` equals it and that the account is DingTalk-built (`exclusive_account_type` dingtalk): the page says querying by sign-in name works only for those.\n\n## Why is this bad?\nThe capture pairs a request with another call's answer, or the platform answered for another account.\n\n## Example\nFails: request `login_id=zhangsan`, response `\"login_id\":\"login_id3\"` (the page's own example pair).",
-);
+    /// ## What it does
+    /// For a request with `login_id`, checks that the successful response's `result.login_id` equals it and that the account is DingTalk-built (`exclusive_account_type` dingtalk): the page says querying by sign-in name works only for those.
+    ///
+    /// ## Why is this bad?
+    /// The capture pairs a request with another call's answer, or the platform answered for another account.
+    ///
+    /// ## Example
+    /// Fails: request `login_id=zhangsan`, response `"login_id":"login_id3"` (the page's own example pair).
+    pub const LOGIN_ID_RESPONSE_MISMATCH = request(
+        "DT707",
+        "login-id-response-mismatch",
+        Severity::Error,
+        "a response to a `login_id` query is not that DingTalk-built Enterprise Account",
+    );
 
-pub const USERID_RESPONSE_MISMATCH: Rule = request(
-    "DT708",
-    "userid-response-mismatch",
-    Severity::Error,
-    "a response to a `userid` query describes another user",
-    "## What it does\nFor a request by `userid` (without `login_id`), checks that the successful response's `result.userid` equals it.\n\n## Why is this bad?\nThe capture pairs a request with another call's answer, or a cache served the wrong user.\n\n## Example\nFails: request `userid=0001`, response `\"userid\":\"0002\"`.",
-);
+    /// ## What it does
+    /// For a request by `userid` (without `login_id`), checks that the successful response's `result.userid` equals it.
+    ///
+    /// ## Why is this bad?
+    /// The capture pairs a request with another call's answer, or a cache served the wrong user.
+    ///
+    /// ## Example
+    /// Fails: request `userid=0001`, response `"userid":"0002"`.
+    pub const USERID_RESPONSE_MISMATCH = request(
+        "DT708",
+        "userid-response-mismatch",
+        Severity::Error,
+        "a response to a `userid` query describes another user",
+    );
 
-pub const HTTP_STATUS_NOT_200: Rule = request(
-    "DT709",
-    "http-status-not-200",
-    Severity::Warning,
-    "a JSON answer came with an HTTP status other than 200",
-    "## What it does\nReports a captured response whose HTTP status is not 200 although its body is JSON. The platform answers errors with 200 and decides by `errcode`.\n\n## Why is this bad?\nA proxy, gateway or mock produced the answer; clients that branch on the status code see an error where the body may say success.\n\n## Example\nFails: status 502 with `{\"errcode\":-1,...}`.",
-);
+    /// ## What it does
+    /// Reports a captured response whose HTTP status is not 200 although its body is JSON. The platform answers errors with 200 and decides by `errcode`.
+    ///
+    /// ## Why is this bad?
+    /// A proxy, gateway or mock produced the answer; clients that branch on the status code see an error where the body may say success.
+    ///
+    /// ## Example
+    /// Fails: status 502 with `{"errcode":-1,...}`.
+    pub const HTTP_STATUS_NOT_200 = request(
+        "DT709",
+        "http-status-not-200",
+        Severity::Warning,
+        "a JSON answer came with an HTTP status other than 200",
+    );
+}
+
+/// No body checks: a HAR entry's request and its pairing with the response are checked by `check` and `correlate`.
+pub(crate) const CHECKS: &[Check] = &[];
 
 fn validator() -> Option<&'static Validator> {
     static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
