@@ -1,4 +1,8 @@
 //! The rule registry: every rule's code, name, category, default severity and docs, and the context checks read.
+//!
+//! A rule is written once: its family's file declares it in `declare_rules!`, whose doc comment is
+//! both its rustdoc and the text `dtlint explain` prints, and registers the body check that emits
+//! it in the family's `CHECKS`; its fixture is `tests/fixtures/rules/<CODE>-<name>/`.
 
 mod define;
 mod fields_known;
