@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 pub use crate::outcome::{Outcome, Tally};
 pub use file::{check_bytes, Limits};
-pub use har::{check_entry_text, check_har, har_outcomes, API_PATH};
+pub use har::{check_har, har_outcomes, API_PATH};
 pub use ndjson::{check_log, check_ndjson, log_outcomes, ndjson_outcomes};
 pub use pipeline::Pace;
 use walk::Target;

@@ -1,11 +1,17 @@
-//! One exchange written as a HAR 1.2 entry: what the checker reads (the same reading as a HAR
-//! file's entry) and what `--record` writes once redacted.
+//! One forwarded exchange as the proxy holds it: what the engine checks (the request as sent
+//! and the answer), and what `--record` writes as a HAR 1.2 entry, built as a tree and
+//! redacted once, never written as text to be read back.
 
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use hyper::body::Bytes;
 use hyper::HeaderMap;
+use serde_json::value::RawValue;
+
+use crate::engine::answer::{Answer, Payload};
+use crate::privacy::tree::Tree;
+use crate::request::{HarRequest, NameValue, PostData};
 
 /// The request side of an exchange.
 pub(crate) struct Sent<'a> {
@@ -32,114 +38,161 @@ fn header(headers: &HeaderMap, name: hyper::header::HeaderName) -> &str {
         .unwrap_or("")
 }
 
+/// The request as the engine reads it: method, URL, the query's pairs and the body with its
+/// type, the same reading a HAR entry's request gets.
+pub(crate) fn request(sent: &Sent<'_>) -> HarRequest {
+    HarRequest {
+        method: sent.method.to_owned(),
+        url: sent.url.to_owned(),
+        query_string: form_urlencoded::parse(sent.query.as_bytes())
+            .map(|(name, value)| NameValue {
+                name: name.into_owned(),
+                value: value.into_owned(),
+            })
+            .collect(),
+        post_data: (!sent.body.is_empty()).then(|| PostData {
+            mime_type: header(sent.headers, hyper::header::CONTENT_TYPE).to_owned(),
+            text: Some(String::from_utf8_lossy(sent.body).into_owned()),
+            params: Vec::new(),
+        }),
+    }
+}
+
+/// The answer as the engine reads it: the body decompressed, as bytes the guard judges.
+pub(crate) fn answer<'a>(received: &Received<'a>) -> Answer<'a> {
+    Answer {
+        status: i64::from(received.status),
+        mime_type: header(received.headers, hyper::header::CONTENT_TYPE),
+        body: Payload::Bytes(received.decoded.unwrap_or(received.body)),
+    }
+}
+
+fn string(text: &str) -> Tree {
+    Tree::String(text.to_owned())
+}
+
+/// A number (or other scalar) as serde_json writes it.
+fn scalar<T: serde::Serialize + ?Sized>(value: &T) -> Tree {
+    let raw = serde_json::value::to_raw_value(value)
+        .or_else(|_| RawValue::from_string("null".to_owned()));
+    // Both are JSON serde_json wrote itself: the second cannot fail.
+    raw.map_or_else(|_| Tree::Array(Vec::new()), Tree::Other)
+}
+
+fn object(members: Vec<(&str, Tree)>) -> Tree {
+    Tree::Object(
+        members
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect(),
+    )
+}
+
+fn pair(name: &str, value: &str) -> Tree {
+    object(vec![("name", string(name)), ("value", string(value))])
+}
+
+fn header_list(headers: &HeaderMap) -> Tree {
+    Tree::Array(
+        headers
+            .iter()
+            .map(|(name, value)| pair(name.as_str(), &String::from_utf8_lossy(value.as_bytes())))
+            .collect(),
+    )
+}
+
 /// The response body as its content says it: decompressed when the upstream compressed it
 /// (the client still gets the compressed bytes), base64 when it is not UTF-8.
-fn put_content(out: &mut Vec<u8>, headers: &HeaderMap, body: &[u8], decoded: Option<&[u8]>) {
-    let mime = header(headers, hyper::header::CONTENT_TYPE);
+fn content(headers: &HeaderMap, body: &[u8], decoded: Option<&[u8]>) -> Tree {
+    let mime = string(header(headers, hyper::header::CONTENT_TYPE));
     let bytes = decoded.unwrap_or(body);
     match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            out.extend_from_slice(b"{\"mimeType\":");
-            put(out, mime);
-            out.extend_from_slice(b",\"size\":");
-            put(out, &bytes.len());
-            out.extend_from_slice(b",\"text\":");
-            put(out, text);
-        }
-        Err(_) => {
-            out.extend_from_slice(b"{\"encoding\":\"base64\",\"mimeType\":");
-            put(out, mime);
-            out.extend_from_slice(b",\"size\":");
-            put(out, &bytes.len());
-            out.extend_from_slice(b",\"text\":");
-            put(
-                out,
-                &base64::engine::general_purpose::STANDARD.encode(bytes),
-            );
-        }
+        Ok(text) => object(vec![
+            ("mimeType", mime),
+            ("size", scalar(&bytes.len())),
+            ("text", string(text)),
+        ]),
+        Err(_) => object(vec![
+            ("encoding", string("base64")),
+            ("mimeType", mime),
+            ("size", scalar(&bytes.len())),
+            (
+                "text",
+                Tree::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            ),
+        ]),
     }
-    out.push(b'}');
 }
 
-/// Appends `value` as JSON (a string escaped as JSON escapes it, a number as serde_json writes
-/// it): the same text `json!` would give, without building a tree first.
-fn put<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    // Writing to a Vec cannot fail, and every value here is a string or a number.
-    let _ = serde_json::to_writer(&mut *out, value);
-}
-
-fn put_header_list(out: &mut Vec<u8>, headers: &HeaderMap) {
-    out.push(b'[');
-    for (i, (name, value)) in headers.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"name\":");
-        put(out, name.as_str());
-        out.extend_from_slice(b",\"value\":");
-        put(out, &String::from_utf8_lossy(value.as_bytes()));
-        out.push(b'}');
-    }
-    out.push(b']');
-}
-
-/// The exchange as a HAR entry's JSON text. The members come in the order of a
-/// `serde_json::Map` (sorted by name), as when this text was built as a tree, so checks place
-/// their findings and `--record` writes entries exactly as before; written straight, it costs
-/// the proxy a fraction of the tree's allocations.
+/// The exchange as a HAR entry, for `--record`. The members come sorted by name, as when the
+/// entry was built as a `serde_json::Map`, so recordings read as before.
 pub(crate) fn entry(
     sent: &Sent<'_>,
     received: &Received<'_>,
     started: SystemTime,
     took: Duration,
-) -> String {
+) -> Tree {
     let millis = took.as_secs_f64() * 1000.0;
-    let mut out = Vec::with_capacity(1024 + sent.body.len() + received.body.len() * 2);
-    out.extend_from_slice(b"{\"cache\":{},\"request\":{\"bodySize\":");
-    put(&mut out, &sent.body.len());
-    out.extend_from_slice(b",\"cookies\":[],\"headers\":");
-    put_header_list(&mut out, sent.headers);
-    out.extend_from_slice(b",\"headersSize\":-1,\"httpVersion\":\"HTTP/1.1\",\"method\":");
-    put(&mut out, sent.method);
+    let mut request = vec![
+        ("bodySize", scalar(&sent.body.len())),
+        ("cookies", Tree::Array(Vec::new())),
+        ("headers", header_list(sent.headers)),
+        ("headersSize", scalar(&-1)),
+        ("httpVersion", string("HTTP/1.1")),
+        ("method", string(sent.method)),
+    ];
     if !sent.body.is_empty() {
-        out.extend_from_slice(b",\"postData\":{\"mimeType\":");
-        put(&mut out, header(sent.headers, hyper::header::CONTENT_TYPE));
-        out.extend_from_slice(b",\"text\":");
-        put(&mut out, &String::from_utf8_lossy(sent.body));
-        out.push(b'}');
+        request.push((
+            "postData",
+            object(vec![
+                (
+                    "mimeType",
+                    string(header(sent.headers, hyper::header::CONTENT_TYPE)),
+                ),
+                ("text", string(&String::from_utf8_lossy(sent.body))),
+            ]),
+        ));
     }
-    out.extend_from_slice(b",\"queryString\":[");
-    for (i, (name, value)) in form_urlencoded::parse(sent.query.as_bytes()).enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"name\":");
-        put(&mut out, &name);
-        out.extend_from_slice(b",\"value\":");
-        put(&mut out, &value);
-        out.push(b'}');
-    }
-    out.extend_from_slice(b"],\"url\":");
-    put(&mut out, sent.url);
-    out.extend_from_slice(b"},\"response\":{\"bodySize\":");
-    put(&mut out, &received.body.len());
-    out.extend_from_slice(b",\"content\":");
-    put_content(&mut out, received.headers, received.body, received.decoded);
-    out.extend_from_slice(b",\"cookies\":[],\"headers\":");
-    put_header_list(&mut out, received.headers);
-    out.extend_from_slice(
-        b",\"headersSize\":-1,\"httpVersion\":\"HTTP/1.1\",\"redirectURL\":\"\",\"status\":",
-    );
-    put(&mut out, &received.status);
-    out.extend_from_slice(b",\"statusText\":\"\"},\"startedDateTime\":");
-    put(&mut out, &rfc3339(started));
-    out.extend_from_slice(b",\"time\":");
-    put(&mut out, &millis);
-    out.extend_from_slice(b",\"timings\":{\"receive\":0,\"send\":0,\"wait\":");
-    put(&mut out, &millis);
-    out.extend_from_slice(b"}}");
-    // Only JSON text was written, and serde_json writes UTF-8.
-    String::from_utf8(out).unwrap_or_default()
+    request.push((
+        "queryString",
+        Tree::Array(
+            form_urlencoded::parse(sent.query.as_bytes())
+                .map(|(name, value)| pair(&name, &value))
+                .collect(),
+        ),
+    ));
+    request.push(("url", string(sent.url)));
+    object(vec![
+        ("cache", Tree::Object(Vec::new())),
+        ("request", object(request)),
+        (
+            "response",
+            object(vec![
+                ("bodySize", scalar(&received.body.len())),
+                (
+                    "content",
+                    content(received.headers, received.body, received.decoded),
+                ),
+                ("cookies", Tree::Array(Vec::new())),
+                ("headers", header_list(received.headers)),
+                ("headersSize", scalar(&-1)),
+                ("httpVersion", string("HTTP/1.1")),
+                ("redirectURL", string("")),
+                ("status", scalar(&received.status)),
+                ("statusText", string("")),
+            ]),
+        ),
+        ("startedDateTime", Tree::String(rfc3339(started))),
+        ("time", scalar(&millis)),
+        (
+            "timings",
+            object(vec![
+                ("receive", scalar(&0)),
+                ("send", scalar(&0)),
+                ("wait", scalar(&millis)),
+            ]),
+        ),
+    ])
 }
 
 /// A time as HAR wants it (ISO 8601 in UTC, milliseconds).
@@ -159,8 +212,8 @@ mod tests {
         assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
     }
 
-    // The tree this text was built as before it was written straight: the oracle the
-    // straight text must equal byte for byte.
+    // The entry as a `serde_json` tree, as it was built before: the oracle the recording's
+    // tree must equal byte for byte once written.
     fn header_list(headers: &HeaderMap) -> Value {
         Value::Array(
             headers
@@ -172,10 +225,8 @@ mod tests {
         )
     }
 
-    fn content(headers: &HeaderMap, body: &Bytes) -> Value {
-        let mut out = Vec::new();
-        put_content(&mut out, headers, body, None);
-        serde_json::from_slice(&out).expect("content is JSON")
+    fn content_of(headers: &HeaderMap, body: &Bytes) -> Value {
+        serde_json::from_str(&content(headers, body, None).to_json()).expect("content is JSON")
     }
 
     fn tree_entry(
@@ -214,7 +265,7 @@ mod tests {
                 "httpVersion": "HTTP/1.1",
                 "cookies": [],
                 "headers": header_list(received.headers),
-                "content": content(received.headers, received.body),
+                "content": content_of(received.headers, received.body),
                 "redirectURL": "",
                 "headersSize": -1,
                 "bodySize": received.body.len(),
@@ -226,7 +277,7 @@ mod tests {
     }
 
     #[test]
-    fn the_entry_is_written_as_its_tree_was() {
+    fn the_entry_is_built_as_its_json_tree_was() {
         use hyper::header::{HeaderName, HeaderValue};
         let mut asked = HeaderMap::new();
         asked.insert(
@@ -276,7 +327,7 @@ mod tests {
                     decoded: None,
                 };
                 assert_eq!(
-                    entry(&sent, &received, started, took),
+                    entry(&sent, &received, started, took).to_json(),
                     tree_entry(&sent, &received, started, took)
                 );
             }

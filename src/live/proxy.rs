@@ -1,7 +1,8 @@
 //! `dtlint proxy`: forwards every request unchanged to the one upstream and returns its answer
-//! byte for byte; each user/get exchange is checked as a HAR entry is, on a task of its own
-//! once its answer is on its way, and its outcome goes over a channel to the one thread that owns the
-//! run's exit (numbering, selection, suppressions, reporters, the recording).
+//! byte for byte; each user/get exchange goes to the engine as the exchange it is (no HAR text
+//! is written to be read back), on a task of its own once its answer is on its way, and its
+//! outcome goes over a channel to the one thread that owns the run's exit (numbering,
+//! selection, suppressions, reporters, the recording).
 
 use std::cell::RefCell;
 use std::io;
@@ -26,11 +27,14 @@ use super::record::Recorder;
 use super::server::{
     self, read_whole, Body, Exchange, Hold, Limits, Reply, Server, Target, Unread,
 };
+use crate::engine::exchange::{self, Exchange as Checked, Held};
 use crate::engine::pipeline::Settings;
 use crate::exit::{Ended, Exit};
 use crate::finding::{Finding, Severity};
 use crate::input::Outcome;
+use crate::privacy::tree::Tree;
 use crate::report::{Reporter, RunEnd};
+use crate::request::HarRequest;
 use crate::settings::Suppress;
 
 /// The upstream every request goes to.
@@ -156,9 +160,10 @@ struct Brief {
 /// Where `--fail-on` waits for the findings of its exchange.
 type Verdict = tokio::sync::oneshot::Sender<Vec<Brief>>;
 
-/// Memory held for checking and recording an exchange, per byte of its bodies: the entry's
-/// text, its parse, the findings' excerpts and the recording's tree together. Measured: a
-/// 7.4 MB answer takes the proxy from 15 to 64 MB, a 7.5 MB request body to 90 MB.
+/// Memory held for checking and recording an exchange, per byte of its bodies: the request's
+/// reading, the answer's parse, the findings' excerpts and the recording's tree together.
+/// Measured when the exchange was still written as HAR text: a 7.4 MB answer took the proxy
+/// from 15 to 64 MB, a 7.5 MB request body to 90 MB.
 const CHECK_COST: usize = 8;
 
 /// A message to the thread that owns the exit.
@@ -166,7 +171,8 @@ enum Msg {
     /// A forwarded exchange and, for user/get, its outcome (checked at index 0: the exit's
     /// thread numbers exchanges as they arrive).
     Exchange {
-        entry: String,
+        /// The entry `--record` writes, when it records.
+        entry: Option<Tree>,
         outcome: Option<Outcome>,
         reply: Option<Verdict>,
         /// The memory of checking and recording it, given back once recorded.
@@ -231,6 +237,7 @@ pub fn run(
     let server = Server::new(config.limits.clone());
     let shared = Arc::new(Shared::new(
         config.clone(),
+        record.is_some(),
         sender,
         Arc::new(settings.clone()),
         Arc::clone(&checking),
@@ -298,8 +305,8 @@ pub fn run(
                     if let Some(reply) = reply {
                         let _ = reply.send(briefs);
                     }
-                    if let Some(recorder) = &mut record {
-                        if let Err(e) = recorder.entry(&entry) {
+                    if let (Some(recorder), Some(entry)) = (&mut record, entry) {
+                        if let Err(e) = recorder.tree(entry) {
                             failure.get_or_insert(e);
                         }
                     }
@@ -390,12 +397,26 @@ fn without_hop_headers(headers: &mut HeaderMap) {
 /// What every connection shares.
 struct Shared {
     config: Config,
+    /// Whether `--record` writes each exchange.
+    recording: bool,
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     sender: mpsc::Sender<Msg>,
     settings: Arc<Settings>,
     checking: Arc<tokio::sync::Semaphore>,
     failed_on: Arc<std::sync::atomic::AtomicU64>,
     server: Arc<Server>,
+}
+
+/// What the check and the recording of a forwarded exchange keep of it.
+struct Forwarded {
+    /// The request as the engine reads it, for a user/get call (others are only recorded).
+    request: Option<HarRequest>,
+    status: i64,
+    mime_type: String,
+    /// The answer as checked: decompressed when it came compressed.
+    body: Bytes,
+    /// The HAR entry `--record` writes.
+    entry: Option<Tree>,
 }
 
 /// Why the upstream's answer is not forwarded: status, kind, message.
@@ -413,8 +434,10 @@ struct Answer {
 }
 
 impl Shared {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         config: Config,
+        recording: bool,
         sender: mpsc::Sender<Msg>,
         settings: Arc<Settings>,
         checking: Arc<tokio::sync::Semaphore>,
@@ -438,6 +461,7 @@ impl Shared {
             .build(https);
         Self {
             config,
+            recording,
             client,
             sender,
             settings,
@@ -455,14 +479,33 @@ impl Shared {
 
     /// Checks an exchange on a task of its own, so its answer need not wait (unless
     /// `reply` does), and hands the outcome to the exit's thread.
-    async fn check(&self, entry: String, user_get: bool, reply: Option<Verdict>, hold: Hold) {
+    async fn check(&self, forwarded: Forwarded, reply: Option<Verdict>, hold: Hold) {
         let Ok(place) = Arc::clone(&self.checking).acquire_owned().await else {
             return;
         };
         let settings = Arc::clone(&self.settings);
         let sender = self.sender.clone();
         tokio::spawn(async move {
-            let outcome = user_get.then(|| crate::input::check_entry_text(0, &entry, &settings));
+            let Forwarded {
+                request,
+                status,
+                mime_type,
+                body,
+                entry,
+            } = forwarded;
+            let outcome = request.map(|request| {
+                let exchange = Checked {
+                    request: &request,
+                    answer: crate::engine::answer::Answer {
+                        status,
+                        mime_type: &mime_type,
+                        body: crate::engine::answer::Payload::Bytes(&body),
+                    },
+                    held: Held::Live,
+                };
+                exchange::check(0, &exchange, &settings)
+            });
+            drop(body);
             let _ = sender.send(Msg::Exchange {
                 entry,
                 outcome,
@@ -639,38 +682,55 @@ impl Shared {
             .grow(size.saturating_mul(CHECK_COST), self.config.timeout)
             .await;
         if paid {
-            let entry = entry::entry(
-                &Sent {
-                    method: parts.method.as_str(),
-                    url: &url,
-                    query,
-                    headers: &parts.headers,
-                    body: &body,
-                },
-                &Received {
-                    status: response_parts.status.as_u16(),
-                    headers: &response_parts.headers,
-                    body: &response_body,
-                    decoded: decoded.as_ref().map(|(d, _)| d.as_slice()),
-                },
-                started,
-                clock.elapsed(),
-            );
-            drop(decoded);
+            let sent = Sent {
+                method: parts.method.as_str(),
+                url: &url,
+                query,
+                headers: &parts.headers,
+                body: &body,
+            };
+            let received = Received {
+                status: response_parts.status.as_u16(),
+                headers: &response_parts.headers,
+                body: &response_body,
+                decoded: decoded.as_ref().map(|(d, _)| d.as_slice()),
+            };
+            let entry = self
+                .recording
+                .then(|| entry::entry(&sent, &received, started, clock.elapsed()));
+            let request = user_get.then(|| entry::request(&sent));
+            let mime_type = entry::answer(&received).mime_type.to_owned();
+            let status = i64::from(received.status);
             drop(body);
+            // The answer as checked: decompressed, or the bytes as they came (shared with the
+            // client's copy, not copied).
+            let checked_body = match decoded {
+                Some((decoded, decoded_hold)) => {
+                    check_hold.merge(decoded_hold);
+                    Bytes::from(decoded)
+                }
+                None => response_body.clone(),
+            };
+            let forwarded = Forwarded {
+                request,
+                status,
+                mime_type,
+                body: checked_body,
+                entry,
+            };
             // The request's memory is given back with the check's: a large body is read only
             // once the previous large exchange is checked and recorded.
             check_hold.merge(request_hold);
             let fail_on = self.config.fail_on.filter(|_| user_get);
             if let Some(level) = fail_on {
                 let (reply, verdict) = tokio::sync::oneshot::channel();
-                self.check(entry, user_get, Some(reply), check_hold).await;
+                self.check(forwarded, Some(reply), check_hold).await;
                 let briefs = verdict.await.unwrap_or_default();
                 if let Some(refusal) = self.verdict(&briefs, level) {
                     return (refusal, None);
                 }
             } else {
-                self.check(entry, user_get, None, check_hold).await;
+                self.check(forwarded, None, check_hold).await;
             }
         } else {
             self.send(Msg::Unchecked);

@@ -85,14 +85,22 @@ impl Recorder {
         Ok(out)
     }
 
-    /// Appends one entry (a HAR entry's JSON text), redacted.
+    /// Appends one entry given as a HAR entry's JSON text, redacted.
     ///
     /// # Errors
     /// When the file cannot be written.
     pub fn entry(&mut self, text: &str) -> io::Result<()> {
-        let Ok(mut tree) = Tree::parse(text) else {
-            return Ok(());
-        };
+        match Tree::parse(text) {
+            Ok(tree) => self.tree(tree),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// Appends one entry, redacted: the tree is scrubbed here, once, and written.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn tree(&mut self, mut tree: Tree) -> io::Result<()> {
         self.scrubber.tree(&mut tree);
         let json = tree.to_json();
         drop(tree);

@@ -1,10 +1,7 @@
 //! Reads HAR 1.2 captures entry by entry and checks both sides of each `/topapi/v2/user/get` exchange.
 
-mod body;
 mod call;
 mod entry;
-mod place;
-mod raw;
 mod scanner;
 
 use std::io::BufRead;
@@ -13,15 +10,12 @@ pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Pace};
 use super::{Checked, Deliver, Outcome};
+use crate::engine::answer::{Answer, Payload};
+use crate::engine::exchange::{self, Exchange, Held};
 use crate::engine::guard::{self, Subject};
-use crate::engine::pipeline::{check_node_in, Settings};
+use crate::engine::pipeline::Settings;
 use crate::engine::place::placed;
-use crate::finding::Finding;
 use crate::json::Location;
-use crate::rules;
-
-use body::Body;
-use place::EntryText;
 
 /// The path of the API; entries for any other path are skipped.
 pub const API_PATH: &str = "/topapi/v2/user/get";
@@ -84,12 +78,6 @@ pub fn har_outcomes<R: BufRead + Send>(
     }
 }
 
-/// Checks the text of one HAR entry as item `index` of a capture, with the same reading and
-/// rules as an entry of a HAR file: `dtlint proxy` checks each exchange it forwards this way.
-pub fn check_entry_text(index: u64, text: &str, settings: &Settings) -> Outcome {
-    check_entry(index, text, Location::START, settings)
-}
-
 fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
     match item {
         // Devtools captures hold scripts and images larger than any limit fit for a body: an
@@ -130,108 +118,48 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
 }
 
 fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Outcome {
-    let skipped = Outcome {
-        index: Some(index),
-        skipped: true,
-        ..Outcome::default()
-    };
-    let mut place = EntryText::new(text, at, settings.show_values, settings.needs.excerpts);
     let entry = match entry::parse(index, text) {
         Ok(entry) => entry,
         // Another call's entry is skipped whatever its shape: exporters write neighbours dtlint
         // has no say over (in-flight calls, nulls), and they must not fail a capture. Only an
         // entry that does not read as HAR pays for this second, lighter read.
-        Err(_) if call::user_get(text) == Some(false) => return skipped,
-        Err(finding) => {
-            let findings = place.in_entry(vec![*finding], None, false);
-            return Outcome::with(index, findings);
-        }
+        Err(_) if call::user_get(text) == Some(false) => return skipped(index),
+        Err(finding) => return exchange::unreadable(index, *finding, text, at, settings),
     };
-    place.was_read();
     if !call::is_user_get(Some(&entry.request.method), &entry.request.url) {
-        return skipped;
+        return skipped(index);
     }
-    let (normalised, request_findings) = rules::request::check(&entry.request);
-    // Findings about the exchange point into the entry; those about the response into its body.
-    let mut entry_findings = request_findings;
-    let mut outcome = Outcome::with(index, Vec::new());
-    outcome.origin = settings
-        .observe
-        .then(|| crate::audit::Origin::of(&normalised, text));
     let content = &entry.response.content;
-    let mut body_findings = Vec::new();
-    let mut stop = None;
-    // The body's arena is kept until its findings are placed: it knows where they are.
-    let mut doc = None;
-    let body = match body::find(content) {
-        Body::Missing(finding) => {
-            entry_findings.push(*finding);
-            None
-        }
-        Body::Stopped(stopped) => {
-            stop = Some(stopped.span);
-            body_findings.push(stopped.finding);
-            None
-        }
-        Body::Text(body) => Some(body),
+    let body = match (content.text.as_deref(), content.encoding.as_deref()) {
+        (None, _) => Payload::Missing,
+        (Some(text), Some("base64")) => Payload::Base64(text),
+        (Some(text), _) => Payload::Text(text),
     };
-    if let Some(body) = &body {
-        match body::parse(content, body) {
-            Err(stopped) => {
-                stop = Some(stopped.span);
-                body_findings.push(stopped.finding);
-            }
-            Ok(parsed) => {
-                let value = doc.insert(parsed).root();
-                outcome.responses = 1;
-                // The language this entry's request asked for decides over the run's.
-                let language = normalised.language().or(settings.language);
-                body_findings = check_node_in(value, settings, language);
-                outcome.present = crate::engine::pipeline::observe(value, settings);
-                let correlation =
-                    rules::request::correlate(&normalised, value, entry.response.status);
-                // The status is a fact of the exchange, not of the body: point at it in the
-                // entry, where it is fingerprinted with the other findings there.
-                let (status, mut answers): (Vec<Finding>, Vec<Finding>) = correlation
-                    .into_iter()
-                    .partition(|f| f.rule == &crate::rules::HTTP_STATUS_NOT_200);
-                if settings.needs.fingerprints {
-                    crate::engine::fingerprint::set_fingerprints(&mut answers, value);
-                }
-                body_findings.extend(answers);
-                entry_findings.extend(status.into_iter().map(|mut finding| {
-                    finding.pointer = "/response/status".into();
-                    finding
-                }));
-            }
-        }
+    let exchange = Exchange {
+        request: &entry.request,
+        answer: Answer {
+            status: entry.response.status,
+            mime_type: &content.mime_type,
+            body,
+        },
+        held: Held::Entry { text, at },
+    };
+    exchange::check(index, &exchange, settings)
+}
+
+/// The outcome of an entry of another call, passed over.
+fn skipped(index: u64) -> Outcome {
+    Outcome {
+        index: Some(index),
+        skipped: true,
+        ..Outcome::default()
     }
-    // Placing costs scans of the entry: only what the run reports is placed.
-    entry_findings.retain(|f| settings.selection.is_enabled(f.rule));
-    body_findings.retain(|f| settings.selection.is_enabled(f.rule));
-    let base64 = body::is_base64(content);
-    let body = body.as_deref();
-    // Findings in the entry fingerprint its values read from the redacted copy, so that
-    // neither a token nor its rotation shows in (or changes) a baseline.
-    if settings.needs.fingerprints && !entry_findings.is_empty() {
-        if let Ok(shown) = crate::json::doc::Doc::parse(place.shown(body, base64)) {
-            crate::engine::fingerprint::set_fingerprints(&mut entry_findings, shown.root());
-        }
-    }
-    let mut findings = place.in_entry(entry_findings, body, base64);
-    let doc = doc.as_ref().map(crate::json::doc::Doc::root);
-    findings.extend(place.in_body(body_findings, body, doc, stop, base64));
-    for f in &mut findings {
-        f.entry = Some(index);
-    }
-    outcome.findings = findings;
-    outcome
 }
 
 #[cfg(test)]
 mod tests {
-    use super::place::without_secrets;
     use super::*;
+    use crate::engine::place::entry::without_secrets;
 
     #[test]
     fn no_secret_survives_in_the_text_excerpts_are_cut_from() {

@@ -1,6 +1,9 @@
 //! The last stage: a finding's pointer becomes its place in the input (offset, line, column)
 //! and an excerpt cut from the redacted text, only for findings a run keeps.
 
+pub mod entry;
+mod raw;
+
 use std::ops::Range;
 
 use crate::excerpt::Excerpt;
