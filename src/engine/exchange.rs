@@ -35,6 +35,7 @@ pub enum Held<'a> {
     Entry { text: &'a str, at: Location },
     /// In memory, as the proxy holds it: findings about the answer's body are placed in the
     /// body; those about the exchange carry their pointer alone.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
     Live,
 }
 
