@@ -22,52 +22,38 @@
 //! assert_eq!((finding.line(), finding.column()), (Some(3), Some(12)));
 //! ```
 //!
-//! The other public modules serve the `dtlint` command line (reading inputs, reports,
-//! baselines, profiles), which is built with the default feature `cli`: clap, miette's human
-//! format and the progress bar. A library user who does not want them sets
-//! `default-features = false`.
+//! An exchange (the request as sent and its answer, as a HAR entry or a proxy holds it) is
+//! checked with [`check_exchange`]: the request rules and the pairing of request and answer run
+//! too. [`run`] walks inputs and passes every finding through one exit to the [`report`]ers;
+//! [`input`] holds the readers. The `dtlint` command line (clap arguments, the profile file,
+//! miette's human format, the progress bar) is built with the default feature `cli`; a library
+//! user who does not want it sets `default-features = false`.
 
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod audit;
-pub mod baseline;
-mod body_shape;
-mod caller;
-mod email_format;
 mod engine;
-mod errcodes;
-mod excerpt;
-pub mod exit;
 pub mod export;
-pub mod fields;
 mod finding;
 pub mod input;
 pub mod json;
-mod language;
 #[cfg(feature = "live")]
 pub mod live;
-mod outcome;
 pub mod privacy;
-pub mod progress;
 pub mod report;
-mod request;
 pub mod rules;
-mod schema;
-mod selection;
-pub mod settings;
-pub mod suppress;
+pub mod run;
 
-pub use body_shape::BodyShape;
-pub use caller::{AppType, Caller, Permission};
+pub use api::body_shape::BodyShape;
+pub use api::caller::{AppType, Caller, Permission};
+pub use api::language::Language;
+pub use api::request::HarRequest;
+pub use engine::answer::{Answer, Payload};
+pub use engine::exchange::{check as check_exchange, Exchange, Held};
+pub use engine::outcome::{Origin, Outcome};
 pub use engine::pipeline::{check_text, check_value, Needs, Settings, TextCheck};
 pub use finding::{Category, Finding, Severity};
 pub use json::Location;
-pub use language::Language;
+pub use rules::selection::Selection;
 pub use rules::Rule;
-pub use selection::Selection;
-
-/// [`settings::SettingsArgs`] under the path the rule-fixture tests import it from.
-#[doc(hidden)]
-pub mod cli {
-    pub use crate::settings::SettingsArgs;
-}

@@ -1,6 +1,7 @@
 //! The bad-input corpus: each file gets a reviewed snapshot of its findings; generated giants are checked too.
 
-use dtlint::input::{check_bytes, check_har, check_ndjson, Checked, Limits};
+use dtlint::input::Limits;
+use dtlint::run::{check_bytes, check_har, check_ndjson, Checked};
 use dtlint::Settings;
 
 use crate::common::{check_json, dtlint, good_input, root};

@@ -3,7 +3,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use dtlint::input::{check_bytes, check_har, check_ndjson, Limits};
+use dtlint::input::Limits;
+use dtlint::run::{check_bytes, check_har, check_ndjson};
 use dtlint::{check_text, Settings};
 
 use crate::common::{dtlint, root};

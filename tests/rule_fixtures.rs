@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use dtlint::cli::SettingsArgs;
-use dtlint::input::{check_bytes, check_har, Limits};
+use dtlint::input::Limits;
 use dtlint::rules::ALL;
+use dtlint::run::{check_bytes, check_har};
 
 use crate::common::root;
 
@@ -35,15 +35,7 @@ pub fn invalid_body(code: &str, name: &str) -> PathBuf {
 
 fn settings_for(dir: &Path) -> dtlint::Settings {
     let profile = dir.join("profile.toml");
-    let args = SettingsArgs {
-        profile: profile.is_file().then_some(profile),
-        no_profile: !dir.join("profile.toml").is_file(),
-        ..SettingsArgs::default()
-    };
-    match dtlint::settings::resolve(&args) {
-        Ok(resolved) => resolved.settings,
-        Err(report) => panic!("profile of {}: {report:?}", dir.display()),
-    }
+    crate::common::profile_settings(profile.is_file().then_some(profile.as_path()))
 }
 
 /// The findings of `path` under the profile of `dir`, reported as coming from `file`.

@@ -221,7 +221,7 @@ fn third_party_flags_every_withheld_field_of_the_samples() {
         .collect();
     flagged.sort();
     flagged.dedup();
-    let mut withheld: Vec<String> = dtlint::fields::result_fields()
+    let mut withheld: Vec<String> = dtlint::api::fields::result_fields()
         .iter()
         .filter(|f| !f.withheld_from.is_empty())
         .map(|f| f.name.clone())

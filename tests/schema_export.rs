@@ -355,12 +355,8 @@ fn samples_validate_against_the_exported_schemas() {
 
 /// The profile's settings, as `dtlint check --profile FILE` resolves them.
 fn settings(profile: Option<&str>) -> dtlint::Settings {
-    let args = dtlint::settings::SettingsArgs {
-        profile: profile.map(|p| root().join(p)),
-        no_profile: profile.is_none(),
-        ..Default::default()
-    };
-    dtlint::settings::resolve(&args).expect("profile").settings
+    let path = profile.map(|p| root().join(p));
+    crate::common::profile_settings(path.as_deref())
 }
 
 #[test]

@@ -204,7 +204,7 @@ fn page_rows(page: &str) -> Vec<(String, String, String)> {
 }
 
 fn schema() -> Value {
-    serde_json::from_str(dtlint::fields::RESPONSE_SCHEMA).expect("schema is JSON")
+    serde_json::from_str(dtlint::api::fields::RESPONSE_SCHEMA).expect("schema is JSON")
 }
 
 /// Every property of the schema as (dotted path, table type, node), skipping those marked as not from the page.

@@ -70,9 +70,9 @@ fuzz_target!(|data: &[u8]| {
         };
         let reader = BufReader::new(reader.take(LIMIT + 1));
         let _ = match format {
-            0 => dtlint::input::check_har(reader, &settings, LIMIT),
-            1 => dtlint::input::check_ndjson(reader, &settings, LIMIT),
-            _ => dtlint::input::check_log(reader, &settings, LIMIT),
+            0 => dtlint::run::check_har(reader, &settings, LIMIT),
+            1 => dtlint::run::check_ndjson(reader, &settings, LIMIT),
+            _ => dtlint::run::check_log(reader, &settings, LIMIT),
         };
     }
 });

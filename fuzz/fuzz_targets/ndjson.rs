@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let settings = dtlint::Settings::default();
-    let checked = dtlint::input::check_ndjson(data, &settings, 1 << 20);
+    let checked = dtlint::run::check_ndjson(data, &settings, 1 << 20);
     let lines = data
         .split(|b| *b == b'\n')
         .filter(|l| !String::from_utf8_lossy(l).trim().is_empty())

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use dtlint::input::InputFormat;
+use super::settings::SettingsArgs;
 use dtlint::report::{self, Format};
-use dtlint::settings::SettingsArgs;
+use dtlint::run::InputFormat;
 use dtlint::{AppType, Permission};
 
 #[derive(Debug, Parser)]

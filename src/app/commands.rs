@@ -2,11 +2,14 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use dtlint::baseline::Recorder;
-use dtlint::exit::{BaselineUse, Ended, Exit};
-use dtlint::input::{self, Limits, WalkOptions};
+use dtlint::input::Limits;
 use dtlint::report::{self, Reporter, Style};
-use dtlint::{audit, baseline, rules, settings, Needs};
+use dtlint::run::baseline::{self, Recorder};
+use dtlint::run::exit::{BaselineUse, Ended, Exit};
+use dtlint::run::{self, WalkOptions};
+use dtlint::{audit, rules, Needs};
+
+use super::settings;
 
 use super::cli::{AuditArgs, AuditFormat, CheckArgs, ColorChoice, OutputFormat};
 use super::{exit_status, profile, progress, ExitStatus, RunError};
@@ -30,7 +33,7 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         verbose: false,
         quiet: true,
         stdin_format: args.stdin_format,
-        max_size: input::Limits::default().max_size,
+        max_size: Limits::default().max_size,
     };
     let needs = Needs {
         excerpts: true,
@@ -81,7 +84,7 @@ fn check_needs(args: &CheckArgs) -> Needs {
 /// A run's inputs and settings, resolved from the command line, before anything is read.
 pub struct Prepared {
     pub resolved: settings::Resolved,
-    collected: input::Collected,
+    collected: run::Collected,
     limits: Limits,
     quiet: bool,
     verbose: bool,
@@ -103,7 +106,7 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
         follow: args.follow,
         list_skipped: args.verbose,
     };
-    let collected = input::collect(&args.paths, &walk);
+    let collected = run::collect(&args.paths, &walk);
     let mut notes = Vec::new();
     if resolved.settings.caller.app_type.is_none() {
         let waiting: Vec<_> = rules::ALL
@@ -151,7 +154,7 @@ impl Prepared {
             report::write_skipped(&self.collected.passed_over, &mut io::stderr().lock())?;
         }
         let progress = progress::bar(self.quiet, self.collected.targets.len());
-        input::check_all(
+        run::check_all(
             &self.collected.targets,
             &self.resolved.settings,
             &self.limits,

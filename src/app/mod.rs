@@ -8,11 +8,12 @@ mod live_cmd;
 mod profile;
 mod progress;
 mod schema_cmd;
+pub mod settings;
 
 use std::io::{self, Write};
 
-use dtlint::exit::Ended;
 use dtlint::report;
+use dtlint::run::exit::Ended;
 use dtlint::{privacy, rules, Caller};
 
 use cli::{Cli, Command};

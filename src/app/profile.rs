@@ -1,6 +1,6 @@
 //! Flags and profile resolved into a run's settings, with the profile's errors drawn by miette, pointing into the file.
 
-use dtlint::settings::{self, Resolved, SettingsArgs, SettingsError};
+use super::settings::{self, Resolved, SettingsArgs, SettingsError};
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
 use super::RunError;

@@ -2,7 +2,7 @@
 
 use std::io::{self, IsTerminal, Read};
 
-use dtlint::progress::Progress;
+use dtlint::run::progress::Progress;
 
 /// indicatif's bar, as the library's [`Progress`].
 pub struct Bar(indicatif::ProgressBar);

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
+use super::settings::SettingsArgs;
 use dtlint::export::{self, Part};
-use dtlint::settings::SettingsArgs;
 use dtlint::Caller;
 
 use super::cli::{SchemaArgs, SchemaFormat};

@@ -5,19 +5,18 @@
 //! (apps capped at [`APPS`]) and the first [`EXAMPLES`] exposures of each field, never a list
 //! that grows with the responses.
 
-mod origin;
-
 use std::collections::BTreeMap;
 use std::io;
 
 use serde::Serialize;
 
-pub use origin::{label as app_label, Origin};
+use crate::engine::origin;
+pub use crate::engine::origin::{label as app_label, Origin};
 
-use crate::caller::Caller;
-use crate::fields::{result_fields, Access, Field};
+use crate::api::caller::Caller;
+use crate::api::fields::{result_fields, Access, Field};
+use crate::engine::outcome::Outcome;
 use crate::finding::{field_path, Finding};
-use crate::outcome::Outcome;
 use crate::report::{InputEnd, Reporter, RunEnd, Summary};
 
 /// Exposures kept as evidence per field; the report says how many more there were.
@@ -529,8 +528,9 @@ impl Reporter for Builder<'_> {
                 }
             }
             "DT107" | "DT108" => {
-                let known = crate::fields::result_field(f.pointer.trim_start_matches("/result/"))
-                    .and_then(|r| r.undocumented.clone());
+                let known =
+                    crate::api::fields::result_field(f.pointer.trim_start_matches("/result/"))
+                        .and_then(|r| r.undocumented.clone());
                 let slot = self
                     .undocumented
                     .entry(field_path(&f.pointer))

@@ -2,8 +2,10 @@
 //! the body's pipeline, the correlation of the two, selection, fingerprints and placing run
 //! here, whoever found the exchange (a HAR reader, the proxy).
 
+use crate::api::request::HarRequest;
 use crate::engine::answer::{self, Answer, Body};
 use crate::engine::fingerprint::set_fingerprints;
+use crate::engine::outcome::Outcome;
 use crate::engine::pipeline::{check_node_in, observe, Settings};
 use crate::engine::place::entry::EntryText;
 use crate::engine::place::placed;
@@ -11,9 +13,7 @@ use crate::finding::Finding;
 use crate::json::doc::{Doc, Node};
 use crate::json::locate::{locate_in_order, Hints};
 use crate::json::Location;
-use crate::outcome::Outcome;
 use crate::privacy::mask as redact;
-use crate::request::HarRequest;
 use crate::rules;
 
 /// One call: the request as sent and the answer, and where both are held.
@@ -30,9 +30,14 @@ pub struct Exchange<'a> {
 /// Where an exchange is held.
 #[derive(Debug, Clone, Copy)]
 pub enum Held<'a> {
-    /// An entry of a HAR capture: its text, where it starts in the file, and whether it was
-    /// read whole as an entry (a member that repeats makes serde refuse it).
-    Entry { text: &'a str, at: Location },
+    /// An entry of a HAR capture, read whole as one (serde refuses a member that repeats):
+    /// findings are placed in its text.
+    Entry {
+        /// The entry's JSON text.
+        text: &'a str,
+        /// Where the text starts in its file.
+        at: Location,
+    },
     /// In memory, as the proxy holds it: findings about the answer's body are placed in the
     /// body; those about the exchange carry their pointer alone.
     #[cfg_attr(not(feature = "live"), allow(dead_code))]

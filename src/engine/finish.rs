@@ -1,9 +1,9 @@
 //! Selection (`--select`, `--ignore`), severity overrides and the order of a body's findings.
 //! Body findings are selected here before they are placed (placing costs); every finding is
-//! selected again at the run's exit (`crate::exit`), so the flags act on every code alike.
+//! selected again at the run's exit (`crate::run::exit`), so the flags act on every code alike.
 
 use crate::finding::Finding;
-use crate::selection::Selection;
+use crate::rules::selection::Selection;
 
 /// Whether the finding's rule is selected; if so, gives it its run's severity.
 pub fn selected(finding: &mut Finding, selection: &Selection) -> bool {

@@ -6,5 +6,7 @@ pub mod exchange;
 pub mod fingerprint;
 pub mod finish;
 pub mod guard;
+pub mod origin;
+pub mod outcome;
 pub mod pipeline;
 pub mod place;

@@ -5,7 +5,9 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::caller::Caller;
+use crate::api::caller::Caller;
+use crate::api::language::Language;
+use crate::api::schema;
 use crate::engine::fingerprint::set_fingerprints;
 use crate::engine::guard::{self, Subject};
 use crate::engine::place::placed;
@@ -13,11 +15,9 @@ use crate::finding::Finding;
 use crate::json::doc::{Doc, Node};
 use crate::json::locate::{locate_in_order, Hints};
 use crate::json::Location;
-use crate::language::Language;
 use crate::privacy::mask as redact;
+use crate::rules::selection::Selection;
 use crate::rules::{Ctx, CHECKS};
-use crate::schema;
-use crate::selection::Selection;
 
 /// Everything that decides what a check reports. Start from [`Settings::default`] and set what
 /// differs.
@@ -34,7 +34,7 @@ pub struct Settings {
     /// entry whose request names one is judged by its own. `None`: not known.
     pub language: Option<Language>,
     /// Whether bodies are envelopes or `result` objects alone.
-    pub body_shape: crate::body_shape::BodyShape,
+    pub body_shape: crate::api::body_shape::BodyShape,
     /// Show personal values in snippets instead of masking them (tokens stay redacted).
     pub show_values: bool,
     /// Record which members each response carries (for `dtlint audit`).
@@ -171,9 +171,14 @@ pub fn observe(body: Node<'_>, settings: &Settings) -> Vec<&'static str> {
     let Some(result) = body.get("result").filter(|r| r.is_object()) else {
         return Vec::new();
     };
-    crate::fields::result_fields()
+    crate::api::fields::result_fields()
         .iter()
-        .filter(|f| f.documented() && result.get(&f.name).is_some_and(crate::fields::has_value))
+        .filter(|f| {
+            f.documented()
+                && result
+                    .get(&f.name)
+                    .is_some_and(crate::api::fields::has_value)
+        })
         .map(|f| f.name.as_str())
         .collect()
 }

@@ -4,7 +4,7 @@
 //! The exported schemas are self-contained (no `$ref` leaves the document) and use only the
 //! keywords of JSON Schema 2020-12; dtlint's annotations stay as `x-` keywords, which validators
 //! ignore. Who may receive a member is read from the same annotations the rules read
-//! ([`crate::fields::Field::access`]), so the export and `dtlint check` cannot disagree.
+//! ([`crate::api::fields::Field::access`]), so the export and `dtlint check` cannot disagree.
 //!
 //! For a caller, each member of `result` the caller may not receive gets three marks:
 //! [`WITHHELD`] (`x-dtlint-withheld`, the reason), `deprecated: true` (which editors and
@@ -29,8 +29,8 @@ mod openapi;
 
 use serde_json::{json, Value};
 
-use crate::caller::Caller;
-use crate::fields::{self, Access};
+use crate::api::caller::Caller;
+use crate::api::fields::{self, Access};
 
 pub use openapi::openapi;
 
@@ -136,7 +136,7 @@ fn response(caller: Option<&Caller>) -> Value {
 fn caller_tag(caller: &Caller) -> String {
     let mut tag = caller
         .app_type
-        .map_or("unknown", crate::caller::AppType::as_str)
+        .map_or("unknown", crate::api::caller::AppType::as_str)
         .to_owned();
     for permission in &caller.permissions {
         tag.push('+');
@@ -148,7 +148,7 @@ fn caller_tag(caller: &Caller) -> String {
 /// The caller as the documents name it; the corp id is left out, since no mark depends on it.
 fn caller_value(caller: &Caller) -> Value {
     json!({
-        "app-type": caller.app_type.map(crate::caller::AppType::as_str),
+        "app-type": caller.app_type.map(crate::api::caller::AppType::as_str),
         "permissions": caller.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
     })
 }
@@ -156,7 +156,7 @@ fn caller_value(caller: &Caller) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::caller::{AppType, Permission};
+    use crate::api::caller::{AppType, Permission};
 
     fn member<'a>(schema: &'a Value, name: &str) -> &'a Value {
         &schema["properties"]["result"]["properties"][name]

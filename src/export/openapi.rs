@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::{json_schema, Part, CALLER};
-use crate::caller::Caller;
-use crate::fields;
+use crate::api::caller::Caller;
+use crate::api::fields;
 
 /// The examples, written from the field table; each list's first is the one tools serve by default.
 const EXAMPLES: &str = include_str!("examples.json");

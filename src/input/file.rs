@@ -1,6 +1,6 @@
 //! Reads one JSON response from bytes: size limit, encoding, then the response check.
 
-use super::{Checked, Outcome};
+use super::Outcome;
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_text, Settings};
 use crate::engine::place::placed;
@@ -19,13 +19,6 @@ impl Default for Limits {
             max_size: 8 * 1024 * 1024,
         }
     }
-}
-
-/// Checks the bytes of a single-response input, collected as an input.
-pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checked {
-    Checked::collect(|deliver| {
-        deliver(body_outcome(bytes, settings, limits));
-    })
 }
 
 /// Checks the bytes of a single-response input.

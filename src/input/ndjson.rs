@@ -4,7 +4,7 @@
 use std::io::{BufRead, Read};
 
 use super::pipeline::{self, Pace};
-use super::{Checked, Deliver, Outcome};
+use super::{Deliver, Outcome};
 use crate::engine::guard::{self, Subject};
 use crate::engine::pipeline::{check_text_at, Settings};
 use crate::engine::place::placed;
@@ -17,11 +17,6 @@ struct Line {
     bytes: Result<Vec<u8>, u64>,
 }
 
-/// Checks an NDJSON stream, collected whole; `entry` of each finding is the 0-based line index.
-pub fn check_ndjson<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
-    Checked::collect(|deliver| ndjson_outcomes(reader, settings, limit, Pace::Batched, deliver))
-}
-
 /// Checks an NDJSON stream and delivers an outcome per line as soon as its batch is checked.
 pub fn ndjson_outcomes<R: BufRead + Send>(
     reader: R,
@@ -31,12 +26,6 @@ pub fn ndjson_outcomes<R: BufRead + Send>(
     deliver: &mut Deliver<'_>,
 ) {
     line_outcomes(reader, settings, limit, pace, deliver, Lines::Json);
-}
-
-/// Checks an application log, collected whole: each line holding a user/get body after any
-/// prefix; `entry` is the 0-based line index and columns point into the line.
-pub fn check_log<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
-    Checked::collect(|deliver| log_outcomes(reader, settings, limit, Pace::Batched, deliver))
 }
 
 /// Checks an application log and delivers an outcome per line; lines without a user/get body

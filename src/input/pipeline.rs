@@ -7,7 +7,7 @@ use std::sync::{Condvar, Mutex, PoisonError};
 use rayon::prelude::*;
 
 use super::Deliver;
-use crate::outcome::Outcome;
+use crate::engine::outcome::Outcome;
 
 /// Items per batch: large enough to keep both cores busy, small enough that memory stays flat.
 /// A batch is also the reorder window: its outcomes wait until the whole batch is checked.

@@ -9,9 +9,9 @@ use hyper::body::Bytes;
 use hyper::HeaderMap;
 use serde_json::value::RawValue;
 
+use crate::api::request::{HarRequest, NameValue, PostData};
 use crate::engine::answer::{Answer, Payload};
 use crate::privacy::tree::Tree;
-use crate::request::{HarRequest, NameValue, PostData};
 
 /// The request side of an exchange.
 pub(crate) struct Sent<'a> {

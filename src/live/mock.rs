@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use super::users::{Directory, Lookup, Rng};
-use crate::caller::Caller;
-use crate::fields::{result_fields, Access, AccountScope};
+use crate::api::caller::Caller;
+use crate::api::fields::{result_fields, Access, AccountScope};
 
 /// What the mock serves and to whom.
 #[derive(Debug)]
@@ -178,7 +178,7 @@ impl Mock {
             Params::read(call.content_type, call.body)
         };
         if let Some(language) = params.get("language") {
-            if crate::language::Language::parse(language).is_none() {
+            if crate::api::language::Language::parse(language).is_none() {
                 return platform(error(400_002, "参数错误", &rid));
             }
         }
@@ -426,7 +426,7 @@ impl Params {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::caller::{AppType, Permission};
+    use crate::api::caller::{AppType, Permission};
     use crate::engine::pipeline::{check_text, Settings};
 
     fn callers() -> Vec<Caller> {

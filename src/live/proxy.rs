@@ -27,15 +27,15 @@ use super::record::Recorder;
 use super::server::{
     self, read_whole, Body, Exchange, Hold, Limits, Reply, Server, Target, Unread,
 };
+use crate::api::request::HarRequest;
 use crate::engine::exchange::{self, Exchange as Checked, Held};
 use crate::engine::pipeline::Settings;
-use crate::exit::{Ended, Exit};
 use crate::finding::{Finding, Severity};
 use crate::input::Outcome;
 use crate::privacy::tree::Tree;
 use crate::report::{Reporter, RunEnd};
-use crate::request::HarRequest;
-use crate::settings::Suppress;
+use crate::run::exit::{Ended, Exit};
+use crate::run::suppress::Suppress;
 
 /// The upstream every request goes to.
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use super::credentials::Credential;
 use super::scrub::{Scrubber, Tally};
 use super::tree::{self, Tree};
-use crate::fields::Personal;
+use crate::api::fields::Personal;
 
 /// The shapes of input `redact` copies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

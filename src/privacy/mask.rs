@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::credentials;
-use crate::fields::Personal;
+use crate::api::fields::Personal;
 
 /// The alternation of every credential name as it can stand in lowercased text: listed names
 /// whole, and any name around one of the listed words. Matches are confirmed by
@@ -144,7 +144,7 @@ fn personal_pattern() -> Option<&'static PersonalPattern> {
     static PATTERN: OnceLock<Option<PersonalPattern>> = OnceLock::new();
     PATTERN
         .get_or_init(|| {
-            let kinds: Vec<(String, Personal)> = crate::fields::result_fields()
+            let kinds: Vec<(String, Personal)> = crate::api::fields::result_fields()
                 .iter()
                 .filter_map(|f| Some((f.name.clone(), f.personal?)))
                 .collect();

@@ -10,7 +10,7 @@ use regex::{Captures, Regex};
 use super::credentials::{self, Credential};
 use super::mask::mask;
 use super::tree::Tree;
-use crate::fields::Personal;
+use crate::api::fields::Personal;
 
 /// What replaces a credential.
 pub const REDACTED: &str = "REDACTED";
@@ -34,7 +34,7 @@ const PERSONAL_ALIASES: &[(&str, Personal)] = &[
 pub fn personal(name: &str) -> Option<Personal> {
     static KINDS: OnceLock<Vec<(String, Personal)>> = OnceLock::new();
     let kinds = KINDS.get_or_init(|| {
-        crate::fields::result_fields()
+        crate::api::fields::result_fields()
             .iter()
             .filter_map(|f| Some((f.name.clone(), f.personal?)))
             .chain(PERSONAL_ALIASES.iter().map(|(n, k)| ((*n).to_owned(), *k)))

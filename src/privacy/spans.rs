@@ -10,7 +10,7 @@ use std::ops::Range;
 use super::credentials;
 use super::name;
 use super::scrub::personal;
-use crate::fields::Personal;
+use crate::api::fields::Personal;
 
 /// How a span is hidden.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

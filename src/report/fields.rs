@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::TableFormat;
-use crate::caller::{AppType, Caller, Permission};
-use crate::fields::{result_fields, Access, Field};
+use crate::api::caller::{AppType, Caller, Permission};
+use crate::api::fields::{result_fields, Access, Field};
 
 /// The callers of the matrix's columns.
 fn columns(filter: Option<&Caller>) -> Vec<(String, Caller)> {
@@ -55,8 +55,8 @@ fn cell(access: &Access) -> &'static str {
 fn account(field: &Field) -> &'static str {
     match field.account {
         None => "any",
-        Some(crate::fields::AccountScope::Enterprise) => "Enterprise Account",
-        Some(crate::fields::AccountScope::OwnDingtalk) => "own DingTalk-built",
+        Some(crate::api::fields::AccountScope::Enterprise) => "Enterprise Account",
+        Some(crate::api::fields::AccountScope::OwnDingtalk) => "own DingTalk-built",
     }
 }
 

@@ -27,7 +27,7 @@ pub use fields::{matrix_markdown, write as write_fields};
 pub use json::finding_json;
 
 use crate::finding::{Finding, Severity};
-use crate::outcome::Tally;
+use crate::run::tally::Tally;
 
 /// Hears a run as it goes: each finding in report order as soon as it is final, the end of
 /// each input, then the end of the run. A reporter that can write as it hears does; one that
@@ -41,7 +41,7 @@ pub trait Reporter {
 
     /// An item (a response, a HAR entry) is about to pass its findings on: a reporter that
     /// groups findings by where they came from (the audit, by app) learns it here.
-    fn item(&mut self, _outcome: &crate::outcome::Outcome) {}
+    fn item(&mut self, _outcome: &crate::engine::outcome::Outcome) {}
 
     /// An input was read to its end (after all its findings).
     ///

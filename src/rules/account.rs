@@ -2,7 +2,7 @@
 
 use super::define::{declare_rules, emitted};
 use super::{Check, Ctx};
-use crate::fields::{account_fields, has_value, AccountScope};
+use crate::api::fields::{account_fields, has_value, AccountScope};
 use crate::finding::{Category, Finding, Severity};
 
 declare_rules! {

@@ -1,7 +1,7 @@
 //! DT603-DT606: the envelope of every answer (`errcode`, `errmsg`, `sub_code`).
 use super::define::{declare_rules, envelope};
 use super::{Check, Ctx};
-use crate::errcodes;
+use crate::api::errcodes;
 use crate::finding::{Finding, Severity};
 use crate::json::doc::Node;
 

@@ -2,8 +2,8 @@
 
 use super::define::{declare_rules, exposure};
 use super::{Check, Ctx};
-use crate::caller::Permission;
-use crate::fields::{exposure_fields, has_value, Access};
+use crate::api::caller::Permission;
+use crate::api::fields::{exposure_fields, has_value, Access};
 use crate::finding::{Finding, Severity};
 
 declare_rules! {

@@ -1,7 +1,7 @@
 //! DT108: members that this page omits but other sources document (`x-undocumented`).
 
 use super::{Ctx, KNOWN_UNDOCUMENTED_FIELD};
-use crate::fields::undocumented_fields;
+use crate::api::fields::undocumented_fields;
 use crate::finding::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {

@@ -5,7 +5,7 @@
 use super::define::{declare_rules, emitted};
 use super::{Check, MISSING_REQUIRED_FIELD};
 use crate::finding::{Category, Finding, Severity};
-use crate::language::Language;
+use crate::api::language::Language;
 
 declare_rules! {
     /// ## What it does

@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn finds_what_get_finds() {
-        let names: Vec<String> = crate::fields::result_fields()
+        let names: Vec<String> = crate::api::fields::result_fields()
             .iter()
             .map(|f| f.name.clone())
             .collect();

@@ -7,12 +7,12 @@
 mod define;
 mod fields_known;
 mod members;
-pub mod rule;
+pub mod selection;
 
-use crate::caller::Caller;
+use crate::api::caller::Caller;
 use crate::finding::Finding;
+pub use crate::finding::Rule;
 use crate::json::doc::Node;
-pub use rule::Rule;
 
 /// Declares the families and re-exports their rules, so a rule is `rules::NAME` wherever it is
 /// used and a new family is one line here.

@@ -8,10 +8,10 @@ use serde_json::{json, Value};
 
 use super::define::{declare_rules, request};
 use super::Check;
-use crate::fields::REQUEST_SCHEMA;
+use crate::api::fields::REQUEST_SCHEMA;
 use crate::finding::{Finding, Severity};
 use crate::privacy::name;
-use crate::request::{HarRequest, Normalised, BODY_PARAMETERS};
+use crate::api::request::{HarRequest, Normalised, BODY_PARAMETERS};
 
 declare_rules! {
     /// ## What it does
@@ -321,7 +321,7 @@ pub fn correlate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::PostData;
+    use crate::api::request::PostData;
 
     fn request(method: &str, url: &str, mime: &str, text: &str) -> HarRequest {
         HarRequest {

@@ -7,8 +7,8 @@ use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::raw::RawIndex;
+use crate::api::fields::Personal;
 use crate::engine::place::placed;
-use crate::fields::Personal;
 use crate::finding::{Category, Finding};
 use crate::json::doc::Node;
 use crate::json::locate::{locate, locate_in_order, locate_or_ancestor, locate_unique, Hints};

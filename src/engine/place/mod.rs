@@ -6,7 +6,7 @@ mod raw;
 
 use std::ops::Range;
 
-use crate::excerpt::Excerpt;
+use crate::finding::excerpt::Excerpt;
 use crate::finding::Finding;
 use crate::json::lines::LineCursor;
 use crate::json::Location;

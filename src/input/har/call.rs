@@ -10,7 +10,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::API_PATH;
-use crate::request::url_path;
+use crate::api::request::url_path;
 
 /// The two members of `request` that say which call an entry is; everything else in the
 /// entry, `response` included, is skipped by serde unread, whatever its shape.

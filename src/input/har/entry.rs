@@ -5,8 +5,8 @@
 
 use serde::Deserialize;
 
+use crate::api::request::{null_as_default, HarRequest};
 use crate::finding::Finding;
-use crate::request::{null_as_default, HarRequest};
 use crate::rules::reader;
 
 #[derive(Debug, Deserialize)]

@@ -9,7 +9,7 @@ use std::io::BufRead;
 pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Pace};
-use super::{Checked, Deliver, Outcome};
+use super::{Deliver, Outcome};
 use crate::engine::answer::{Answer, Payload};
 use crate::engine::exchange::{self, Exchange, Held};
 use crate::engine::guard::{self, Subject};
@@ -19,11 +19,6 @@ use crate::json::Location;
 
 /// The path of the API; entries for any other path are skipped.
 pub const API_PATH: &str = "/topapi/v2/user/get";
-
-/// Checks a HAR stream, collected whole.
-pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
-    Checked::collect(|deliver| har_outcomes(reader, settings, limit, Pace::Batched, deliver))
-}
 
 impl pipeline::Weighed for Item {
     fn weight(&self) -> usize {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// DingTalk's global error codes (errcode, tab, Chinese errmsg), shipped as data.
-const GLOBAL: &str = include_str!("../data/global-error-codes.tsv");
+const GLOBAL: &str = include_str!("../../data/global-error-codes.tsv");
 
 /// The page's own error table, in our words, with its remedies.
 const PAGE: [(i64, &str, &str); 3] = [

@@ -2,7 +2,25 @@
 
 use crate::finding::Finding;
 use crate::json::Location;
-use crate::settings::Suppress;
+
+/// A suppression ready to match findings.
+#[derive(Debug, Clone)]
+pub struct Suppress {
+    /// The codes it hides.
+    pub rules: Vec<&'static str>,
+    /// When set, only findings whose pointer matches.
+    pub pointer: Option<globset::GlobMatcher>,
+    /// When set, only findings whose input path matches.
+    pub path: Option<globset::GlobMatcher>,
+    /// The profile file and the line of the `[[ignore]]` table, for DT902.
+    pub profile: String,
+    /// 1-based line of the table in the profile.
+    pub line: usize,
+    /// 1-based column of the table in the profile.
+    pub column: usize,
+    /// The suppression in words, for DT902's message.
+    pub summary: String,
+}
 
 fn matches(s: &Suppress, finding: &Finding) -> bool {
     s.rules.contains(&finding.rule.code)

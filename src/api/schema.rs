@@ -9,7 +9,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::Value;
 
-use crate::fields::{response_schema, schema_node_at};
+use crate::api::fields::{response_schema, schema_node_at};
 use crate::finding::Finding;
 use crate::json::pointer::{self, Pointer};
 use crate::rules::quirks::Quirk;
@@ -17,7 +17,7 @@ use crate::rules::schema as schema_rules;
 use crate::rules::schema::shorten;
 
 /// The page's response example, kept verbatim; messages say whether it writes a field the same way.
-const DOCUMENTED_EXAMPLE: &str = include_str!("../samples/documented-example.json");
+const DOCUMENTED_EXAMPLE: &str = include_str!("../../samples/documented-example.json");
 
 /// Repairs can uncover quirks nested in what they repaired (an object wrapped into an array
 /// holds quoted numbers); a body from the page needs two rounds, so eight is ample.
@@ -48,7 +48,7 @@ fn compile<F: jsonschema::json::Json>() -> Validator<F> {
     jsonschema::options_for::<F>()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
-        .with_format("email", crate::email_format::is_email)
+        .with_format("email", crate::api::email_format::is_email)
         .build(response_schema())
         .expect("the embedded response schema compiles (tested)")
 }

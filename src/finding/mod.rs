@@ -4,7 +4,10 @@ use std::borrow::Cow;
 
 use crate::json::pointer;
 use crate::json::{Location, Pointer};
-pub use crate::rules::rule::{Category, Rule, Severity};
+pub mod excerpt;
+pub mod rule;
+
+pub use rule::{Category, Rule, Severity};
 
 /// One problem found in one response (or in an input that could not be read as one).
 #[derive(Debug, Clone)]
@@ -27,7 +30,7 @@ pub struct Finding {
     /// every finding; it reads as a `&str` either way (`help.as_deref()`).
     pub help: Option<Cow<'static, str>>,
     /// The redacted lines around the finding, for snippets.
-    pub excerpt: Option<Box<crate::excerpt::Excerpt>>,
+    pub excerpt: Option<Box<crate::finding::excerpt::Excerpt>>,
     /// A hash of the offending value (never the value), so baselines survive moved lines.
     pub fingerprint: Option<String>,
 }

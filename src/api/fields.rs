@@ -4,13 +4,13 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::caller::{AppType, Caller, Permission};
+use crate::api::caller::{AppType, Caller, Permission};
 use crate::json::Pointer;
 
 /// The annotated response schema, embedded so the binary never reads or fetches it at run time.
-pub const RESPONSE_SCHEMA: &str = include_str!("../schemas/user-get.response.schema.json");
+pub const RESPONSE_SCHEMA: &str = include_str!("../../schemas/user-get.response.schema.json");
 /// The request schema, embedded for the same reason.
-pub(crate) const REQUEST_SCHEMA: &str = include_str!("../schemas/user-get.request.schema.json");
+pub(crate) const REQUEST_SCHEMA: &str = include_str!("../../schemas/user-get.request.schema.json");
 
 /// Which accounts the page says carry a field (`x-account`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

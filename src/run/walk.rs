@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use walkdir::WalkDir;
 
-use super::decompress::{self, Compression};
-use super::file::{body_outcome, Limits};
-use super::{har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
 use crate::engine::pipeline::Settings;
-use crate::progress::Progress;
+use crate::input::decompress::{self, Compression};
+use crate::input::file::{body_outcome, Limits};
+use crate::input::{har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
 use crate::report::{SkipReason, Skipped};
+use crate::run::progress::Progress;
 
 /// How an input's text holds responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

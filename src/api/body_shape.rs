@@ -36,7 +36,7 @@ impl BodyShape {
                         return false;
                     }
                     result_member |=
-                        crate::fields::result_field(name).is_some_and(|f| f.documented());
+                        crate::api::fields::result_field(name).is_some_and(|f| f.documented());
                 }
                 result_member
             }

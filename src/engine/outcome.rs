@@ -1,5 +1,5 @@
-//! What the readers hand the run's exit: the outcome of each item (a response, an NDJSON line,
-//! a HAR entry), and the counts of an input that reporters hear at its end.
+//! What the engine gives for each item (a response, an NDJSON line, a HAR entry, a proxied
+//! exchange), which the readers hand on to the run's exit.
 
 use crate::finding::Finding;
 
@@ -48,45 +48,8 @@ impl Outcome {
     }
 }
 
-/// The counts of one input besides its findings.
-#[derive(Debug, Default, Clone)]
-pub struct Tally {
-    /// How many responses the input held and were checked.
-    pub responses: u64,
-    /// For multi-response inputs, the entries that were checked as responses (kept only when
-    /// a reporter lists them: JUnit).
-    pub response_entries: Vec<u64>,
-    /// With `Settings::observe`: how many responses carried each documented member with a value.
-    pub present: std::collections::BTreeMap<&'static str, u64>,
-    /// HAR entries of other endpoints, passed over.
-    pub skipped_entries: u64,
-    /// The input could not be read at all (exit code 2).
-    pub unreadable: bool,
-    /// The input was compressed: positions are in its decompressed text.
-    pub decompressed: bool,
-    /// Responses that were `result` objects alone, checked as such.
-    pub result_only: u64,
-}
-
-impl Tally {
-    /// Counts one outcome in.
-    pub fn add(&mut self, outcome: &Outcome, keep_entries: bool) {
-        self.responses += outcome.responses;
-        if keep_entries && outcome.responses > 0 && outcome.index.is_some() {
-            self.response_entries.extend(outcome.index);
-        }
-        self.skipped_entries += u64::from(outcome.skipped);
-        self.unreadable |= outcome.unreadable;
-        self.decompressed |= outcome.decompressed;
-        self.result_only += u64::from(outcome.result_only);
-        for name in &outcome.present {
-            *self.present.entry(name).or_default() += 1;
-        }
-    }
-}
-
-/// Where one HAR entry came from, carried on its outcome to the audit (which computes it, in
-/// `audit::origin`; it lives here so that outcomes need nothing of the audit).
+/// Where one exchange came from, carried on its outcome to the audit (computed in
+/// `engine::origin`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
     /// `app-` and 8 hex digits of the salted hash of the request's access token, when it had one.

@@ -3,9 +3,9 @@
 
 use sha2::{Digest, Sha256};
 
-pub use crate::outcome::Origin;
+use crate::api::request::Normalised;
+pub use crate::engine::outcome::Origin;
 use crate::privacy::credentials::{credential, Credential};
-use crate::request::Normalised;
 
 /// The salt of app labels. It is fixed so that the same token gives the same label in every
 /// report (an auditor compares reports); the label keeps 32 bits of the hash, too few to
@@ -146,7 +146,7 @@ mod tests {
     use super::*;
 
     fn request(url: &str) -> Normalised {
-        serde_json::from_str::<crate::request::HarRequest>(&format!(
+        serde_json::from_str::<crate::api::request::HarRequest>(&format!(
             r#"{{"method":"POST","url":"{url}"}}"#
         ))
         .expect("request")

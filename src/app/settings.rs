@@ -11,68 +11,59 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::body_shape::BodyShape;
-use crate::caller::{AppType, Caller, Permission};
-use crate::engine::pipeline::Settings;
-use crate::finding::Severity;
-use crate::language::Language;
-use crate::selection::{matching, parse_severity_override, Selection};
+use dtlint::rules::selection::{matching, parse_severity_override, Selection};
+use dtlint::run::suppress::Suppress;
+use dtlint::BodyShape;
+use dtlint::Language;
+use dtlint::Settings;
+use dtlint::Severity;
+use dtlint::{AppType, Caller, Permission};
 
 /// The profile file dtlint looks for in the current folder and its parents.
 const PROFILE_NAME: &str = "dtlint.toml";
 
 /// Who calls the API and which rules run; shared by the commands that check.
-#[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct SettingsArgs {
     /// The calling app's type.
-    #[cfg_attr(feature = "cli", arg(long, value_enum))]
+    #[arg(long, value_enum)]
     pub app_type: Option<AppType>,
     /// A Contacts permission the app holds (repeatable).
-    #[cfg_attr(feature = "cli", arg(long, value_enum))]
+    #[arg(long, value_enum)]
     pub permission: Vec<Permission>,
     /// The caller's own organization (corp id), for Enterprise Account rules.
-    #[cfg_attr(feature = "cli", arg(long, value_name = "CORP_ID"))]
+    #[arg(long, value_name = "CORP_ID")]
     pub corp_id: Option<String>,
     /// The language the captured requests asked for (zh_CN or en_US); a HAR entry's own request wins.
-    #[cfg_attr(feature = "cli", arg(long, value_enum, value_name = "LANGUAGE"))]
+    #[arg(long, value_enum, value_name = "LANGUAGE")]
     pub language: Option<Language>,
     /// Whether bodies are whole answers or `result` objects alone (logged `rsp.getResult()`);
     /// `auto` tells them apart.
-    #[cfg_attr(feature = "cli", arg(long, value_enum, value_name = "SHAPE"))]
+    #[arg(long, value_enum, value_name = "SHAPE")]
     pub body_shape: Option<BodyShape>,
     /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
-    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
     /// Ignore any dtlint.toml.
-    #[cfg_attr(feature = "cli", arg(long, conflicts_with = "profile"))]
+    #[arg(long, conflicts_with = "profile")]
     pub no_profile: bool,
     /// Run only these rules: codes, code prefixes, names or categories (comma-separated).
-    #[cfg_attr(
-        feature = "cli",
-        arg(long, value_delimiter = ',', value_name = "RULES")
-    )]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
     /// Run these rules in addition to the selected ones.
-    #[cfg_attr(
-        feature = "cli",
-        arg(long, value_delimiter = ',', value_name = "RULES")
-    )]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub extend_select: Vec<String>,
     /// Do not run these rules.
-    #[cfg_attr(
-        feature = "cli",
-        arg(long, value_delimiter = ',', value_name = "RULES")
-    )]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
     /// Change a rule's severity, e.g. DT107=info (repeatable).
-    #[cfg_attr(feature = "cli", arg(long, value_name = "RULE=LEVEL"))]
+    #[arg(long, value_name = "RULE=LEVEL")]
     pub severity: Vec<String>,
     /// Make warnings fail the run.
-    #[cfg_attr(feature = "cli", arg(long, value_enum))]
+    #[arg(long, value_enum)]
     pub deny: Vec<Deny>,
     /// Show personal values (mobile, email, ...) in snippets instead of masking them; tokens stay redacted.
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[arg(long)]
     pub show_values: bool,
 }
 
@@ -83,8 +74,7 @@ impl SettingsArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 /// What `--deny` makes fail a run beyond errors.
 pub enum Deny {
     /// Warnings fail the run as errors do.
@@ -122,25 +112,6 @@ struct Suppression {
     pub path: Option<String>,
     /// Why these findings are accepted; required, so that every suppression explains itself.
     pub reason: String,
-}
-
-/// A suppression ready to match findings.
-#[derive(Debug, Clone)]
-pub struct Suppress {
-    /// The codes it hides.
-    pub rules: Vec<&'static str>,
-    /// When set, only findings whose pointer matches.
-    pub pointer: Option<globset::GlobMatcher>,
-    /// When set, only findings whose input path matches.
-    pub path: Option<globset::GlobMatcher>,
-    /// The profile file and the line of the `[[ignore]]` table, for DT902.
-    pub profile: String,
-    /// 1-based line of the table in the profile.
-    pub line: usize,
-    /// 1-based column of the table in the profile.
-    pub column: usize,
-    /// The suppression in words, for DT902's message.
-    pub summary: String,
 }
 
 /// The profile's `[rules]` table.
@@ -215,8 +186,6 @@ pub struct Resolved {
     pub deny_warnings: bool,
     /// The profile's `[[ignore]]` tables, ready to match.
     pub suppressions: Vec<Suppress>,
-    /// The profile file used, if any.
-    pub profile: Option<PathBuf>,
 }
 
 /// Finds `dtlint.toml` in `start` or its parents, named relative to `start` (`dtlint.toml`,
@@ -410,15 +379,15 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
     Ok(Resolved {
         suppressions,
         // No time: the clock is read only if a rule about dates runs, once for the run.
-        settings: Settings {
-            caller,
-            selection,
-            language: args.language.or(profile.language),
-            body_shape: args.body_shape.or(profile.body_shape).unwrap_or_default(),
-            show_values: args.show_values,
-            ..Settings::default()
+        settings: {
+            let mut settings = Settings::default();
+            settings.caller = caller;
+            settings.selection = selection;
+            settings.language = args.language.or(profile.language);
+            settings.body_shape = args.body_shape.or(profile.body_shape).unwrap_or_default();
+            settings.show_values = args.show_values;
+            settings
         },
         deny_warnings: args.deny_warnings() || profile.rules.deny_warnings,
-        profile: path,
     })
 }

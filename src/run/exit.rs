@@ -7,13 +7,14 @@
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::baseline::{Baseline, Hider, Recorder};
+use crate::engine::outcome::Outcome;
 use crate::finding::Finding;
-use crate::outcome::{Outcome, Tally};
 use crate::report::{InputEnd, Reporter, RunEnd, Skipped, Summary};
-use crate::selection::Selection;
-use crate::settings::Suppress;
-use crate::suppress::Suppressions;
+use crate::rules::selection::Selection;
+use crate::run::baseline::{Baseline, Hider, Recorder};
+use crate::run::suppress::Suppress;
+use crate::run::suppress::Suppressions;
+use crate::run::tally::Tally;
 
 /// Inputs named in a summary note before "and N more".
 const NAMED: usize = 5;

@@ -25,8 +25,10 @@ where
 /// A name/value pair of HAR 1.2 (headers, query string, form parameters).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct NameValue {
+    /// The name, as sent.
     #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
+    /// The value, decoded.
     #[serde(default, deserialize_with = "null_as_default")]
     pub value: String,
 }
@@ -34,10 +36,13 @@ pub struct NameValue {
 /// `request.postData` of HAR 1.2.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PostData {
+    /// The body's `Content-Type`.
     #[serde(rename = "mimeType", default, deserialize_with = "null_as_default")]
     pub mime_type: String,
+    /// The body as text.
     #[serde(default)]
     pub text: Option<String>,
+    /// The form's parameters, when the capture decoded them.
     #[serde(default, deserialize_with = "null_as_default")]
     pub params: Vec<NameValue>,
 }
@@ -45,10 +50,14 @@ pub struct PostData {
 /// `request` of HAR 1.2, the members dtlint reads.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HarRequest {
+    /// The method, as sent.
     pub method: String,
+    /// The whole URL.
     pub url: String,
+    /// The query's pairs; empty: read from the URL.
     #[serde(rename = "queryString", default, deserialize_with = "null_as_default")]
     pub query_string: Vec<NameValue>,
+    /// The body, when the request had one.
     #[serde(rename = "postData", default)]
     pub post_data: Option<PostData>,
 }
@@ -56,8 +65,11 @@ pub struct HarRequest {
 /// The request as the page describes it: method, query parameters, body parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Normalised {
+    /// The method, upper case.
     pub method: String,
+    /// The query string's parameters.
     pub query: BTreeMap<String, String>,
+    /// The body's parameters.
     pub body: BTreeMap<String, String>,
 }
 
@@ -87,8 +99,8 @@ impl Normalised {
     }
 
     /// The language the request asks for, when it names one of the page's two.
-    pub fn language(&self) -> Option<crate::language::Language> {
-        crate::language::Language::parse(self.parameters().get("language")?)
+    pub fn language(&self) -> Option<crate::api::language::Language> {
+        crate::api::language::Language::parse(self.parameters().get("language")?)
     }
 }
 
@@ -186,7 +198,7 @@ mod tests {
             Some("manager4921")
         );
         assert!(!params.contains_key("access_token") && !params.contains_key("x"));
-        assert_eq!(get.language(), Some(crate::language::Language::EnUs));
+        assert_eq!(get.language(), Some(crate::api::language::Language::EnUs));
         // A POST reads its body only.
         let post = Normalised {
             method: "POST".into(),

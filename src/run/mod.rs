@@ -1,0 +1,161 @@
+//! The run: walking the inputs, handing each to its reader, and passing every outcome through
+//! the one exit (selection, severity, suppressions, baseline, order) to the reporters, with
+//! the counts the summary and exit code come from.
+
+pub mod baseline;
+pub mod exit;
+pub mod progress;
+pub mod suppress;
+pub mod tally;
+mod walk;
+
+use std::io::BufRead;
+
+use rayon::prelude::*;
+
+pub use tally::Tally;
+use walk::Target;
+pub use walk::{collect, Collected, InputFormat, WalkOptions};
+
+use crate::engine::pipeline::Settings;
+use crate::finding::Finding;
+use crate::input::{
+    body_outcome, har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Limits, Outcome, Pace,
+};
+use exit::Exit;
+use progress::Progress;
+
+/// Single-body inputs checked in parallel before their outcomes go out in order: enough to keep
+/// both cores busy on small files, few enough that what waits for its turn stays small.
+const WINDOW: usize = 256;
+
+/// The outcome of one input (a file or stdin), collected whole: for library users and tests.
+/// A `dtlint check` run does not collect inputs; their outcomes stream to its exit.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Its findings, in order, as the readers gave them (not yet through the run's exit).
+    pub findings: Vec<Finding>,
+    /// Its counts.
+    pub tally: Tally,
+}
+
+impl Checked {
+    /// Collects what `read` delivers.
+    pub fn collect(read: impl FnOnce(&mut Deliver<'_>)) -> Self {
+        let mut checked = Self::default();
+        read(&mut |mut outcome: Outcome| {
+            checked.tally.add(&outcome, true);
+            checked.findings.append(&mut outcome.findings);
+            true
+        });
+        checked
+    }
+
+    /// The input passed alone through a run's exit (selection, severity, its name), as
+    /// `dtlint check` reports it when no profile suppresses and no baseline hides anything.
+    #[must_use]
+    pub fn finished(self, source: &str, selection: &crate::rules::selection::Selection) -> Self {
+        let mut run = crate::report::Run::default();
+        let mut exit = Exit::new(selection, &[], vec![&mut run]);
+        let mut input = exit.input(source);
+        input.deliver(Outcome::about_input(self.findings));
+        input.end();
+        // The run's only reporter keeps what it hears in memory, which cannot fail.
+        let _ = exit.finish(&[]);
+        Self {
+            findings: run
+                .inputs
+                .pop()
+                .map(|input| input.findings)
+                .unwrap_or_default(),
+            tally: self.tally,
+        }
+    }
+}
+
+/// Checks every target and hands the outcomes to `exit` in the targets' (sorted) order.
+/// Runs of single-body files are checked in parallel windows; an NDJSON or HAR input is read
+/// on its own, its items checked in parallel batches. `progress` counts finished inputs (the
+/// caller decides whether a bar is shown).
+pub fn check_all(
+    targets: &[Target],
+    settings: &Settings,
+    limits: &Limits,
+    progress: &dyn Progress,
+    exit: &mut Exit<'_>,
+) {
+    if let [single] = targets {
+        // One input: progress is its bytes, counted as the reader goes.
+        stream(single, settings, limits, Some(progress), exit);
+        return;
+    }
+    let mut rest = targets;
+    while let Some(first) = rest.first() {
+        if !exit.going() {
+            return;
+        }
+        if first.streams() {
+            stream(first, settings, limits, None, exit);
+            progress.input_done();
+            rest = &rest[1..];
+            continue;
+        }
+        let bodies = rest
+            .iter()
+            .take(WINDOW)
+            .take_while(|t| !t.streams())
+            .count();
+        let (window, after) = rest.split_at(bodies);
+        let outcomes: Vec<Outcome> = window
+            .par_iter()
+            .map(|target| {
+                let outcome = target.check_body(settings, limits);
+                progress.input_done();
+                outcome
+            })
+            .collect();
+        for (target, outcome) in window.iter().zip(outcomes) {
+            let mut input = exit.input(target.display());
+            input.deliver(outcome);
+            input.end();
+        }
+        rest = after;
+    }
+}
+
+fn stream(
+    target: &Target,
+    settings: &Settings,
+    limits: &Limits,
+    progress: Option<&dyn Progress>,
+    exit: &mut Exit<'_>,
+) {
+    let mut input = exit.input(target.display());
+    target.check(settings, limits, progress, &mut |outcome| {
+        input.deliver(outcome)
+    });
+    input.end();
+}
+
+/// Checks the bytes of a single-response input, collected as an input.
+pub fn check_bytes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Checked {
+    Checked::collect(|deliver| {
+        deliver(body_outcome(bytes, settings, limits));
+    })
+}
+
+/// Checks an NDJSON stream, collected whole; `entry` of each finding is the 0-based line index.
+pub fn check_ndjson<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
+    Checked::collect(|deliver| ndjson_outcomes(reader, settings, limit, Pace::Batched, deliver))
+}
+
+/// Checks an application log, collected whole: each line holding a user/get body after any
+/// prefix; `entry` is the 0-based line index and columns point into the line.
+pub fn check_log<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
+    Checked::collect(|deliver| log_outcomes(reader, settings, limit, Pace::Batched, deliver))
+}
+
+/// Checks a HAR stream, collected whole.
+pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
+    Checked::collect(|deliver| har_outcomes(reader, settings, limit, Pace::Batched, deliver))
+}
