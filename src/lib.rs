@@ -32,7 +32,6 @@
 #![warn(missing_docs)]
 
 pub mod api;
-pub mod audit;
 mod engine;
 pub mod export;
 mod finding;

@@ -123,7 +123,7 @@ fn har_calls_are_grouped_by_app_under_a_label_that_shows_nothing_of_the_token() 
     let audit_json = json(&stdout);
     let apps = audit_json["apps"].as_array().expect("apps");
     assert!(apps.len() >= 5, "{apps:?}");
-    let charles = dtlint::audit::app_label("CHARLES-TOKEN-9d8c7b6a");
+    let charles = dtlint::report::audit::app_label("CHARLES-TOKEN-9d8c7b6a");
     let app = apps
         .iter()
         .find(|a| a["label"] == charles.as_str())

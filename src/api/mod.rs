@@ -9,4 +9,3 @@ pub mod errcodes;
 pub mod fields;
 pub mod language;
 pub mod request;
-pub(crate) mod schema;

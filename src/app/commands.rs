@@ -3,11 +3,12 @@
 use std::io::{self, IsTerminal, Write};
 
 use dtlint::input::Limits;
+use dtlint::report::audit;
 use dtlint::report::{self, Reporter, Style};
 use dtlint::run::baseline::{self, Recorder};
 use dtlint::run::exit::{BaselineUse, Ended, Exit};
 use dtlint::run::{self, WalkOptions};
-use dtlint::{audit, rules, Needs};
+use dtlint::{rules, Needs};
 
 use super::settings;
 

@@ -54,7 +54,7 @@ pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcom
     if let Held::Entry { text, .. } = exchange.held {
         outcome.origin = settings
             .observe
-            .then(|| crate::audit::Origin::of(&normalised, text));
+            .then(|| crate::engine::origin::Origin::of(&normalised, text));
     }
     let mut body_findings = Vec::new();
     let mut stop = None;

@@ -10,3 +10,4 @@ pub mod origin;
 pub mod outcome;
 pub mod pipeline;
 pub mod place;
+pub(crate) mod validate;

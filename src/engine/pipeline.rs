@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use crate::api::caller::Caller;
 use crate::api::language::Language;
-use crate::api::schema;
 use crate::engine::fingerprint::set_fingerprints;
 use crate::engine::guard::{self, Subject};
 use crate::engine::place::placed;
+use crate::engine::validate;
 use crate::finding::Finding;
 use crate::json::doc::{Doc, Node};
 use crate::json::locate::{locate_in_order, Hints};
@@ -115,16 +115,16 @@ pub fn check_node_in(
     let mut findings = Vec::new();
     if let Some(foreign) = crate::rules::reader::foreign_body(body) {
         findings.push(foreign);
-    } else if let Some(found) = schema::validate_in_place(body) {
+    } else if let Some(found) = validate::validate_in_place(body) {
         findings = found;
         run_rules(
             body,
-            &schema::PointerMap::default(),
+            &validate::PointerMap::default(),
             settings,
             &mut findings,
         );
     } else {
-        let validated = schema::repair(body.to_value());
+        let validated = validate::repair(body.to_value());
         findings = validated.findings;
         let repaired = Doc::from_value(&validated.repaired);
         run_rules(repaired.root(), &validated.map, settings, &mut findings);
@@ -141,7 +141,7 @@ pub fn check_node_in(
 /// Runs every enabled body rule on a (repaired) body; pointers are mapped back to the body as received.
 fn run_rules(
     body: Node<'_>,
-    map: &schema::PointerMap,
+    map: &validate::PointerMap,
     settings: &Settings,
     findings: &mut Vec<Finding>,
 ) {

@@ -129,7 +129,7 @@ pub fn mobile_numbers(text: &str) -> Vec<std::ops::Range<usize>> {
         while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
             i += 1;
         }
-        if super::scrub::is_mobile_number(&text[start..i]) {
+        if is_mobile_number(&text[start..i]) {
             found.push(start..i);
         }
     }
@@ -281,6 +281,19 @@ pub fn mask(text: &mut String, range: std::ops::Range<usize>, kind: Personal) {
         Personal::Text => masked.extend(raw.chars().map(stand_in)),
     }
     text.replace_range(range, &masked);
+}
+
+/// A mainland mobile number, alone in its token (`13912345678`, or with `86` before it).
+pub(crate) fn is_mobile_number(token: &str) -> bool {
+    let digits = token
+        .strip_prefix("86")
+        .filter(|d| d.len() == 11)
+        .unwrap_or(token);
+    let bytes = digits.as_bytes();
+    bytes.len() == 11
+        && bytes.iter().all(u8::is_ascii_digit)
+        && bytes[0] == b'1'
+        && (b'3'..=b'9').contains(&bytes[1])
 }
 
 #[cfg(test)]

@@ -408,7 +408,7 @@ impl Scrubber {
                 form_urlencoded::byte_serialize(masked.as_bytes()).collect()
             }
             Step::Phone => {
-                if is_mobile_number(whole) {
+                if super::mask::is_mobile_number(whole) {
                     self.masked(Personal::Phone, whole)
                 } else {
                     whole.to_owned()
@@ -470,19 +470,6 @@ fn fix_sizes(members: &mut [(String, Tree)]) {
             }
         }
     }
-}
-
-/// A mainland mobile number, alone in its token (`13912345678`, or with `86` before it).
-pub(crate) fn is_mobile_number(token: &str) -> bool {
-    let digits = token
-        .strip_prefix("86")
-        .filter(|d| d.len() == 11)
-        .unwrap_or(token);
-    let bytes = digits.as_bytes();
-    bytes.len() == 11
-        && bytes.iter().all(u8::is_ascii_digit)
-        && bytes[0] == b'1'
-        && (b'3'..=b'9').contains(&bytes[1])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

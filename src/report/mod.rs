@@ -1,6 +1,6 @@
 //! The results of one run and the reporters that print them, one per output format.
 
-mod audit;
+pub mod audit;
 mod catalogue;
 mod fields;
 mod github;
@@ -18,7 +18,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-pub use audit::{
+pub use audit::render::{
     write_html as write_audit_html, write_json as write_audit_json,
     write_markdown as write_audit_markdown,
 };
@@ -26,8 +26,8 @@ pub use catalogue::{rules_markdown, write_explanation, write_rules};
 pub use fields::{matrix_markdown, write as write_fields};
 pub use json::finding_json;
 
+use crate::engine::outcome::Tally;
 use crate::finding::{Finding, Severity};
-use crate::run::tally::Tally;
 
 /// Hears a run as it goes: each finding in report order as soon as it is final, the end of
 /// each input, then the end of the run. A reporter that can write as it hears does; one that

@@ -8,13 +8,13 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::engine::outcome::Outcome;
+use crate::engine::outcome::Tally;
 use crate::finding::Finding;
 use crate::report::{InputEnd, Reporter, RunEnd, Skipped, Summary};
 use crate::rules::selection::Selection;
 use crate::run::baseline::{Baseline, Hider, Recorder};
 use crate::run::suppress::Suppress;
 use crate::run::suppress::Suppressions;
-use crate::run::tally::Tally;
 
 /// Inputs named in a summary note before "and N more".
 const NAMED: usize = 5;

@@ -6,14 +6,13 @@ pub mod baseline;
 pub mod exit;
 pub mod progress;
 pub mod suppress;
-pub mod tally;
 mod walk;
 
 use std::io::BufRead;
 
 use rayon::prelude::*;
 
-pub use tally::Tally;
+pub use crate::engine::outcome::Tally;
 use walk::Target;
 pub use walk::{collect, Collected, InputFormat, WalkOptions};
 

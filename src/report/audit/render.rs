@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::audit::{App, Audit, Count, Example, FieldRow, Period};
+use super::{App, Audit, Count, Example, FieldRow, Period};
 
 /// Escapes text for HTML element content and attribute values.
 fn esc(text: &str) -> String {
@@ -284,7 +284,7 @@ pub fn write_html(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let _ = write!(
         page,
         "<section id=\"apps\" aria-labelledby=\"apps-h\">\n<h2 id=\"apps-h\">By app</h2>\n<p>Calls made with different access tokens are told apart as different apps (or one app on different days). Each is named by a salted hash of its token: the report holds nothing of the token itself. Files with no request are under “{}”.</p>\n",
-        crate::audit::NO_TOKEN
+        crate::report::audit::NO_TOKEN
     );
     let mut rows = String::from("<table class=\"apps\"><thead><tr><th scope=\"col\">app</th><th scope=\"col\" class=\"n\">responses</th><th scope=\"col\" class=\"n\">with exposures</th><th scope=\"col\">exposed fields</th><th scope=\"col\">calls</th></tr></thead><tbody>");
     for app in all_apps(audit) {
@@ -416,7 +416,7 @@ pub fn write_html(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let _ = write!(
         page,
         "<footer><p>Values are masked unless --show-values was given; access tokens never appear. Evidence is capped at {} examples per field.</p></footer>\n</body>\n</html>\n",
-        crate::audit::EXAMPLES
+        crate::report::audit::EXAMPLES
     );
     out.write_all(page.as_bytes())
 }
@@ -463,7 +463,7 @@ pub fn write_markdown(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let _ = writeln!(
         md,
         "## By app\n\nCalls made with different access tokens are told apart as different apps, each named by a salted hash of its token; files with no request are under \"{}\".\n\n| app | responses | with exposures | exposed fields | calls |\n|---|---:|---:|---|---|",
-        crate::audit::NO_TOKEN
+        crate::report::audit::NO_TOKEN
     );
     for app in all_apps(audit) {
         let _ = writeln!(

@@ -5,6 +5,8 @@
 //! (apps capped at [`APPS`]) and the first [`EXAMPLES`] exposures of each field, never a list
 //! that grows with the responses.
 
+pub(crate) mod render;
+
 use std::collections::BTreeMap;
 use std::io;
 
