@@ -1,120 +1,54 @@
-//! The proxy's cost, measured against the mock in the same run: added latency (p50, p99) of
-//! one client calling in sequence, and requests per second of 16 concurrent clients, through
-//! `dtlint proxy` and straight to `dtlint mock`. Not a test: run `bash bench/live.sh`.
+//! The proxy's cost, measured against the mock in the same run, beside a plain forwarding
+//! nginx (one worker, keep-alive to the same mock): added latency (p50, p99) of one client
+//! calling in sequence; and, in rounds rotating direct, nginx, `dtlint proxy`,
+//! `dtlint proxy --record`, requests per second of 16 keep-alive clients and the proxy
+//! process's CPU per exchange (issue 23). Not a test: run `bash bench/live.sh`.
 //!
-//!     live_bench PATH/TO/dtlint [SECONDS]
+//!     live_bench DTLINT NGINX WORK CLK_TCK [SECONDS [ROUNDS]]
+//!
+//! WORK is an empty directory for nginx's prefix, the recording and the list of started
+//! processes (WORK/pids, which bench/live.sh stops should the bench end early); CLK_TCK is
+//! `getconf CLK_TCK`; SECONDS a side and round (default 4), ROUNDS (default 5).
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "live/load.rs"]
+mod load;
+#[path = "live/servers.rs"]
+mod servers;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
+use std::path::Path;
+use std::time::Duration;
 
-const TOKEN: &str = "bench-token";
-const SEQUENTIAL: usize = 600;
-const ROUNDS: usize = 5;
-const CLIENTS: usize = 16;
-/// Throughput rounds a side, alternated (direct first, then proxied first, …).
-const RATE_ROUNDS: usize = 4;
+use load::{Round, CLIENTS, TOKEN};
+use servers::Server;
 
-struct Server(Child, String);
+/// Where a side's clients call, and the processes whose CPU is its proxy's (none direct).
+struct Side {
+    address: String,
+    pids: Vec<u32>,
+}
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let _ = self.0.wait();
+impl Side {
+    fn of(server: &Server) -> Self {
+        Side {
+            address: server.address.clone(),
+            pids: server.pids.clone(),
+        }
     }
 }
 
-fn start(dtlint: &str, args: &[&str]) -> Server {
-    let mut child = Command::new(dtlint)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("dtlint starts");
-    let mut reader = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    // Keep reading stderr so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while reader.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
-        }
-    });
-    let address = line
-        .split("listening on http://")
-        .nth(1)
-        .and_then(|r| r.split([' ', ',', '\n']).next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    Server(child, address)
-}
+/// Calls in sequence a side and latency round.
+const SEQUENTIAL: usize = 600;
+const LATENCY_ROUNDS: usize = 5;
+/// A round shorter than this leaves the 10 ms clock ticks a visible error.
+const SECONDS_FOR_TICKS: f64 = 4.0;
 
-type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
-
-async fn connect(address: &str) -> Sender {
-    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    stream.set_nodelay(true).unwrap();
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    sender
-}
-
-async fn call(sender: &mut Sender, address: &str, n: usize) {
-    // Users 9, 19, … are DingTalk-built Enterprise Accounts found by sign-in name.
-    let body = format!("login_id=user{}", n % 20 * 10 + 9);
-    let request = hyper::Request::post(format!(
-        "http://{address}/topapi/v2/user/get?access_token={TOKEN}"
-    ))
-    .header("host", address)
-    .header("content-type", "application/x-www-form-urlencoded")
-    .body(Full::new(Bytes::from(body)))
-    .unwrap();
-    sender.ready().await.unwrap();
-    let response = sender.send_request(request).await.unwrap();
-    assert_eq!(response.status(), 200);
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    assert!(body.starts_with(b"{\"errcode\":0"), "{body:?}");
-}
-
-/// CPU time (user + system) a process has used so far, in clock ticks (1/100 s on Linux);
-/// 0 where /proc is not there.
-fn cpu_ticks(pid: &str) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // The command name may hold spaces: the fields are counted after its closing parenthesis.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    let field = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    field(11) + field(12)
-}
-
-/// The CPU used by the bench itself, the mock and the proxy.
-fn cpu_now(pids: &[String; 3]) -> [u64; 3] {
-    [
-        cpu_ticks(&pids[0]),
-        cpu_ticks(&pids[1]),
-        cpu_ticks(&pids[2]),
-    ]
-}
+const SIDES: [&str; 4] = ["direct", "nginx", "dtlint proxy", "dtlint --record"];
+const DIRECT: usize = 0;
+const NGINX: usize = 1;
+const DTLINT: usize = 2;
+const RECORD: usize = 3;
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     #[allow(
@@ -126,75 +60,103 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1e6
 }
 
-async fn sequential(address: &str, times: &mut Vec<Duration>) {
-    let mut sender = connect(address).await;
-    for n in 0..SEQUENTIAL {
-        let started = Instant::now();
-        call(&mut sender, address, n).await;
-        times.push(started.elapsed());
-    }
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    (values[(n - 1) / 2] + values[n / 2]) / 2.0
 }
 
-/// Requests per second of `CLIENTS` keep-alive clients for `seconds`, and the CPU ticks the
-/// bench, the mock and the proxy used meanwhile. Every client connects first, so the timed
-/// part holds requests alone on either side.
-async fn throughput(address: &str, seconds: f64, pids: &[String; 3]) -> (f64, u64, [u64; 3]) {
-    let mut senders = Vec::with_capacity(CLIENTS);
-    for _ in 0..CLIENTS {
-        senders.push(connect(address).await);
-    }
-    let before = cpu_now(pids);
-    let started = Instant::now();
-    let until = started + Duration::from_secs_f64(seconds);
-    let tasks: Vec<_> = senders
-        .into_iter()
-        .enumerate()
-        .map(|(c, mut sender)| {
-            let address = address.to_owned();
-            tokio::spawn(async move {
-                let mut done = 0u64;
-                while Instant::now() < until {
-                    call(&mut sender, &address, c + done as usize).await;
-                    done += 1;
-                }
-                done
-            })
-        })
-        .collect();
-    let mut total = 0;
-    for task in tasks {
-        total += task.await.unwrap();
-    }
-    let took = started.elapsed().as_secs_f64();
-    let after = cpu_now(pids);
+/// µs a exchange from clock ticks.
+fn per_exchange(ticks: u64, exchanges: u64, clk_tck: u64) -> f64 {
     #[allow(clippy::cast_precision_loss)]
-    let rate = total as f64 / took;
-    (
-        rate,
-        total,
-        [
-            after[0] - before[0],
-            after[1] - before[1],
-            after[2] - before[2],
-        ],
-    )
-}
-
-/// CPU µs a request, from clock ticks (1/100 s).
-fn per_request(ticks: u64, requests: u64) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
-    let us = ticks as f64 * 1e4 / requests.max(1) as f64;
+    let us = ticks as f64 * 1e6 / clk_tck as f64 / exchanges.max(1) as f64;
     us
 }
 
-fn main() {
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+/// The answer with the mock's request id (fresh for every request) blanked.
+fn without_request_id(body: &[u8]) -> Vec<u8> {
+    let mut body = body.to_vec();
+    let key = b"\"request_id\":\"";
+    if let Some(at) = body.windows(key.len()).position(|w| w == key) {
+        for b in body[at + key.len()..]
+            .iter_mut()
+            .take_while(|b| **b != b'"')
+        {
+            *b = b'#';
+        }
+    }
+    body
+}
+
+/// The first answer through nginx against one straight from the mock, for the same call:
+/// status, Content-Type and body byte for byte but for the request id. Exits 1 if they
+/// differ.
+async fn check_nginx(direct: &str, nginx: &str) {
+    let mut sender = load::connect(direct).await;
+    let want = load::send(&mut sender, direct, 0).await;
+    let mut sender = load::connect(nginx).await;
+    let got = load::send(&mut sender, nginx, 0).await;
+    if got.status != 200
+        || (got.status, &got.content_type) != (want.status, &want.content_type)
+        || without_request_id(&got.body) != without_request_id(&want.body)
+    {
+        eprintln!(
+            "nginx does not forward as it should: through nginx {} {:?} {:?}\nstraight from the mock {} {:?} {:?}",
+            got.status, got.content_type, got.body, want.status, want.content_type, want.body
+        );
+        std::process::exit(1);
+    }
+    println!(
+        "nginx check: the first answer through nginx is 200, Content-Type and {} body bytes \
+         equal to the mock's own answer (the mock's request_id, fresh for each request, aside)",
+        got.body.len()
+    );
+}
+
+struct Args {
+    dtlint: String,
+    nginx: String,
+    work: String,
+    clk_tck: u64,
+    seconds: f64,
+    rounds: usize,
+}
+
+fn args() -> Args {
+    let usage = "usage: live_bench DTLINT NGINX WORK CLK_TCK [SECONDS [ROUNDS]]";
     let mut args = std::env::args().skip(1);
-    let dtlint = args
+    let mut next = || args.next().expect(usage);
+    let (dtlint, nginx, work) = (next(), next(), next());
+    let clk_tck = next().parse().expect(usage);
+    let seconds = args
         .next()
-        .expect("usage: live_bench PATH/TO/dtlint [SECONDS]");
-    let seconds: f64 = args.next().map_or(3.0, |s| s.parse().unwrap());
-    let mock = start(
-        &dtlint,
+        .map_or(SECONDS_FOR_TICKS, |s| s.parse().expect(usage));
+    let rounds = args.next().map_or(5, |s| s.parse().expect(usage));
+    assert!(rounds >= 1 && seconds > 0.0, "{usage}");
+    Args {
+        dtlint,
+        nginx,
+        work,
+        clk_tck,
+        seconds,
+        rounds,
+    }
+}
+
+fn main() {
+    let args = args();
+    let work = Path::new(&args.work);
+    let mock = servers::dtlint(
+        &args.dtlint,
+        work,
         &[
             "mock",
             "--listen",
@@ -206,10 +168,10 @@ fn main() {
             "--no-profile",
         ],
     );
-    let upstream = format!("http://{}", mock.1);
-    let proxy = start(
-        &dtlint,
-        &[
+    let upstream = format!("http://{}", mock.address);
+    let record = work.join("recording.har");
+    let proxy = |extra: &[&str]| {
+        let mut argv = vec![
             "proxy",
             "--upstream",
             &upstream,
@@ -222,99 +184,182 @@ fn main() {
             "mobile",
             "--permission",
             "email-profile",
-        ],
-    );
+        ];
+        argv.extend_from_slice(extra);
+        servers::dtlint(&args.dtlint, work, &argv)
+    };
+    let nginx = servers::nginx(&args.nginx, work, &mock.address);
+    let plain = proxy(&[]);
+    let recording = proxy(&["--record", record.to_str().expect("a UTF-8 temp path")]);
+    let direct = Side {
+        address: mock.address.clone(),
+        pids: Vec::new(),
+    };
+    let sides = [
+        direct,
+        Side::of(&nginx),
+        Side::of(&plain),
+        Side::of(&recording),
+    ];
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
-        // Warm both paths (connection pools, caches) before measuring.
-        let mut warm = Vec::new();
-        sequential(&mock.1, &mut warm).await;
-        sequential(&proxy.1, &mut warm).await;
-        let (mut direct, mut proxied) = (Vec::new(), Vec::new());
-        // Alternating rounds, so drift on a shared machine falls on both sides alike.
-        for _ in 0..ROUNDS {
-            sequential(&mock.1, &mut direct).await;
-            sequential(&proxy.1, &mut proxied).await;
-        }
-        direct.sort();
-        proxied.sort();
-        let (d50, d99) = (percentile(&direct, 0.5), percentile(&direct, 0.99));
-        let (p50, p99) = (percentile(&proxied, 0.5), percentile(&proxied, 0.99));
-        let pids = [
-            std::process::id().to_string(),
-            mock.0.id().to_string(),
-            proxy.0.id().to_string(),
-        ];
-        #[allow(clippy::cast_precision_loss)]
-        let round = seconds / RATE_ROUNDS as f64;
-        let mut ratios = Vec::with_capacity(RATE_ROUNDS);
-        let (mut direct_rate, mut proxy_rate) = (0.0, 0.0);
-        let (mut direct_cpu, mut proxy_cpu) = ([0u64; 3], [0u64; 3]);
-        let (mut direct_n, mut proxy_n) = (0u64, 0u64);
-        let mut rounds = Vec::with_capacity(RATE_ROUNDS);
-        for r in 0..RATE_ROUNDS {
-            // Alternate which side goes first, so neither always follows the other.
-            let (d, p) = if r % 2 == 0 {
-                let d = throughput(&mock.1, round, &pids).await;
-                (d, throughput(&proxy.1, round, &pids).await)
-            } else {
-                let p = throughput(&proxy.1, round, &pids).await;
-                (throughput(&mock.1, round, &pids).await, p)
-            };
-            ratios.push(p.0 / d.0);
-            rounds.push(format!("{:.0}/{:.0} = {:.2}x", p.0, d.0, p.0 / d.0));
-            #[allow(clippy::cast_precision_loss)]
-            {
-                direct_rate += d.0 / RATE_ROUNDS as f64;
-                proxy_rate += p.0 / RATE_ROUNDS as f64;
-            }
-            direct_n += d.1;
-            proxy_n += p.1;
-            for i in 0..3 {
-                direct_cpu[i] += d.2[i];
-                proxy_cpu[i] += p.2[i];
-            }
-        }
-        ratios.sort_by(f64::total_cmp);
-        let median = (ratios[(RATE_ROUNDS - 1) / 2] + ratios[RATE_ROUNDS / 2]) / 2.0;
-        println!(
-            "latency, one client, {} requests each (µs):",
-            SEQUENTIAL * ROUNDS
-        );
-        println!("  direct  p50 {d50:8.0}  p99 {d99:8.0}");
-        println!("  proxied p50 {p50:8.0}  p99 {p99:8.0}");
-        println!(
-            "  added   p50 {:8.0}  p99 {:8.0}   (target: p50 <= 1000)",
-            p50 - d50,
-            p99 - d99
-        );
-        println!("throughput, {CLIENTS} clients, {seconds} s each side (requests/s):");
-        println!("  direct  {direct_rate:8.0}");
-        println!(
-            "  proxied {proxy_rate:8.0}   ({:.2}x direct; target >= 0.50x)",
-            proxy_rate / direct_rate
-        );
-        println!(
-            "  rounds (proxied/direct): {}; median {median:.2}x",
-            rounds.join(", ")
-        );
-        println!("CPU a request (µs; 1/100 s ticks over all rounds):");
-        println!(
-            "  direct  client {:5.1}  mock {:5.1}",
-            per_request(direct_cpu[0], direct_n),
-            per_request(direct_cpu[1], direct_n)
-        );
-        println!(
-            "  proxied client {:5.1}  mock {:5.1}  proxy {:5.1}",
-            per_request(proxy_cpu[0], proxy_n),
-            per_request(proxy_cpu[1], proxy_n),
-            per_request(proxy_cpu[2], proxy_n)
-        );
-    });
-    drop(proxy);
+    runtime.block_on(run(&args, &sides, &mock.pids));
+    drop(recording);
+    drop(plain);
+    drop(nginx);
     drop(mock);
+}
+
+async fn run(args: &Args, sides: &[Side; 4], mock: &[u32]) {
+    check_nginx(&sides[DIRECT].address, &sides[NGINX].address).await;
+    // Warm every path (connection pools, caches) before measuring.
+    let mut warm = Vec::new();
+    for side in sides {
+        load::sequential(&side.address, SEQUENTIAL, &mut warm).await;
+    }
+    let mut times: [Vec<Duration>; 4] = Default::default();
+    // Rounds rotating the order, so drift on a shared machine falls on every side alike.
+    for r in 0..LATENCY_ROUNDS {
+        for k in 0..4 {
+            let s = (r + k) % 4;
+            load::sequential(&sides[s].address, SEQUENTIAL, &mut times[s]).await;
+        }
+    }
+    println!(
+        "latency, one client in sequence, {} requests a side (µs):",
+        SEQUENTIAL * LATENCY_ROUNDS
+    );
+    let direct = {
+        times[DIRECT].sort();
+        (
+            percentile(&times[DIRECT], 0.5),
+            percentile(&times[DIRECT], 0.99),
+        )
+    };
+    for (s, t) in times.iter_mut().enumerate() {
+        t.sort();
+        let (p50, p99) = (percentile(t, 0.5), percentile(t, 0.99));
+        if s == DIRECT {
+            println!("  {:<16} p50 {p50:6.0}  p99 {p99:6.0}", SIDES[s]);
+        } else {
+            println!(
+                "  {:<16} p50 {p50:6.0}  p99 {p99:6.0}   added p50 {:6.0}  p99 {:6.0}{}",
+                SIDES[s],
+                p50 - direct.0,
+                p99 - direct.1,
+                if s == DTLINT {
+                    "   (target: added p50 <= 1000)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    let rounds = throughput(args, sides, mock).await;
+    summary(args, &rounds);
+}
+
+/// The throughput rounds, each row printed as it ends: `[round][side]`.
+async fn throughput(args: &Args, sides: &[Side; 4], mock: &[u32]) -> Vec<[Round; 4]> {
+    let me = [std::process::id()];
+    println!(
+        "throughput and CPU, {CLIENTS} keep-alive clients, {} rounds of {} s a side, the order \
+         rotating (direct, nginx, dtlint proxy, dtlint --record):",
+        args.rounds, args.seconds
+    );
+    println!(
+        "  CPU µs an exchange from /proc/PID/stat utime+stime (nginx: master + worker), \
+         clock ticks of {} ms; ± is the tick error (at most 2 ticks a process)",
+        1000 / args.clk_tck.max(1)
+    );
+    if args.seconds < SECONDS_FOR_TICKS {
+        println!(
+            "  NOTE: rounds under {SECONDS_FOR_TICKS} s: mind the ± columns, the tick error is not small"
+        );
+    }
+    println!(
+        "  round side                req/s  exchanges   proxy CPU µs/exch (±)   mock µs  client µs"
+    );
+    let mut rounds = Vec::with_capacity(args.rounds);
+    for r in 0..args.rounds {
+        let mut round: [Option<Round>; 4] = Default::default();
+        for k in 0..4 {
+            let s = (r + k) % 4;
+            let side = &sides[s];
+            let measured =
+                load::throughput(&side.address, args.seconds, &[&me, mock, &side.pids]).await;
+            let tck = args.clk_tck;
+            let proxy = if side.pids.is_empty() {
+                "                    -".to_owned()
+            } else {
+                format!(
+                    "{:14.1} (±{:.1})",
+                    per_exchange(measured.ticks[2], measured.exchanges, tck),
+                    per_exchange(2 * side.pids.len() as u64, measured.exchanges, tck)
+                )
+            };
+            println!(
+                "  {:>5} {:<16} {:>8.0} {:>10} {proxy:>23} {:>9.1} {:>10.1}",
+                r + 1,
+                SIDES[s],
+                measured.rate,
+                measured.exchanges,
+                per_exchange(measured.ticks[1], measured.exchanges, tck),
+                per_exchange(measured.ticks[0], measured.exchanges, tck),
+            );
+            round[s] = Some(measured);
+        }
+        rounds.push(round.map(|m| m.expect("every side ran")));
+    }
+    rounds
+}
+
+fn summary(args: &Args, rounds: &[[Round; 4]]) {
+    let tck = args.clk_tck;
+    let cpu =
+        |round: &[Round; 4], s: usize| per_exchange(round[s].ticks[2], round[s].exchanges, tck);
+    let each = |f: &dyn Fn(&[Round; 4]) -> f64| median(rounds.iter().map(f).collect());
+    let rate = |s: usize| each(&|r| r[s].rate);
+    println!(
+        "medians over {} rounds (ratios: the median of each round's ratio):",
+        rounds.len()
+    );
+    println!(
+        "  req/s            direct {:.0}, nginx {:.0}, dtlint proxy {:.0}, dtlint --record {:.0}",
+        rate(DIRECT),
+        rate(NGINX),
+        rate(DTLINT),
+        rate(RECORD)
+    );
+    let ratio = |a: usize, b: usize| each(&|r| r[a].rate / r[b].rate);
+    println!(
+        "  req/s vs direct  nginx {:.2}x, dtlint proxy {:.2}x (target >= 0.50x), dtlint --record {:.2}x",
+        ratio(NGINX, DIRECT),
+        ratio(DTLINT, DIRECT),
+        ratio(RECORD, DIRECT)
+    );
+    println!(
+        "  req/s vs nginx   dtlint proxy {:.2}x, dtlint --record {:.2}x",
+        ratio(DTLINT, NGINX),
+        ratio(RECORD, NGINX)
+    );
+    println!(
+        "  proxy CPU µs an exchange: nginx {:.1}, dtlint proxy {:.1}, dtlint --record {:.1}",
+        each(&|r| cpu(r, NGINX)),
+        each(&|r| cpu(r, DTLINT)),
+        each(&|r| cpu(r, RECORD))
+    );
+    let dtlint_vs_nginx = each(&|r| cpu(r, DTLINT) / cpu(r, NGINX));
+    println!(
+        "  dtlint proxy CPU an exchange / nginx's: {dtlint_vs_nginx:.2}x   (target <= 1.30x: {})",
+        verdict(dtlint_vs_nginx <= 1.3)
+    );
+    let record_adds = each(&|r| (cpu(r, RECORD) / cpu(r, DTLINT) - 1.0) * 100.0);
+    println!(
+        "  --record adds {record_adds:.0}% CPU an exchange over dtlint proxy   (target <= 25%: {})",
+        verdict(record_adds <= 25.0)
+    );
 }
