@@ -8,17 +8,17 @@
 //! is the registry and [`rules::find`] looks a rule up by code or name.
 //!
 //! ```
-//! use dtlint::{check_text, AppType, Caller, Settings, Severity};
+//! use dtlint::{check_text, AppType, Settings, Severity};
 //!
 //! let mut settings = Settings::default();
-//! settings.caller = Caller { app_type: Some(AppType::ThirdParty), ..Caller::default() };
+//! settings.caller.app_type = Some(AppType::ThirdParty);
 //! let body = r#"{"errcode":0,"errmsg":"ok","request_id":"16lzmj9nqoklx",
 //!   "result":{"userid":"10000000000000001","unionid":"vQR2XiEiE","name":"张三",
 //!   "mobile":"13800000000"}}"#;
 //! let check = check_text(body, &settings);
 //! let finding = &check.findings[0];
-//! assert_eq!(finding.rule.name, "field-withheld-from-app-type");
-//! assert_eq!(finding.severity, Severity::Error);
+//! assert_eq!(finding.rule().name, "field-withheld-from-app-type");
+//! assert_eq!(finding.severity(), Severity::Error);
 //! assert_eq!((finding.line(), finding.column()), (Some(3), Some(12)));
 //! ```
 //!

@@ -52,10 +52,10 @@ fn duplicate_keys_the_last_one_wins_and_is_pointed_at() {
     let boss = checked
         .findings
         .iter()
-        .find(|f| f.rule.code == "DT201")
+        .find(|f| f.rule().code == "DT201")
         .expect("the last `boss` (\"true\") wins, as in serde_json");
     let text = String::from_utf8(bytes).expect("utf-8");
-    let at = boss.position.expect("placed").offset;
+    let at = boss.position().expect("placed").offset;
     assert_eq!(&text[at..at + 6], "\"true\"");
     assert!(
         text[..at].contains("\"boss\":false"),
@@ -67,8 +67,8 @@ fn duplicate_keys_the_last_one_wins_and_is_pointed_at() {
 fn nesting_100000_deep_is_a_finding_not_a_stack_overflow() {
     let deep = "[".repeat(100_000) + &"]".repeat(100_000);
     let checked = check_file("deep.json", deep.as_bytes());
-    assert_eq!(checked.findings[0].rule.code, "DT001");
-    assert!(checked.findings[0].message.contains("nesting"));
+    assert_eq!(checked.findings[0].rule().code, "DT001");
+    assert!(checked.findings[0].message().contains("nesting"));
     let line = format!(
         "{deep}\n{}\n",
         std::fs::read_to_string(root().join("samples/internal-full/real-traffic-compact.json"))
@@ -79,7 +79,7 @@ fn nesting_100000_deep_is_a_finding_not_a_stack_overflow() {
     assert_eq!(lines.tally.responses, 1, "the next line goes on");
     let har = format!("{{\"log\":{{\"entries\":[{deep}]}}}}");
     let har_checked = check_har(har.as_bytes(), &Settings::default(), 1 << 30);
-    assert_eq!(har_checked.findings[0].rule.code, "DT008");
+    assert_eq!(har_checked.findings[0].rule().code, "DT008");
 }
 
 #[test]
@@ -140,19 +140,21 @@ fn a_har_cut_at_every_structural_position_reports_the_break_and_keeps_earlier_en
         let broken = checked
             .findings
             .iter()
-            .filter(|f| f.rule.code == "DT007")
+            .filter(|f| f.rule().code == "DT007")
             .count();
         assert_eq!(broken, 1, "cut at {cut}");
-        for f in checked.findings.iter().filter(|f| f.rule.code != "DT007") {
+        for f in checked.findings.iter().filter(|f| f.rule().code != "DT007") {
             let kept = full.findings.iter().any(|g| {
-                g.rule.code == f.rule.code && g.entry == f.entry && g.pointer == f.pointer
+                g.rule().code == f.rule().code
+                    && g.entry() == f.entry()
+                    && g.pointer() == f.pointer()
             });
             assert!(
-                kept || matches!(f.rule.code, "DT001" | "DT008" | "DT009"),
+                kept || matches!(f.rule().code, "DT001" | "DT008" | "DT009"),
                 "cut at {cut}: {} {:?} {}",
-                f.rule.code,
-                f.entry,
-                f.pointer
+                f.rule().code,
+                f.entry(),
+                f.pointer()
             );
         }
     }

@@ -119,29 +119,29 @@ fn check_positions(
             continue;
         };
         let at = offset(text, line - first_line + 1, column);
-        match body.pointer(&f.pointer) {
+        match body.pointer(&f.pointer()) {
             Some(expected) => {
                 let found = value_at(text, at);
                 prop_assert_eq!(
                     found.as_ref(),
                     Some(expected),
                     "{} {} at {}:{}",
-                    f.rule.code,
-                    f.pointer,
+                    f.rule().code,
+                    f.pointer(),
                     line,
                     column
                 );
             }
             None => {
                 // A missing member points at its parent's first byte.
-                let parent = &f.pointer[..f.pointer.rfind('/').unwrap_or(0)];
+                let parent = &f.pointer()[..f.pointer().rfind('/').unwrap_or(0)];
                 let found = value_at(text, at);
                 prop_assert_eq!(
                     found.as_ref(),
                     body.pointer(parent),
                     "{} {}",
-                    f.rule.code,
-                    f.pointer
+                    f.rule().code,
+                    f.pointer()
                 );
             }
         }
@@ -172,7 +172,7 @@ proptest! {
         let checked = check_ndjson(text.as_bytes(), &Settings::default(), Limits::default().max_size);
         prop_assert_eq!(checked.tally.responses, bodies.len() as u64);
         for f in &checked.findings {
-            let entry = usize::try_from(f.entry.unwrap_or(0)).unwrap_or(0);
+            let entry = usize::try_from(f.entry().unwrap_or(0)).unwrap_or(0);
             prop_assert_eq!(f.line(), Some(entry + 1));
             check_positions(&text, &bodies[entry], std::slice::from_ref(f), 1)?;
         }
@@ -192,16 +192,16 @@ proptest! {
         let checked = check_har(har.as_bytes(), &Settings::default(), Limits::default().max_size);
         prop_assert_eq!(checked.tally.responses, 1);
         prop_assert!(!checked.findings.is_empty());
-        for f in checked.findings.iter().filter(|f| f.rule.category != dtlint::Category::Request) {
+        for f in checked.findings.iter().filter(|f| f.rule().category != dtlint::Category::Request) {
             let (Some(line), Some(column)) = (f.line(), f.column()) else { continue };
             let at = offset(&har, line, column);
             // Decode the rest of the escaped body string from that byte: it must start with the value.
             let end = literal_end(&har, at);
             let rest: String = serde_json::from_str(&format!("\"{}\"", &har[at..end])).unwrap_or_default();
-            let expected = body.pointer(&f.pointer).map(|_| ());
+            let expected = body.pointer(&f.pointer()).map(|_| ());
             if expected.is_some() {
                 let decoded_value = value_at(&rest, 0);
-                prop_assert_eq!(decoded_value.as_ref(), body.pointer(&f.pointer), "{} {}", f.rule.code, f.pointer);
+                prop_assert_eq!(decoded_value.as_ref(), body.pointer(&f.pointer()), "{} {}", f.rule().code, f.pointer());
             }
         }
     }

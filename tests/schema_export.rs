@@ -381,8 +381,8 @@ fn every_example_passes_dtlint_check_with_the_same_profile() {
             let findings = dtlint::check_value(&example["value"], &settings);
             let serious: Vec<_> = findings
                 .iter()
-                .filter(|f| f.severity != dtlint::Severity::Info)
-                .map(|f| format!("{} {} {}", f.rule.code, f.pointer, f.message))
+                .filter(|f| f.severity() != dtlint::Severity::Info)
+                .map(|f| format!("{} {} {}", f.rule().code, f.pointer(), f.message()))
                 .collect();
             assert_eq!(serious, Vec::<String>::new(), "{profile:?}: example {name}");
         }

@@ -84,6 +84,7 @@ impl fmt::Display for Permission {
 }
 
 /// Everything the compliance rules need to know about the caller.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Caller {
     /// The app's type; rules about who may receive a field need it.

@@ -36,10 +36,7 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         stdin_format: args.stdin_format,
         max_size: Limits::default().max_size,
     };
-    let needs = Needs {
-        excerpts: true,
-        fingerprints: false,
-    };
+    let needs = Needs::new(true, false);
     let prepared = prepare(&check, true, needs)?;
     let mut builder = audit::Builder::new(&prepared.resolved.settings.caller);
     let exit = prepared.exit(vec![&mut builder]);
@@ -76,10 +73,7 @@ fn check_needs(args: &CheckArgs) -> Needs {
     // Concise human output prints no snippet; --output human=FILE is always full.
     let human = (args.format == report::Format::Human && args.output_format == OutputFormat::Full)
         || args.output.iter().any(|(f, _)| *f == report::Format::Human);
-    Needs {
-        excerpts: human,
-        fingerprints: args.baseline.is_some(),
-    }
+    Needs::new(human, args.baseline.is_some())
 }
 
 /// A run's inputs and settings, resolved from the command line, before anything is read.
@@ -125,9 +119,7 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
     Ok(Prepared {
         resolved,
         collected,
-        limits: Limits {
-            max_size: args.max_size,
-        },
+        limits: Limits::new(args.max_size),
         quiet: args.quiet,
         verbose: args.verbose,
         notes,
@@ -219,10 +211,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
 
 /// `dtlint baseline`: records the findings of the inputs, reports none of them.
 pub fn record_baseline(args: &CheckArgs) -> Result<baseline::Baseline, RunError> {
-    let needs = Needs {
-        excerpts: false,
-        fingerprints: true,
-    };
+    let needs = Needs::new(false, true);
     let prepared = prepare(args, false, needs)?;
     let exit = prepared
         .exit(Vec::new())

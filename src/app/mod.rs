@@ -101,10 +101,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
             Ok(ExitStatus::Clean)
         }
         Command::Fields(args) => {
-            let filter = args.app_type.map(|app_type| Caller {
-                app_type: Some(app_type),
-                permissions: args.permission.iter().copied().collect(),
-                corp_id: None,
+            let filter = args.app_type.map(|app_type| {
+                let mut caller = Caller::default();
+                caller.app_type = Some(app_type);
+                caller.permissions = args.permission.iter().copied().collect();
+                caller
             });
             report::write_fields(filter.as_ref(), args.format.into(), out)?;
             Ok(ExitStatus::Clean)

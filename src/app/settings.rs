@@ -329,15 +329,14 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
     let empty = Profile::default();
     let profile = loaded.as_ref().map_or(&empty, |l| &l.profile);
 
-    let caller = Caller {
-        app_type: args.app_type.or(profile.app_type),
-        permissions: if args.permission.is_empty() {
-            profile.permissions.iter().copied().collect()
-        } else {
-            args.permission.iter().copied().collect()
-        },
-        corp_id: args.corp_id.clone().or_else(|| profile.corp_id.clone()),
+    let mut caller = Caller::default();
+    caller.app_type = args.app_type.or(profile.app_type);
+    caller.permissions = if args.permission.is_empty() {
+        profile.permissions.iter().copied().collect()
+    } else {
+        args.permission.iter().copied().collect()
     };
+    caller.corp_id = args.corp_id.clone().or_else(|| profile.corp_id.clone());
 
     let mut select = Vec::new();
     let mut extend = Vec::new();

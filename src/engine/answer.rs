@@ -11,6 +11,7 @@ use crate::json::doc::Doc;
 use crate::rules::reader;
 
 /// The answer of an exchange: its status, its MIME type and its body as it was kept.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy)]
 pub struct Answer<'a> {
     /// The HTTP status (0 when the capture did not say).
@@ -21,7 +22,19 @@ pub struct Answer<'a> {
     pub body: Payload<'a>,
 }
 
+impl<'a> Answer<'a> {
+    /// An answer with this status, `Content-Type` and body.
+    pub fn new(status: i64, mime_type: &'a str, body: Payload<'a>) -> Self {
+        Self {
+            status,
+            mime_type,
+            body,
+        }
+    }
+}
+
 /// A body as it was kept.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy)]
 pub enum Payload<'a> {
     /// Not kept: the export left it out.

@@ -17,6 +17,7 @@ use crate::privacy::mask as redact;
 use crate::rules;
 
 /// One call: the request as sent and the answer, and where both are held.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy)]
 pub struct Exchange<'a> {
     /// The request as sent.
@@ -28,6 +29,7 @@ pub struct Exchange<'a> {
 }
 
 /// Where an exchange is held.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy)]
 pub enum Held<'a> {
     /// An entry of a HAR capture, read whole as one (serde refuses a member that repeats):
@@ -44,7 +46,34 @@ pub enum Held<'a> {
     Live,
 }
 
-/// Checks exchange `index` of its input.
+impl<'a> Exchange<'a> {
+    /// An exchange held in memory (as the proxy or a test holds one): findings about the
+    /// answer's body are placed in the body.
+    pub fn new(request: &'a HarRequest, answer: Answer<'a>) -> Self {
+        Self {
+            request,
+            answer,
+            held: Held::Live,
+        }
+    }
+}
+
+/// Checks exchange `index` of its input: the request rules, the answer's body as any response
+/// is checked, and whether the answer answers the request.
+///
+/// ```
+/// use dtlint::{check_exchange, Answer, Exchange, HarRequest, Payload, Settings};
+///
+/// let request: HarRequest = serde_json::from_str(r#"{"method": "POST",
+///     "url": "https://oapi.dingtalk.com/topapi/v2/user/get?access_token=x",
+///     "postData": {"mimeType": "application/json", "text": "{\"userid\":\"manager4921\",\"language\":null}"}}"#).unwrap();
+/// let body = r#"{"errcode":0,"errmsg":"ok","request_id":"r","result":{"userid":"manager0001","unionid":"u","name":"n"}}"#;
+/// let answer = Answer::new(200, "application/json", Payload::Text(body));
+/// let outcome = check_exchange(0, &Exchange::new(&request, answer), &Settings::default());
+/// let codes: Vec<&str> = outcome.findings.iter().map(|f| f.rule().code).collect();
+/// // The answer is about another user than the one asked for.
+/// assert_eq!(codes, ["DT708"]);
+/// ```
 pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcome {
     let request = exchange.request;
     let (normalised, request_findings) = rules::request::check(request);

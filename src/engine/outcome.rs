@@ -4,6 +4,7 @@
 use crate::finding::Finding;
 
 /// What checking one item (a response, an NDJSON line, a HAR entry) gave.
+#[non_exhaustive]
 #[derive(Debug, Default)]
 pub struct Outcome {
     /// The item's index in a multi-response input (the `entry` of its findings).
@@ -49,6 +50,7 @@ impl Outcome {
 }
 
 /// The counts of one input besides its findings.
+#[non_exhaustive]
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
     /// How many responses the input held and were checked.
@@ -87,6 +89,7 @@ impl Tally {
 
 /// Where one exchange came from, carried on its outcome to the audit (computed in
 /// `engine::origin`).
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
     /// `app-` and 8 hex digits of the salted hash of the request's access token, when it had one.

@@ -21,6 +21,7 @@ use crate::rules::{Ctx, CHECKS};
 
 /// Everything that decides what a check reports. Start from [`Settings::default`] and set what
 /// differs.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// Who calls the API: what the exposure and account rules judge against.
@@ -47,6 +48,7 @@ pub struct Settings {
 
 /// Work on findings that only some outputs need: a run whose reporters do not print it does
 /// not pay for it.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Needs {
     /// A few lines of the redacted input around each finding (human output, the audit).
@@ -60,6 +62,16 @@ impl Default for Needs {
         Self {
             excerpts: true,
             fingerprints: true,
+        }
+    }
+}
+
+impl Needs {
+    /// Excerpts and fingerprints as given.
+    pub const fn new(excerpts: bool, fingerprints: bool) -> Self {
+        Self {
+            excerpts,
+            fingerprints,
         }
     }
 }
@@ -90,8 +102,8 @@ fn read_clock() -> i64 {
 /// });
 /// let findings = check_value(&body, &Settings::default());
 /// assert_eq!(findings.len(), 1);
-/// assert_eq!(findings[0].rule.name, "quoted-boolean");
-/// assert_eq!(findings[0].pointer, "/result/boss");
+/// assert_eq!(findings[0].rule().name, "quoted-boolean");
+/// assert_eq!(findings[0].pointer(), "/result/boss");
 /// ```
 pub fn check_value(body: &Value, settings: &Settings) -> Vec<Finding> {
     check_node(Doc::from_value(body).root(), settings)
@@ -184,6 +196,7 @@ pub fn observe(body: Node<'_>, settings: &Settings) -> Vec<&'static str> {
 }
 
 /// The outcome of checking one response's text.
+#[non_exhaustive]
 #[derive(Debug, Default)]
 pub struct TextCheck {
     /// The findings, placed (line, column, excerpt) and in report order.

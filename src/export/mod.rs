@@ -18,7 +18,8 @@
 //! use dtlint::export::{self, Part};
 //! use dtlint::{AppType, Caller};
 //!
-//! let caller = Caller { app_type: Some(AppType::ThirdParty), ..Caller::default() };
+//! let mut caller = Caller::default();
+//! caller.app_type = Some(AppType::ThirdParty);
 //! let schema = export::json_schema(Part::Response, Some(&caller));
 //! let mobile = &schema["properties"]["result"]["properties"]["mobile"];
 //! assert_eq!(mobile["deprecated"], true);

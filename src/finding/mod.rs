@@ -9,30 +9,31 @@ pub mod rule;
 
 pub use rule::{Category, Rule, Severity};
 
-/// One problem found in one response (or in an input that could not be read as one).
+/// One problem found in one response (or in an input that could not be read as one). Its
+/// parts are read through accessors, so that the model can grow without breaking its users.
 #[derive(Debug, Clone)]
 pub struct Finding {
     /// The rule that fired.
-    pub rule: &'static Rule,
+    pub(crate) rule: &'static Rule,
     /// The rule's severity, or the one the settings gave it.
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// Path of the input as given on the command line (or `-` for stdin).
-    pub source: String,
+    pub(crate) source: String,
     /// Index of the response inside a multi-response input; `None` for a plain JSON file.
-    pub entry: Option<u64>,
+    pub(crate) entry: Option<u64>,
     /// RFC 6901 pointer into the response body as received.
-    pub pointer: Pointer,
+    pub(crate) pointer: Pointer,
     /// Where the pointer's value is in the input, once the finding is placed.
-    pub position: Option<Location>,
+    pub(crate) position: Option<Location>,
     /// What is wrong, without personal values.
-    pub message: String,
+    pub(crate) message: String,
     /// How to fix it. Most rules give fixed advice, which is borrowed rather than copied into
     /// every finding; it reads as a `&str` either way (`help.as_deref()`).
-    pub help: Option<Cow<'static, str>>,
+    pub(crate) help: Option<Cow<'static, str>>,
     /// The redacted lines around the finding, for snippets.
-    pub excerpt: Option<Box<crate::finding::excerpt::Excerpt>>,
+    pub(crate) excerpt: Option<Box<crate::finding::excerpt::Excerpt>>,
     /// A hash of the offending value (never the value), so baselines survive moved lines.
-    pub fingerprint: Option<String>,
+    pub(crate) fingerprint: Option<String>,
 }
 
 impl Finding {
@@ -59,6 +60,58 @@ impl Finding {
     pub(crate) fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// The rule that fired.
+    pub fn rule(&self) -> &'static Rule {
+        self.rule
+    }
+
+    /// The rule's severity, or the one the settings gave it.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The input as the run names it (its path, or `-` for standard input); empty until the
+    /// finding has passed a run's exit.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The index of the response in a multi-response input (an NDJSON line, a HAR entry).
+    pub fn entry(&self) -> Option<u64> {
+        self.entry
+    }
+
+    /// The RFC 6901 pointer into the response body as received (or into the HAR entry, for
+    /// findings about the exchange).
+    pub fn pointer(&self) -> &str {
+        self.pointer.as_str()
+    }
+
+    /// Where the pointer's value is in the input, once placed.
+    pub fn position(&self) -> Option<Location> {
+        self.position
+    }
+
+    /// What is wrong, without personal values.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// How to fix it, when the rule says.
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+
+    /// The redacted lines around the finding, when the run asked for excerpts.
+    pub fn excerpt(&self) -> Option<&excerpt::Excerpt> {
+        self.excerpt.as_deref()
+    }
+
+    /// A hash of the offending value (never the value), when the run asked for fingerprints.
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.fingerprint.as_deref()
     }
 
     /// The 1-based line, once placed.

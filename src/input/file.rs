@@ -7,10 +7,18 @@ use crate::engine::place::placed;
 use crate::json::Location;
 
 /// Resource limits of one run.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Largest input (file, line or HAR body) read, in bytes.
     pub max_size: u64,
+}
+
+impl Limits {
+    /// Limits with this largest input.
+    pub const fn new(max_size: u64) -> Self {
+        Self { max_size }
+    }
 }
 
 impl Default for Limits {

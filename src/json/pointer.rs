@@ -63,19 +63,19 @@ impl Pointer {
         child
     }
 
-    /// The unescaped tokens; see [`tokens`].
+    /// The unescaped tokens, or `None` when the pointer is not well formed.
     #[must_use]
     pub fn tokens(&self) -> Option<Tokens<'_>> {
         tokens(&self.0)
     }
 
-    /// The pointer one level up; see [`parent`].
+    /// The pointer one level up (`None` for the root).
     #[must_use]
     pub fn parent(&self) -> Option<&str> {
         parent(&self.0)
     }
 
-    /// The last token, unescaped; see [`last`].
+    /// The last token, unescaped (`None` for the root).
     #[must_use]
     pub fn last(&self) -> Option<Cow<'_, str>> {
         last(&self.0)

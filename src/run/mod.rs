@@ -30,6 +30,7 @@ const WINDOW: usize = 256;
 
 /// The outcome of one input (a file or stdin), collected whole: for library users and tests.
 /// A `dtlint check` run does not collect inputs; their outcomes stream to its exit.
+#[non_exhaustive]
 #[derive(Debug, Default)]
 pub struct Checked {
     /// Its findings, in order, as the readers gave them (not yet through the run's exit).
