@@ -119,7 +119,7 @@ fn check_positions(
             continue;
         };
         let at = offset(text, line - first_line + 1, column);
-        match body.pointer(&f.pointer()) {
+        match body.pointer(f.pointer()) {
             Some(expected) => {
                 let found = value_at(text, at);
                 prop_assert_eq!(
@@ -198,10 +198,10 @@ proptest! {
             // Decode the rest of the escaped body string from that byte: it must start with the value.
             let end = literal_end(&har, at);
             let rest: String = serde_json::from_str(&format!("\"{}\"", &har[at..end])).unwrap_or_default();
-            let expected = body.pointer(&f.pointer()).map(|_| ());
+            let expected = body.pointer(f.pointer()).map(|_| ());
             if expected.is_some() {
                 let decoded_value = value_at(&rest, 0);
-                prop_assert_eq!(decoded_value.as_ref(), body.pointer(&f.pointer()), "{} {}", f.rule().code, f.pointer());
+                prop_assert_eq!(decoded_value.as_ref(), body.pointer(f.pointer()), "{} {}", f.rule().code, f.pointer());
             }
         }
     }
