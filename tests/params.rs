@@ -61,20 +61,20 @@ fn start_mock(dir: &Path) -> Server {
     )
 }
 
-/// A request of the table: method, content type, query after the token, body (`ID` stands for
-/// the userid of a user the mock has); then the request findings expected (of DT703 and DT705)
-/// and the mock's errcode.
-type Case = (
+/// A request of the table: method, content type, query after the token, body (in [`TABLE`],
+/// `ID` stands for the userid of a user the mock has); then the request findings expected (of
+/// DT703 and DT705) and the mock's errcode.
+type Case<Text = String> = (
     &'static str,
     &'static str,
-    String,
-    String,
+    Text,
+    Text,
     &'static [&'static str],
     i64,
 );
 
 #[rustfmt::skip]
-const TABLE: [(&str, &str, &str, &str, &[&str], i64); 14] = [
+const TABLE: [Case<&str>; 14] = [
     // `null` is absent: what published Python and PHP clients send by default.
     ("POST", JSON, "", r#"{"userid":"ID","language":null}"#, &[], 0),
     ("POST", JSON, "", r#"{"userid":null,"login_id":"user9","language":null}"#, &[], 0),

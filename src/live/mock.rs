@@ -563,8 +563,16 @@ mod tests {
         let id = directory.users[0]["userid"].as_str().expect("id");
         // (method, content type, query after the token, body, findings, errcode); `ID` stands
         // for the userid of a user the mock has.
+        type Row = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static [&'static str],
+            i64,
+        );
         #[rustfmt::skip]
-        let table: [(&str, &str, &str, &str, &[&str], i64); 22] = [
+        let table: [Row; 22] = [
             ("POST", J, "", r#"{"userid":"ID","language":null}"#, &[], 0),
             ("POST", J, "", r#"{"userid":null,"login_id":"user9"}"#, &[], 0),
             ("POST", J, "", r#"{"userid":null,"login_id":null}"#, &["DT703"], 400_002),
