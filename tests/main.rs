@@ -19,6 +19,8 @@ mod live;
 mod live_attack;
 mod memory;
 mod outputs;
+#[cfg(feature = "live")]
+mod params;
 mod paths;
 mod properties;
 mod redaction;

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::api::request::Normalised;
 pub use crate::engine::outcome::Origin;
-use crate::privacy::credentials::{credential, Credential};
+use crate::privacy::credentials::{credential, Credential, NAMES};
 
 /// The salt of app labels. It is fixed so that the same token gives the same label in every
 /// report (an auditor compares reports); the label keeps 32 bits of the hash, too few to
@@ -24,16 +24,32 @@ impl Origin {
     }
 }
 
-/// The access token of a call: in its query (`queryString`, else the URL's), else its body.
+/// The access token of a call: in its query (`queryString`, else the URL's), else its body,
+/// else its headers, where the newer API family sends it (`x-acs-dingtalk-access-token`). The
+/// names are those the credential list knows as access tokens; a header must bear one of its
+/// names whole, since any header with `token` in its name (`x-csrf-token`) is a credential to
+/// hide but not the app's. The values are read by the one reader of request parameters, so an
+/// absent one (`null`, empty) is no token, and the same token gives the same label wherever it
+/// was sent.
 fn token(request: &Normalised) -> Option<String> {
+    let access = |name: &str| credential(name) == Some(Credential::AccessToken);
+    let named = |name: &str| {
+        NAMES
+            .iter()
+            .any(|(n, kind)| *kind == Credential::AccessToken && n.eq_ignore_ascii_case(name))
+    };
     request
         .query
-        .iter()
-        .chain(&request.body)
-        .find(|(name, value)| {
-            credential(name) == Some(Credential::AccessToken) && !value.is_empty()
+        .given()
+        .chain(request.body.given())
+        .find(|p| access(&p.name))
+        .or_else(|| {
+            request
+                .headers
+                .given()
+                .find(|p| access(&p.name) && named(&p.name))
         })
-        .map(|(_, value)| value.clone())
+        .map(|p| p.text.clone())
 }
 
 /// The label of a token: `app-` and the first 8 hex digits of SHA-256 over salt and token.
@@ -192,6 +208,49 @@ mod tests {
             Origin::of(&request("https://h/topapi/v2/user/get"), "{}").app,
             None
         );
+    }
+
+    #[test]
+    fn the_newer_familys_header_token_has_the_label_of_the_same_token_in_the_query() {
+        let token = "0fake0token0sample0000000000000b";
+        let url = "https://oapi.dingtalk.com/topapi/v2/user/get";
+        let in_query = Origin::of(&request(&format!("{url}?access_token={token}")), "{}").app;
+        let in_header = serde_json::from_str::<crate::api::request::HarRequest>(&format!(
+            r#"{{"method":"POST","url":"{url}","headers":[{{"name":"Content-Type","value":"application/json"}},{{"name":"X-Acs-Dingtalk-Access-Token","value":"{token}"}}]}}"#
+        ))
+        .expect("request")
+        .normalise();
+        assert_eq!(Origin::of(&in_header, "{}").app, in_query);
+        assert_eq!(in_query, Some(label(token)));
+        // A JSON body's token is read as the query's; a null one is none.
+        let in_body = |body: &str| {
+            let text = format!(
+                r#"{{"method":"POST","url":"{url}","postData":{{"mimeType":"application/json","text":{}}}}}"#,
+                serde_json::Value::from(body)
+            );
+            let request = serde_json::from_str::<crate::api::request::HarRequest>(&text)
+                .expect("request")
+                .normalise();
+            Origin::of(&request, "{}").app
+        };
+        assert_eq!(
+            in_body(&format!(r#"{{"access_token":"{token}"}}"#)),
+            in_query
+        );
+        assert_eq!(in_body(r#"{"access_token":null}"#), None);
+        // Other headers are no token, an Authorization one neither.
+        let other = serde_json::from_str::<crate::api::request::HarRequest>(&format!(
+            r#"{{"method":"POST","url":"{url}","headers":[{{"name":"Authorization","value":"Bearer {token}"}}]}}"#
+        ))
+        .expect("request")
+        .normalise();
+        assert_eq!(Origin::of(&other, "{}").app, None);
+        let csrf = serde_json::from_str::<crate::api::request::HarRequest>(&format!(
+            r#"{{"method":"POST","url":"{url}","headers":[{{"name":"X-Csrf-Token","value":"{token}"}}]}}"#
+        ))
+        .expect("request")
+        .normalise();
+        assert_eq!(Origin::of(&csrf, "{}").app, None);
     }
 
     #[test]

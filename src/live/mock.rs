@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use super::users::{Directory, Lookup, Rng};
 use crate::api::caller::Caller;
 use crate::api::fields::{result_fields, Access, AccountScope};
+use crate::api::request::{HarRequest, Normalised};
 
 /// What the mock serves and to whom.
 #[derive(Debug)]
@@ -106,20 +107,24 @@ impl Mock {
             .collect()
     }
 
-    /// Answers one request.
+    /// Answers one request. Its parameters are read by the one reader the request rules also
+    /// ask ([`HarRequest::normalise`]), from the request written as HAR would hold it, so the
+    /// mock answers errcode 400002 exactly where the rules report DT703 or DT705.
     pub fn answer(&self, call: &Call<'_>) -> Answer {
-        let query: Vec<(String, String)> = form_urlencoded::parse(call.query.as_bytes())
-            .into_owned()
-            .collect();
-        let get = |name: &str| {
-            query
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
+        let request = HarRequest::received(
+            call.method,
+            call.path,
+            call.query,
+            call.content_type,
+            call.body,
+        )
+        .normalise();
         match call.path.trim_end_matches('/') {
-            "/gettoken" => self.gettoken(get("appkey"), get("appsecret")),
-            crate::input::API_PATH => self.user_get(call, get("access_token")),
+            "/gettoken" => self.gettoken(
+                request.query.value("appkey"),
+                request.query.value("appsecret"),
+            ),
+            crate::input::API_PATH => self.user_get(&request),
             _ => Answer {
                 status: 404,
                 content_type: JSON,
@@ -133,7 +138,8 @@ impl Mock {
 
     fn gettoken(&self, appkey: Option<&str>, appsecret: Option<&str>) -> Answer {
         let rid = self.request_id();
-        if appkey.is_none_or(str::is_empty) || appsecret.is_none_or(str::is_empty) {
+        // The reader's values are never empty: an empty one is absent.
+        if appkey.is_none() || appsecret.is_none() {
             return platform(format!(
                 "{{\"errcode\":40089,\"errmsg\":\"不合法的corpId或corpSecret\",\"request_id\":\"{rid}\"}}"
             ));
@@ -149,50 +155,38 @@ impl Mock {
         ))
     }
 
-    fn user_get(&self, call: &Call<'_>, token: Option<&str>) -> Answer {
+    fn user_get(&self, request: &Normalised) -> Answer {
         let rid = self.request_id();
-        match token {
-            None | Some("") => return platform(auth_error("40000", "access_token为空", &rid)),
-            Some(token) => {
-                let known = self
-                    .tokens
-                    .lock()
-                    .map_or(Known::No, |t| t.known(token, Instant::now()));
-                match known {
-                    Known::Yes => {}
-                    Known::No => {
-                        return platform(auth_error("40014", "不合法的access_token", &rid))
-                    }
-                    Known::Expired => {
-                        return platform(auth_error("42001", "access_token超时", &rid))
-                    }
-                }
-            }
+        // The old API family reads its token from the query only: one in a header alone is
+        // "blank" (real-traffic.md), though the audit labels it.
+        let Some(token) = request.access_token() else {
+            return platform(auth_error("40000", "access_token为空", &rid));
+        };
+        let known = self
+            .tokens
+            .lock()
+            .map_or(Known::No, |t| t.known(token, Instant::now()));
+        match known {
+            Known::Yes => {}
+            Known::No => return platform(auth_error("40014", "不合法的access_token", &rid)),
+            Known::Expired => return platform(auth_error("42001", "access_token超时", &rid)),
         }
-        if call.method != "POST" && call.method != "GET" {
+        if request.method != "POST" && !request.is_get() {
             return platform(error(400_002, "参数错误", &rid));
         }
-        let params = if call.method == "GET" {
-            Params::from_form(call.query.as_bytes())
-        } else {
-            Params::read(call.content_type, call.body)
-        };
-        if let Some(language) = params.get("language") {
-            if crate::api::language::Language::parse(language).is_none() {
-                return platform(error(400_002, "参数错误", &rid));
-            }
+        // DT705 and DT703 of the rules, decided by the same reader.
+        if request.language_is_invalid() || !request.names_a_user() {
+            return platform(error(400_002, "参数错误", &rid));
         }
         // The page: when `login_id` is not empty, `userid` is ignored, and sign-in names are
         // looked up only for DingTalk-built Enterprise Accounts of the caller's organization.
-        let user = match params.get("login_id").filter(|l| !l.is_empty()) {
-            Some(login_id) => self
+        let user = match (request.value("login_id"), request.value("userid")) {
+            (Some(login_id), _) => self
                 .lookup
                 .login_id(&self.directory, login_id)
                 .filter(|u| own_dingtalk(u, &self.caller)),
-            None => match params.get("userid").filter(|u| !u.is_empty()) {
-                Some(userid) => self.lookup.userid(&self.directory, userid),
-                None => return platform(error(400_002, "参数错误", &rid)),
-            },
+            (None, Some(userid)) => self.lookup.userid(&self.directory, userid),
+            (None, None) => return platform(error(400_002, "参数错误", &rid)),
         };
         let Some(user) = user else {
             return platform(error(60121, "找不到该用户", &rid));
@@ -387,42 +381,6 @@ impl Tokens {
     }
 }
 
-/// The documented parameters of a form or JSON body.
-struct Params(Vec<(String, String)>);
-
-impl Params {
-    fn from_form(bytes: &[u8]) -> Self {
-        Self(form_urlencoded::parse(bytes).into_owned().collect())
-    }
-
-    fn read(content_type: &str, body: &[u8]) -> Self {
-        if content_type.to_ascii_lowercase().contains("json") {
-            let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
-                return Self(Vec::new());
-            };
-            return Self(
-                map.into_iter()
-                    .map(|(k, v)| {
-                        let v = match v {
-                            Value::String(s) => s,
-                            other => other.to_string(),
-                        };
-                        (k, v)
-                    })
-                    .collect(),
-            );
-        }
-        Self::from_form(body)
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,6 +519,113 @@ mod tests {
         assert!(post(&mock, token, "login_id=user4")
             .body
             .contains("\"errcode\":60121"));
+    }
+
+    /// The errcode of an answer.
+    fn errcode(answer: &Answer) -> i64 {
+        let body: Value = serde_json::from_str(&answer.body).expect("json");
+        body["errcode"].as_i64().expect("errcode")
+    }
+
+    #[test]
+    fn a_null_optional_parameter_is_absent() {
+        let directory = Directory::generate(20, 3, Some("dingcorp0000000001"));
+        let mock = Mock::new(directory.clone(), Caller::default(), &["t".to_owned()], 1);
+        let id = directory.users[0]["userid"].as_str().expect("id");
+        let json = |body: String| {
+            mock.answer(&Call {
+                method: "POST",
+                path: crate::input::API_PATH,
+                query: "access_token=t",
+                content_type: "application/json; charset=utf-8",
+                body: body.as_bytes(),
+            })
+        };
+        // What published Python and PHP clients send by default.
+        let answer = json(format!(r#"{{"userid":"{id}","language":null}}"#));
+        assert_eq!(errcode(&answer), 0, "{}", answer.body);
+        let answer = json(r#"{"userid":null,"login_id":"user9","language":null}"#.to_owned());
+        let body: Value = serde_json::from_str(&answer.body).expect("json");
+        assert_eq!(body["result"]["userid"], directory.users[9]["userid"]);
+        let answer = json(r#"{"userid":null,"login_id":null}"#.to_owned());
+        assert_eq!(errcode(&answer), 400_002, "{}", answer.body);
+    }
+
+    /// The same requests, as a capture holds them and as the mock receives them: the request
+    /// rules and the mock must make the same decision (DT703 or DT705 exactly where the mock
+    /// answers 400002), because both ask the one reader of request parameters.
+    #[test]
+    fn the_rules_and_the_mock_agree_on_every_reading() {
+        const F: &str = "application/x-www-form-urlencoded";
+        const J: &str = "application/json";
+        let directory = Directory::generate(20, 3, Some("dingcorp0000000001"));
+        let mock = Mock::new(directory.clone(), Caller::default(), &["t".to_owned()], 1);
+        let id = directory.users[0]["userid"].as_str().expect("id");
+        // (method, content type, query after the token, body, findings, errcode); `ID` stands
+        // for the userid of a user the mock has.
+        type Row = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static [&'static str],
+            i64,
+        );
+        #[rustfmt::skip]
+        let table: [Row; 22] = [
+            ("POST", J, "", r#"{"userid":"ID","language":null}"#, &[], 0),
+            ("POST", J, "", r#"{"userid":null,"login_id":"user9"}"#, &[], 0),
+            ("POST", J, "", r#"{"userid":null,"login_id":null}"#, &["DT703"], 400_002),
+            ("POST", F, "", "userid=ID&userid=nobody", &[], 0),
+            ("POST", J, "", r#"{"userid":"nobody","userid":"ID"}"#, &[], 0),
+            ("POST", F, "", "userid=ID&language=fr&language=en_US", &["DT705"], 400_002),
+            ("POST", J, "", r#"{"userid":"ID","language":"fr","language":"en_US"}"#, &[], 0),
+            ("POST", J, "", r#"{"userid":123}"#, &[], 60121),
+            ("POST", J, "", r#"{"userid":"ID","language":1}"#, &["DT705"], 400_002),
+            ("POST", J, "", r#"{"userid":true}"#, &[], 60121),
+            ("POST", J, "", r#"{"userid":{"id":"x"}}"#, &[], 60121),
+            ("POST", F, "", "userid=", &["DT703"], 400_002),
+            ("POST", F, "", "userid=&userid=ID", &["DT703"], 400_002),
+            ("POST", J, "", r#"{"userid":""}"#, &["DT703"], 400_002),
+            ("POST", F, "", "userid=ID&language=", &[], 0),
+            ("POST", F, "", "userid=ID&language=fr", &["DT705"], 400_002),
+            ("POST", F, "", "language=zh_CN", &["DT703"], 400_002),
+            ("POST", F, "", "language=en", &["DT703", "DT705"], 400_002),
+            ("GET", "", "&userid=ID&language=en_US", "", &[], 0),
+            ("GET", "", "&userid=ID&language=en", "", &["DT705"], 400_002),
+            ("GET", "", "&language=zh_CN", "", &["DT703"], 400_002),
+            ("GET", J, "&userid=nobody", r#"{"userid":"ID","language":null}"#, &[], 0),
+        ];
+        for (method, content_type, query, body, findings, code) in table {
+            let (query, body) = (query.replace("ID", id), body.replace("ID", id));
+            let mut har = serde_json::json!({
+                "method": method,
+                "url": format!("https://oapi.dingtalk.com/topapi/v2/user/get?access_token=t{query}"),
+            });
+            if !body.is_empty() {
+                har["postData"] = serde_json::json!({"mimeType": content_type, "text": body});
+            }
+            let request: HarRequest = serde_json::from_value(har).expect("a HAR request");
+            let (_, found) = crate::rules::request::check(&request);
+            let mut found: Vec<&str> = found
+                .iter()
+                .map(|f| f.rule.code)
+                .filter(|c| matches!(*c, "DT703" | "DT705"))
+                .collect();
+            found.sort_unstable();
+            let answer = mock.answer(&Call {
+                method,
+                path: crate::input::API_PATH,
+                query: &format!("access_token=t{query}"),
+                content_type,
+                body: body.as_bytes(),
+            });
+            let answered = errcode(&answer);
+            let case = format!("{method} ?{query} {body}");
+            assert_eq!(found, findings, "{case}");
+            assert_eq!(answered, code, "{case}: {}", answer.body);
+            assert_eq!(!found.is_empty(), answered == 400_002, "{case}");
+        }
     }
 
     #[test]

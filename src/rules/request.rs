@@ -1,10 +1,9 @@
 //! DT701-DT709: the request of a captured HAR exchange and its agreement with the response.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use jsonschema::Validator;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::define::{declare_rules, request};
 use super::Check;
@@ -171,20 +170,27 @@ fn validator() -> Option<&'static Validator> {
         .as_ref()
 }
 
-fn non_empty<'a>(map: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str> {
-    map.get(key).map(String::as_str).filter(|v| !v.is_empty())
-}
-
-/// Checks one request; pointers are into the HAR entry.
+/// Checks one request; pointers are into the HAR entry. The request is read by the one reader
+/// the mock also asks ([`HarRequest::normalise`]), so a finding here and the mock's answer are
+/// the same decision: DT703 or DT705 where the mock answers errcode 400002.
 pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
     let normalised = request.normalise();
     let mut out = Vec::new();
-    // The schema's `body` is the parameters as the platform reads them: a GET's come from its query.
-    let params = normalised.parameters();
+    // The schema's `query` and `body` are the parameters as the platform reads them: absent
+    // ones (`null`, empty) left out, a repeated one once, a GET's body parameters from its query.
+    let query: Map<String, Value> = normalised
+        .query
+        .given()
+        .map(|p| (p.name.clone(), Value::from(p.text.as_str())))
+        .collect();
+    let body: Map<String, Value> = BODY_PARAMETERS
+        .iter()
+        .filter_map(|name| Some(((*name).to_owned(), Value::from(normalised.value(name)?))))
+        .collect();
     let instance = json!({
         "method": normalised.method,
-        "query": normalised.query,
-        "body": params,
+        "query": query,
+        "body": body,
     });
     let body_pointer = if request.post_data.is_some() {
         "/request/postData"
@@ -208,7 +214,7 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
                         .with_help("call the API with POST and the parameters in the body"),
                 );
             } else if schema_path.starts_with("/properties/query") {
-                let in_body = non_empty(&normalised.body, "access_token").is_some();
+                let in_body = normalised.body.value("access_token").is_some();
                 let message = if in_body {
                     "`access_token` is sent in the body, as the page's own curl example does, but the page's parameter table puts it in the query string"
                 } else {
@@ -240,8 +246,7 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
             }
         }
     }
-    let login_id = non_empty(&params, "login_id");
-    if login_id.is_some() && params.contains_key("userid") {
+    if normalised.value("login_id").is_some() && normalised.value("userid").is_some() {
         out.push(
             Finding::new(
                 &USERID_IGNORED_WITH_LOGIN_ID,
@@ -251,8 +256,10 @@ pub fn check(request: &HarRequest) -> (Normalised, Vec<Finding>) {
             .with_help("send only the identifier you mean"),
         );
     }
-    for parameter in normalised.body.keys() {
-        if !BODY_PARAMETERS.contains(&parameter.as_str()) && parameter != "access_token" {
+    // Every name sent counts here, a `null` one too: it was written, and a misspelt name is
+    // the defect whatever its value.
+    for parameter in normalised.body.names() {
+        if !BODY_PARAMETERS.contains(&parameter) && parameter != "access_token" {
             out.push(Finding::new(
                 &UNKNOWN_REQUEST_PARAMETER,
                 body_pointer,
@@ -289,8 +296,7 @@ pub fn correlate(
         return out;
     };
     let text = |key: &str| result.get(key).and_then(crate::json::doc::Node::as_str);
-    let params = request.parameters();
-    if let Some(login_id) = non_empty(&params, "login_id") {
+    if let Some(login_id) = request.value("login_id") {
         if text("login_id") != Some(login_id) {
             out.push(
                 Finding::new(&LOGIN_ID_RESPONSE_MISMATCH, "/result/login_id", "the request asked for a `login_id`, but `result.login_id` is another or missing")
@@ -303,7 +309,7 @@ pub fn correlate(
                     .with_help("only DingTalk-built Enterprise Accounts of the caller's organization can be looked up by sign-in name"),
             );
         }
-    } else if let Some(userid) = non_empty(&params, "userid") {
+    } else if let Some(userid) = request.value("userid") {
         if text("userid") != Some(userid) {
             out.push(
                 Finding::new(
@@ -333,6 +339,7 @@ mod tests {
                 text: Some(text.into()),
                 params: Vec::new(),
             }),
+            headers: Vec::new(),
         }
     }
 
@@ -351,10 +358,7 @@ mod tests {
         let (normalised, findings) = check(&r);
         assert_eq!(codes(&findings), vec!["DT702", "DT704"]);
         assert!(findings[0].message.contains("curl example"));
-        assert_eq!(
-            normalised.body.get("login_id").map(String::as_str),
-            Some("zhangsan")
-        );
+        assert_eq!(normalised.body.value("login_id"), Some("zhangsan"));
     }
 
     #[test]
@@ -386,6 +390,7 @@ mod tests {
                 .into(),
             query_string: Vec::new(),
             post_data: None,
+            headers: Vec::new(),
         };
         let (normalised, findings) = check(&get);
         assert_eq!(codes(&findings), vec!["DT701"]);
