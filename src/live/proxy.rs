@@ -32,7 +32,7 @@ use crate::engine::exchange::{self, Exchange as Checked, Held};
 use crate::engine::pipeline::Settings;
 use crate::finding::{Finding, Severity};
 use crate::input::Outcome;
-use crate::privacy::tree::Tree;
+use crate::privacy::scrub::Scrubber;
 use crate::report::{Reporter, RunEnd};
 use crate::run::exit::{Ended, Exit};
 use crate::run::suppress::Suppress;
@@ -171,8 +171,8 @@ enum Msg {
     /// A forwarded exchange and, for user/get, its outcome (checked at index 0: the exit's
     /// thread numbers exchanges as they arrive).
     Exchange {
-        /// The entry `--record` writes, when it records.
-        entry: Option<Tree>,
+        /// The redacted entry `--record` writes, when it records.
+        entry: Option<Vec<u8>>,
         outcome: Option<Outcome>,
         reply: Option<Verdict>,
         /// The memory of checking and recording it, given back once recorded.
@@ -237,7 +237,7 @@ pub fn run(
     let server = Server::new(config.limits.clone());
     let shared = Arc::new(Shared::new(
         config.clone(),
-        record.is_some(),
+        record.as_ref().map(|r| r.show_values()),
         sender,
         Arc::new(settings.clone()),
         Arc::clone(&checking),
@@ -306,7 +306,7 @@ pub fn run(
                         let _ = reply.send(briefs);
                     }
                     if let (Some(recorder), Some(entry)) = (&mut record, entry) {
-                        if let Err(e) = recorder.tree(entry) {
+                        if let Err(e) = recorder.write(&entry) {
                             failure.get_or_insert(e);
                         }
                     }
@@ -319,6 +319,12 @@ pub fn run(
                 Ok(msg) => Some(msg),
                 Err(mpsc::TryRecvError::Disconnected) => None,
                 Err(mpsc::TryRecvError::Empty) => {
+                    // Nothing waits: the recording is made whole on disk before the pause.
+                    if let Some(recorder) = &mut record {
+                        if let Err(e) = recorder.flush() {
+                            failure.get_or_insert(e);
+                        }
+                    }
                     // Without --fail-on nobody waits for this thread: letting outcomes gather
                     // for a moment takes one wake-up for many instead of one each.
                     if config.fail_on.is_none() {
@@ -397,8 +403,8 @@ fn without_hop_headers(headers: &mut HeaderMap) {
 /// What every connection shares.
 struct Shared {
     config: Config,
-    /// Whether `--record` writes each exchange.
-    recording: bool,
+    /// With `--record`: the scrubber each recorded entry passes, once, as it is written.
+    recording: Option<std::sync::Mutex<Scrubber>>,
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     sender: mpsc::Sender<Msg>,
     settings: Arc<Settings>,
@@ -415,8 +421,8 @@ struct Forwarded {
     mime_type: String,
     /// The answer as checked: decompressed when it came compressed.
     body: Bytes,
-    /// The HAR entry `--record` writes.
-    entry: Option<Tree>,
+    /// The redacted HAR entry `--record` writes.
+    entry: Option<Vec<u8>>,
 }
 
 /// Why the upstream's answer is not forwarded: status, kind, message.
@@ -437,7 +443,7 @@ impl Shared {
     #[allow(clippy::too_many_arguments)]
     fn new(
         config: Config,
-        recording: bool,
+        recording: Option<bool>,
         sender: mpsc::Sender<Msg>,
         settings: Arc<Settings>,
         checking: Arc<tokio::sync::Semaphore>,
@@ -461,7 +467,8 @@ impl Shared {
             .build(https);
         Self {
             config,
-            recording,
+            recording: recording
+                .map(|show_values| std::sync::Mutex::new(Scrubber::forgetful(show_values))),
             client,
             sender,
             settings,
@@ -695,9 +702,16 @@ impl Shared {
                 body: &response_body,
                 decoded: decoded.as_ref().map(|(d, _)| d.as_slice()),
             };
-            let entry = self
-                .recording
-                .then(|| entry::entry(&sent, &received, started, clock.elapsed()));
+            let entry = self.recording.as_ref().and_then(|scrubber| {
+                let mut scrubber = scrubber.lock().ok()?;
+                Some(entry::recorded(
+                    &sent,
+                    &received,
+                    started,
+                    clock.elapsed(),
+                    &mut scrubber,
+                ))
+            });
             let request = user_get.then(|| entry::request(&sent));
             let mime_type = entry::answer(&received).mime_type.to_owned();
             let status = i64::from(received.status);

@@ -58,8 +58,55 @@ fn secret_patterns() -> &'static [Regex] {
     })
 }
 
+/// Whether `text` holds a credential's name or word, or a scheme word, where the patterns of
+/// [`redact_secrets`] could find one: a listed name only as a whole name (`code`, not the
+/// `code` of `errcode`), a word anywhere. Most texts (an answer's body) hold none, and are
+/// spared the patterns.
+fn may_hold_secret(text: &str) -> bool {
+    /// Each spelling and word with whether it counts only as a whole name; lowercase.
+    static NEEDLES: OnceLock<Vec<(memchr::memmem::Finder<'static>, bool)>> = OnceLock::new();
+    let needles = NEEDLES.get_or_init(|| {
+        let mut needles: Vec<(String, bool)> = credentials::spellings()
+            .into_iter()
+            .map(|s| {
+                let word = credentials::WORDS.iter().any(|(w, _)| s.contains(w));
+                (s, !word)
+            })
+            .collect();
+        needles.extend(
+            credentials::WORDS
+                .iter()
+                .map(|(w, _)| ((*w).to_owned(), false)),
+        );
+        needles.extend(["bearer", "basic"].map(|w| (w.to_owned(), false)));
+        needles
+            .into_iter()
+            .map(|(n, whole)| {
+                (
+                    memchr::memmem::Finder::new(n.as_bytes()).into_owned(),
+                    whole,
+                )
+            })
+            .collect()
+    });
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    needles.iter().any(|(finder, whole)| {
+        finder.find_iter(bytes).any(|at| {
+            let end = at + finder.needle().len();
+            !whole
+                || !(at > 0 && name_byte(bytes[at - 1])
+                    || bytes.get(end).is_some_and(|&b| name_byte(b)))
+        })
+    })
+}
+
 /// Replaces every credential in `text` with `*`, keeping its length so positions stay right.
 pub fn redact_secrets(text: &mut String) {
+    if !may_hold_secret(text) {
+        return;
+    }
     let lower = text.to_ascii_lowercase();
     let mut ranges = Vec::new();
     for pattern in secret_patterns() {
@@ -118,19 +165,24 @@ fn email_pattern() -> &'static Regex {
 /// Where mainland mobile numbers stand alone in `text` (`13912345678`, `8613912345678`).
 pub fn mobile_numbers(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
+    let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
-            i += 1;
+    // A number starts with `1`: only those places are looked at.
+    for at in memchr::memchr_iter(b'1', bytes) {
+        let end = at + 11;
+        if end > bytes.len() || !bytes[at..end].iter().all(u8::is_ascii_digit) || alnum(end) {
             continue;
         }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
+        let start = if at >= 2 && &bytes[at - 2..at] == b"86" && !(at >= 3 && alnum(at - 3)) {
+            at - 2
+        } else {
+            at
+        };
+        if start > 0 && alnum(start - 1) {
+            continue;
         }
-        if is_mobile_number(&text[start..i]) {
-            found.push(start..i);
+        if is_mobile_number(&text[start..end]) {
+            found.push(start..end);
         }
     }
     found
@@ -298,6 +350,41 @@ pub(crate) fn is_mobile_number(token: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// Mobile numbers as whole alphanumeric tokens: the reference the scan must agree with.
+    fn mobile_tokens(text: &str) -> Vec<std::ops::Range<usize>> {
+        let bytes = text.as_bytes();
+        let (mut found, mut i) = (Vec::new(), 0);
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if is_mobile_number(&text[start..i]) {
+                found.push(start..i);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_mobile_scan_finds_the_whole_tokens_that_are_numbers() {
+        for text in [
+            "13912345678",
+            "call 13912345678.",
+            "8613912345678 and +8613912345678",
+            "x8613912345678 139123456789 a13912345678 13912345678b",
+            "\"userid\":\"11113912345678\",\"m\":\"19900000000\"",
+            "1391234567 12012345678 1",
+            "861391234567886",
+        ] {
+            assert_eq!(mobile_numbers(text), mobile_tokens(text), "{text}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -1,7 +1,7 @@
 //! Removes credentials from, and masks personal values in, any JSON tree or text of a capture:
 //! the rules `dtlint redact` applies to every entry, whatever its host or path.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use base64::Engine;
@@ -77,6 +77,54 @@ pub struct Scrubber {
     pub tally: Tally,
     /// Values removed or masked, for the self-check of the written copy.
     pub removed: BTreeSet<String>,
+    /// Whether removed values are remembered: a recording that runs for days must not keep
+    /// every token and phone number it ever met.
+    forgets: bool,
+    /// What each name met so far says of its value: a recording meets the same few header and
+    /// parameter names on every exchange.
+    verdicts: HashMap<String, Verdict>,
+}
+
+/// What a member or pair name says of its value.
+#[derive(Debug, Clone, Copy)]
+enum Verdict {
+    Credential(Credential),
+    Personal(Personal),
+    Kept,
+    Nothing,
+}
+
+/// Names whose verdicts are kept: more than a capture's headers and parameters, few enough
+/// that a client inventing names cannot grow the memory.
+const VERDICTS_KEPT: usize = 1024;
+
+/// Whether any pattern of [`Scrubber::text`] could match `s`: each needs one of a few bytes
+/// (`=`, `%`, `:`, `"`, `@`), a run of eleven digits, or a scheme word after a space. Most
+/// values (names, ids, dates, types) have none, and skip the patterns.
+fn could_match(s: &str) -> bool {
+    let mut digits = 0;
+    let (mut space, mut quote, mut colon) = (false, false, false);
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'=' | b'@' => return true,
+            b'%' if matches!(bytes.get(i + 1..i + 3), Some(b"3D" | b"3d" | b"40")) => return true,
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits >= 11 {
+                    return true;
+                }
+                continue;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => space = true,
+            b'"' => quote = true,
+            b':' => colon = true,
+            _ => {}
+        }
+        digits = 0;
+    }
+    (colon && (quote || has_header_line(s)))
+        || (space && (contains_ignoring_case(s, "bearer") || contains_ignoring_case(s, "basic")))
 }
 
 /// Whether an object is an error answer, whose `code` names the error rather than carries an
@@ -96,8 +144,18 @@ impl Scrubber {
         }
     }
 
+    /// A scrubber for `dtlint proxy --record`: it forgets what it removed.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    pub fn forgetful(show_values: bool) -> Self {
+        Self {
+            show_values,
+            forgets: true,
+            ..Self::default()
+        }
+    }
+
     fn remember(&mut self, value: &str) {
-        if value.len() >= SHORTEST_CHECKED {
+        if !self.forgets && value.len() >= SHORTEST_CHECKED {
             self.removed.insert(value.to_owned());
         }
     }
@@ -198,16 +256,19 @@ impl Scrubber {
     /// `false` when the name says nothing, and the value is the caller's to scrub. `error`:
     /// the value stands in an error answer, whose `code` names the error.
     fn by_name(&mut self, name: &str, value: &mut Tree, error: bool) -> bool {
-        let credential =
-            credentials::credential(name).filter(|k| !(*k == Credential::Code && error));
-        if let Some(kind) = credential {
-            self.all_credential(value, kind);
-        } else if let Some(kind) = personal(name) {
-            self.all_personal(name, value, kind);
-        } else {
-            return credentials::is_kept_id(name);
+        match self.verdict(name) {
+            Verdict::Credential(Credential::Code) if error => false,
+            Verdict::Credential(kind) => {
+                self.all_credential(value, kind);
+                true
+            }
+            Verdict::Personal(kind) => {
+                self.all_personal(name, value, kind);
+                true
+            }
+            Verdict::Kept => true,
+            Verdict::Nothing => false,
         }
-        true
     }
 
     /// A `{"name": …, "value": …}` pair of headers, query strings or params: the value is
@@ -323,8 +384,137 @@ impl Scrubber {
         (clean != s).then_some(clean)
     }
 
+    fn verdict(&mut self, name: &str) -> Verdict {
+        if let Some(verdict) = self.verdicts.get(name) {
+            return *verdict;
+        }
+        let verdict = if let Some(kind) = credentials::credential(name) {
+            Verdict::Credential(kind)
+        } else if let Some(kind) = personal(name) {
+            Verdict::Personal(kind)
+        } else if credentials::is_kept_id(name) {
+            Verdict::Kept
+        } else {
+            Verdict::Nothing
+        };
+        if self.verdicts.len() < VERDICTS_KEPT {
+            self.verdicts.insert(name.to_owned(), verdict);
+        }
+        verdict
+    }
+
+    /// The value of a pair (a header, a query or form parameter) called `name`, as the tree
+    /// walk leaves it: a credential removed, a personal value masked, an id kept, anything
+    /// else scrubbed as free text.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    pub fn pair_value(&mut self, name: &str, value: &str) -> String {
+        match self.verdict(name) {
+            Verdict::Credential(kind) => self.removed_credential(kind, value),
+            Verdict::Personal(kind) => self.masked(kind, value),
+            Verdict::Kept => value.to_owned(),
+            Verdict::Nothing => self.text(value),
+        }
+    }
+
+    /// A form body or query string (`a=1&b=2`), pair by pair as [`Scrubber::pair_value`]
+    /// judges them; kept byte for byte when no pair changes.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    pub fn form(&mut self, text: &str) -> String {
+        let mut changed = false;
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes())
+            .map(|(name, value)| {
+                let clean_name = self.name_of_pair(&name);
+                let clean_value = self.pair_value(&name, &value);
+                changed |= clean_name != name || clean_value != value;
+                (clean_name, clean_value)
+            })
+            .collect();
+        if !changed {
+            return text.to_owned();
+        }
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    }
+
+    /// A URL: its query as a form, the rest as free text.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    pub fn url(&mut self, url: &str) -> String {
+        let (before, fragment) = url
+            .split_once('#')
+            .map_or((url, None), |(b, f)| (b, Some(f)));
+        let mut out = match before.split_once('?') {
+            Some((base, query)) => format!("{}?{}", self.text(base), self.form(query)),
+            None => self.text(before),
+        };
+        if let Some(fragment) = fragment {
+            out.push('#');
+            out.push_str(&self.text(fragment));
+        }
+        out
+    }
+
+    /// A pair's name: a name that is not plain is scrubbed as text.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    pub fn name_of_pair(&mut self, name: &str) -> String {
+        let mut name = name.to_owned();
+        self.name(&mut name);
+        name
+    }
+
+    /// A JSON body held as text (an answer the proxy records), scrubbed by span in a copy of
+    /// the same length, as excerpts are cut: credentials starred, personal members masked,
+    /// mobile numbers and email addresses in free text masked unless they are a kept id's.
+    /// No tree is built: the proxy records every answer.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    pub fn json_text(&mut self, s: &str) -> String {
+        let mut out = s.to_owned();
+        super::mask::redact_secrets(&mut out);
+        if out != s {
+            *self
+                .tally
+                .credentials
+                .entry(Credential::AccessToken)
+                .or_default() += 1;
+        }
+        if self.show_values {
+            return out;
+        }
+        let members = super::mask::personal_spans(s);
+        for (range, kind) in &members {
+            mask(&mut out, range.clone(), *kind);
+            *self.tally.personal.entry(*kind).or_default() += 1;
+        }
+        let mut free: Vec<(std::ops::Range<usize>, Personal)> = super::mask::mobile_numbers(s)
+            .into_iter()
+            .map(|r| (r, Personal::Phone))
+            .collect();
+        if s.contains('@') {
+            free.extend(
+                patterns()
+                    .email
+                    .find_iter(s)
+                    .map(|m| (m.range(), Personal::Email)),
+            );
+        }
+        for (range, kind) in free {
+            // A personal member's value was masked already, by its member's kind.
+            let masked = members
+                .iter()
+                .any(|(m, _)| m.start < range.end && range.start < m.end);
+            if !masked && !member_of_kept_id(s, range.start) {
+                mask(&mut out, range, kind);
+                *self.tally.personal.entry(kind).or_default() += 1;
+            }
+        }
+        out
+    }
+
     /// Scrubs free text: URLs, form bodies, header lines, log-like text.
     pub fn text(&mut self, s: &str) -> String {
+        if !could_match(s) {
+            return s.to_owned();
+        }
         let patterns = patterns();
         let mut text = s.to_owned();
         for (pattern, step) in [
@@ -337,12 +527,27 @@ impl Scrubber {
             (&patterns.email, Step::Email),
             (&patterns.token, Step::Phone),
         ] {
+            // Each pattern needs a byte or word the text may not hold: looking costs a pass
+            // over a short value, a regex costs many.
+            let needed = match (step, pattern.as_str() == patterns.encoded_pair.as_str()) {
+                (Step::Pair, false) => text.contains('='),
+                (Step::Pair, true) => contains_ignoring_case(&text, "%3d"),
+                (Step::EncodedEmail, _) => contains_ignoring_case(&text, "%40"),
+                (Step::HeaderLine, _) => has_header_line(&text),
+                (Step::JsonMember, _) => text.contains(':') && text.contains('"'),
+                (Step::Scheme, _) => {
+                    contains_ignoring_case(&text, "bearer")
+                        || contains_ignoring_case(&text, "basic")
+                }
+                (Step::Email, _) => text.contains('@'),
+                (Step::Phone, _) => has_digit_run(&text, 11),
+            };
             let gate = if step == Step::Phone {
                 &patterns.mobile
             } else {
                 pattern
             };
-            if !gate.is_match(&text) {
+            if !needed || !gate.is_match(&text) {
                 continue;
             }
             text = pattern
@@ -420,6 +625,59 @@ impl Scrubber {
 
 /// The name of a `{"name": …, "value": …}` pair, the shape HAR gives headers, query strings,
 /// params and cookies.
+/// Whether a line of `text` starts `Name:` as a raw header line does.
+fn has_header_line(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.split_once(':').is_some_and(|(name, value)| {
+            // `https://…` is a URL, not a header called `https`.
+            if value.starts_with("//") {
+                return false;
+            }
+            let name = name.trim_end_matches([' ', '\t']);
+            !name.is_empty()
+                && name.len() <= 64
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+    })
+}
+
+/// Whether `text` holds `len` ASCII digits in a row.
+fn has_digit_run(text: &str, len: usize) -> bool {
+    let mut run = 0;
+    text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= len
+    })
+}
+
+/// Whether `text` holds `word` (ASCII), in any case.
+fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+/// Whether the string value that holds byte `at` of JSON text is a member whose name is a kept
+/// id (`"userid": "13912345678"`): ids stay as they are.
+fn member_of_kept_id(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let Some(open) = before.rfind('"') else {
+        return false;
+    };
+    let rest = before[..open].trim_end();
+    let Some(rest) = rest.strip_suffix(':') else {
+        return false;
+    };
+    let rest = rest.trim_end();
+    let Some(rest) = rest.strip_suffix('"') else {
+        return false;
+    };
+    let name = rest.rsplit('"').next().unwrap_or("");
+    credentials::is_kept_id(name)
+}
+
 fn pair_name(members: &[(String, Tree)]) -> Option<String> {
     if !members.iter().any(|(n, _)| n == "value") {
         return None;
@@ -621,6 +879,81 @@ mod tests {
         assert_eq!(decoded, br#"{"accessToken":"REDACTED"}"#);
         assert_eq!(tree["content"]["size"], decoded.len());
         assert_eq!(tree["extension"], r#"{"紧急电话":"***********"}"#);
+    }
+
+    #[test]
+    fn a_json_text_is_scrubbed_by_span_and_ids_stay() {
+        let body = r#"{"errcode":0,"result":{"userid":"13912345678","mobile":"13912345678","email":"a.b@example.com","remark":"call 13800001111 or x@example.org","access_token":"SECRET-TOKEN-123456","name":"张三"}}"#;
+        let mut scrubber = Scrubber::forgetful(false);
+        let out = scrubber.json_text(body);
+        assert_eq!(out.len(), body.len(), "same length: {out}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("still JSON");
+        for gone in [
+            "SECRET-TOKEN-123456",
+            "a.b@example.com",
+            "13800001111",
+            "x@example.org",
+        ] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+        assert!(
+            out.contains(r#""userid":"13912345678""#),
+            "an id stays: {out}"
+        );
+        assert!(
+            out.contains(r#""mobile":"139****5678""#),
+            "masked once: {out}"
+        );
+        assert!(scrubber.removed.is_empty(), "a recording remembers nothing");
+        let shown = Scrubber::forgetful(true).json_text(body);
+        assert!(shown.contains("a.b@example.com") && !shown.contains("SECRET-TOKEN-123456"));
+    }
+
+    #[test]
+    fn forms_and_urls_are_scrubbed_pair_by_pair() {
+        let mut scrubber = Scrubber::forgetful(false);
+        assert_eq!(
+            scrubber
+                .form("access_token=SECRET-1234567&mobile=13912345678&userid=13912345678&x=a+b"),
+            "access_token=REDACTED&mobile=139****5678&userid=13912345678&x=a+b"
+        );
+        assert_eq!(
+            scrubber.form("userid=a%20b&language=zh_CN"),
+            "userid=a%20b&language=zh_CN"
+        );
+        assert_eq!(
+            scrubber
+                .url("https://oapi.dingtalk.com/topapi/v2/user/get?access_token=SECRET-1234567#f"),
+            "https://oapi.dingtalk.com/topapi/v2/user/get?access_token=REDACTED#f"
+        );
+        assert!(!scrubber
+            .form("access_token%3DSECRET-1234567=1")
+            .contains("SECRET"));
+    }
+
+    #[test]
+    fn text_without_what_a_pattern_needs_is_left_alone() {
+        for plain in [
+            "application/json",
+            "zh_CN",
+            "张三",
+            "1700000000",
+            "keep-alive",
+            "a b c",
+        ] {
+            assert!(!could_match(plain), "{plain}");
+            assert_eq!(Scrubber::new(false).text(plain), plain);
+        }
+        for busy in [
+            "a=b",
+            "x%3Dy",
+            "Bearer abcdefgh12345",
+            "u@example.com",
+            "13912345678",
+            "k: v",
+        ] {
+            assert!(could_match(busy), "{busy}");
+        }
     }
 
     #[test]
