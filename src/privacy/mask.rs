@@ -58,55 +58,8 @@ fn secret_patterns() -> &'static [Regex] {
     })
 }
 
-/// Whether `text` holds a credential's name or word, or a scheme word, where the patterns of
-/// [`redact_secrets`] could find one: a listed name only as a whole name (`code`, not the
-/// `code` of `errcode`), a word anywhere. Most texts (an answer's body) hold none, and are
-/// spared the patterns.
-fn may_hold_secret(text: &str) -> bool {
-    /// Each spelling and word with whether it counts only as a whole name; lowercase.
-    static NEEDLES: OnceLock<Vec<(memchr::memmem::Finder<'static>, bool)>> = OnceLock::new();
-    let needles = NEEDLES.get_or_init(|| {
-        let mut needles: Vec<(String, bool)> = credentials::spellings()
-            .into_iter()
-            .map(|s| {
-                let word = credentials::WORDS.iter().any(|(w, _)| s.contains(w));
-                (s, !word)
-            })
-            .collect();
-        needles.extend(
-            credentials::WORDS
-                .iter()
-                .map(|(w, _)| ((*w).to_owned(), false)),
-        );
-        needles.extend(["bearer", "basic"].map(|w| (w.to_owned(), false)));
-        needles
-            .into_iter()
-            .map(|(n, whole)| {
-                (
-                    memchr::memmem::Finder::new(n.as_bytes()).into_owned(),
-                    whole,
-                )
-            })
-            .collect()
-    });
-    let lower = text.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
-    needles.iter().any(|(finder, whole)| {
-        finder.find_iter(bytes).any(|at| {
-            let end = at + finder.needle().len();
-            !whole
-                || !(at > 0 && name_byte(bytes[at - 1])
-                    || bytes.get(end).is_some_and(|&b| name_byte(b)))
-        })
-    })
-}
-
 /// Replaces every credential in `text` with `*`, keeping its length so positions stay right.
 pub fn redact_secrets(text: &mut String) {
-    if !may_hold_secret(text) {
-        return;
-    }
     let lower = text.to_ascii_lowercase();
     let mut ranges = Vec::new();
     for pattern in secret_patterns() {

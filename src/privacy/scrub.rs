@@ -82,7 +82,7 @@ pub struct Scrubber {
     forgets: bool,
     /// What each name met so far says of its value: a recording meets the same few header and
     /// parameter names on every exchange.
-    verdicts: HashMap<String, Verdict>,
+    verdicts: HashMap<String, Verdict, foldhash::fast::RandomState>,
 }
 
 /// What a member or pair name says of its value.
@@ -469,7 +469,9 @@ impl Scrubber {
     #[cfg_attr(not(feature = "live"), allow(dead_code))]
     pub fn json_text(&mut self, s: &str) -> String {
         let mut out = s.to_owned();
-        super::mask::redact_secrets(&mut out);
+        if self.json_may_hold_secret(s) {
+            super::mask::redact_secrets(&mut out);
+        }
         if out != s {
             *self
                 .tally
@@ -508,6 +510,33 @@ impl Scrubber {
             }
         }
         out
+    }
+
+    /// Whether a JSON text could hold a credential: a member whose name says so, or free text
+    /// the patterns read (`name=value`, a bearer or basic scheme). Member names repeat from
+    /// answer to answer, so each is judged once; most answers hold none.
+    fn json_may_hold_secret(&mut self, s: &str) -> bool {
+        if s.contains('=')
+            || contains_ignoring_case(s, "bearer")
+            || contains_ignoring_case(s, "basic")
+        {
+            return true;
+        }
+        let bytes = s.as_bytes();
+        for colon in memchr::memchr_iter(b':', bytes) {
+            let before = s[..colon].trim_end_matches([' ', '\t', '\n', '\r', '\\']);
+            let Some(name_end) = before.strip_suffix('"') else {
+                continue;
+            };
+            let Some(open) = name_end.rfind('"') else {
+                continue;
+            };
+            let name = name_end[open + 1..].trim_end_matches('\\');
+            if matches!(self.verdict(name), Verdict::Credential(_)) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Scrubs free text: URLs, form bodies, header lines, log-like text.
@@ -652,11 +681,22 @@ fn has_digit_run(text: &str, len: usize) -> bool {
     })
 }
 
-/// Whether `text` holds `word` (ASCII), in any case.
+/// Whether `text` holds `word` (ASCII, not empty), in any case.
 fn contains_ignoring_case(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let (bytes, word) = (text.as_bytes(), word.as_bytes());
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|at| {
+        bytes
+            .get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    })
 }
 
 /// Whether the string value that holds byte `at` of JSON text is a member whose name is a kept
