@@ -200,21 +200,30 @@ impl<R: BufRead> Cursor<R> {
                     continue;
                 }
                 if in_string {
-                    // Most of a HAR is string content (bodies, headers): jump to the next quote or backslash.
-                    match quote_or_backslash(&buf[used..]) {
-                        None => used = buf.len(),
-                        Some(k) => {
-                            used += k + 1;
-                            if buf[used - 1] == b'\\' {
-                                escaped = true;
-                            } else {
-                                in_string = false;
-                                if stack.is_empty() {
-                                    done = true;
-                                    break;
-                                }
-                            }
+                    // Most of a HAR is string content (bodies, headers): jump from quote or
+                    // backslash to the next. A body embedded as a string has an escaped quote
+                    // every few bytes, so the byte after a backslash is stepped over here,
+                    // without going round the outer loop.
+                    loop {
+                        let Some(k) = quote_or_backslash(&buf[used..]) else {
+                            used = buf.len();
+                            break;
+                        };
+                        used += k + 1;
+                        if buf[used - 1] == b'"' {
+                            in_string = false;
+                            break;
                         }
+                        if used == buf.len() {
+                            // The escaped byte is in the next buffer.
+                            escaped = true;
+                            break;
+                        }
+                        used += 1;
+                    }
+                    if !in_string && stack.is_empty() {
+                        done = true;
+                        break;
                     }
                     continue;
                 }
