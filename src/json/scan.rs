@@ -192,6 +192,48 @@ pub(crate) fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
     memchr::memchr2(b'"', b'\\', &bytes[near..]).map(|k| k + near)
 }
 
+/// Skips string content at the start of `bytes` (past the opening quote), in text whose
+/// strings are only known to close: the index just past the closing quote, or, when the
+/// bytes end first, whether they end inside an escape (its escaped byte still to come). A
+/// body kept as a HAR string has an escaped quote every few bytes: each is stepped over here,
+/// and the search goes on a word at a time, without a call per escape.
+pub(crate) fn string_rest(bytes: &[u8]) -> Result<usize, bool> {
+    let mut i = 0;
+    loop {
+        let mut plain = 0;
+        let mark = loop {
+            if let Some(word) = bytes.get(i..i + 8) {
+                let marks = marks(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+                if marks != 0 {
+                    break i + marks.trailing_zeros() as usize / 8;
+                }
+                i += 8;
+                plain += 1;
+                if plain == 4 {
+                    // A long run of plain text (a script, base64): memchr2 goes faster there.
+                    match quote_or_backslash(&bytes[i..]) {
+                        Some(k) => break i + k,
+                        None => return Err(false),
+                    }
+                }
+            } else {
+                let rest = bytes.get(i..).unwrap_or_default();
+                match rest.iter().position(|&b| b == b'"' || b == b'\\') {
+                    Some(k) => break i + k,
+                    None => return Err(false),
+                }
+            }
+        };
+        if bytes[mark] == b'"' {
+            return Ok(mark + 1);
+        }
+        i = mark + 2;
+        if i > bytes.len() {
+            return Err(true);
+        }
+    }
+}
+
 /// The high bit of each byte of `word` (read little-endian) that is `"` or `\`, and perhaps of
 /// bytes after the first such one (the borrow of the subtraction runs on): only the lowest
 /// set bit is to be trusted, which is all a search needs.
@@ -382,6 +424,32 @@ mod tests {
                         assert_eq!(quote_or_backslash(&bytes), want, "{filler} {len} {at}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn string_rest_stops_past_the_closing_quote_or_says_where_the_bytes_end() {
+        for (text, want) in [
+            (r#"abc" x"#, Ok(4)),
+            (r#"a\"b\\" x"#, Ok(7)),
+            (
+                r#"0123456789\"0123456789012345678901234567890123456789\\\"" x"#,
+                Ok(57),
+            ),
+            ("abc", Err(false)),
+            (r"abc\", Err(true)),
+            (r#"abc\""#, Err(false)),
+            ("", Err(false)),
+        ] {
+            assert_eq!(string_rest(text.as_bytes()), want, "{text}");
+        }
+        // Every length of plain run, before and after an escape.
+        for before in 0..80 {
+            for after in 0..80 {
+                let text = format!("{}\\\"{}\"tail", "x".repeat(before), "y".repeat(after));
+                assert_eq!(string_rest(text.as_bytes()), Ok(before + after + 3));
+                assert_eq!(string_rest(&text.as_bytes()[..before + 1]), Err(true));
             }
         }
     }

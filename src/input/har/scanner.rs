@@ -2,7 +2,9 @@
 
 use std::io::BufRead;
 
+#[cfg(test)]
 use crate::json::scan::quote_or_backslash;
+use crate::json::scan::string_rest;
 use crate::json::Location;
 
 /// Where and why a HAR file stops being readable.
@@ -204,22 +206,16 @@ impl<R: BufRead> Cursor<R> {
                     // backslash to the next. A body embedded as a string has an escaped quote
                     // every few bytes, so the byte after a backslash is stepped over here,
                     // without going round the outer loop.
-                    loop {
-                        let Some(k) = quote_or_backslash(&buf[used..]) else {
-                            used = buf.len();
-                            break;
-                        };
-                        used += k + 1;
-                        if buf[used - 1] == b'"' {
+                    match string_rest(&buf[used..]) {
+                        Ok(k) => {
+                            used += k;
                             in_string = false;
-                            break;
                         }
-                        if used == buf.len() {
-                            // The escaped byte is in the next buffer.
-                            escaped = true;
-                            break;
+                        Err(inside_escape) => {
+                            // The rest of the string (or the escaped byte) is in the next buffer.
+                            used = buf.len();
+                            escaped = inside_escape;
                         }
-                        used += 1;
                     }
                     if !in_string && stack.is_empty() {
                         done = true;
