@@ -2,6 +2,7 @@
 
 use std::io::BufRead;
 
+// The search the scanner used before `string_rest`, still tested here against memchr2.
 #[cfg(test)]
 use crate::json::scan::quote_or_backslash;
 use crate::json::scan::string_rest;
