@@ -164,6 +164,49 @@ mod tests {
     }
 
     #[test]
+    fn the_quick_read_reads_what_the_full_read_reads_or_leaves_it_to_it() {
+        let request =
+            format!(r#""request":{{"method":"POST","url":"{URL}","postData":{{"text":"a\"b"}}}}"#);
+        let bodies = [
+            r#""text":"{\"errcode\":0,\"name\":\"\u674e\ud83d\ude00\\\"\"}""#,
+            r#""text" : "plain", "mimeType":"application/json""#,
+            r#""mimeType":null,"text":"""#,
+            r#""text":null"#,
+            r#""text":5"#,
+            r#""text":"\ud800""#,
+            r#""text":"raw
+control""#,
+            r#""text":"a","text":"b""#,
+            r#""size":1"#,
+        ];
+        let mut quick_reads = 0;
+        for body in bodies {
+            for tail in ["", r#","comment":"text","x":{"text":"not the body"}"#] {
+                let text = format!(
+                    r#"{{{request},"response":{{"status":200,"content":{{{body}}}{tail}}}}}"#
+                );
+                let full = serde_json::from_str::<Entry>(&text);
+                match quick(&text) {
+                    Some(entry) => {
+                        quick_reads += 1;
+                        assert_eq!(
+                            format!("{entry:?}"),
+                            format!("{:?}", full.expect("the full read agrees")),
+                            "{text}"
+                        );
+                    }
+                    None => assert!(
+                        full.is_err() || !body.contains("\"text\":\"") || tail.contains("body"),
+                        "{text}"
+                    ),
+                }
+            }
+        }
+        // The body with escapes, the spaced one and the empty one, with nothing after them.
+        assert_eq!(quick_reads, 3);
+    }
+
+    #[test]
     fn a_user_get_call_without_its_response_is_dt008() {
         for response in ["", r#","response":null"#] {
             let text = format!(r#"{{"request":{{"method":"POST","url":"{URL}"}}{response}}}"#);
