@@ -1,6 +1,7 @@
 //! Removes credentials from, and masks personal values in, any JSON tree or text of a capture:
 //! the rules `dtlint redact` applies to every entry, whatever its host or path.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -407,12 +408,12 @@ impl Scrubber {
     /// walk leaves it: a credential removed, a personal value masked, an id kept, anything
     /// else scrubbed as free text.
     #[cfg_attr(not(feature = "live"), allow(dead_code))]
-    pub fn pair_value(&mut self, name: &str, value: &str) -> String {
+    pub fn pair_value<'v>(&mut self, name: &str, value: &'v str) -> Cow<'v, str> {
         match self.verdict(name) {
-            Verdict::Credential(kind) => self.removed_credential(kind, value),
-            Verdict::Personal(kind) => self.masked(kind, value),
-            Verdict::Kept => value.to_owned(),
-            Verdict::Nothing => self.text(value),
+            Verdict::Credential(kind) => Cow::Owned(self.removed_credential(kind, value)),
+            Verdict::Personal(kind) => Cow::Owned(self.masked(kind, value)),
+            Verdict::Nothing if could_match(value) => Cow::Owned(self.text(value)),
+            Verdict::Kept | Verdict::Nothing => Cow::Borrowed(value),
         }
     }
 
@@ -423,8 +424,8 @@ impl Scrubber {
         let mut changed = false;
         let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes())
             .map(|(name, value)| {
-                let clean_name = self.name_of_pair(&name);
-                let clean_value = self.pair_value(&name, &value);
+                let clean_name = self.name_of_pair(&name).into_owned();
+                let clean_value = self.pair_value(&name, &value).into_owned();
                 changed |= clean_name != name || clean_value != value;
                 (clean_name, clean_value)
             })
@@ -456,10 +457,11 @@ impl Scrubber {
 
     /// A pair's name: a name that is not plain is scrubbed as text.
     #[cfg_attr(not(feature = "live"), allow(dead_code))]
-    pub fn name_of_pair(&mut self, name: &str) -> String {
-        let mut name = name.to_owned();
-        self.name(&mut name);
-        name
+    pub fn name_of_pair<'n>(&mut self, name: &'n str) -> Cow<'n, str> {
+        if super::name::is_plain(name) {
+            return Cow::Borrowed(name);
+        }
+        Cow::Owned(self.text(name))
     }
 
     /// A JSON body held as text (an answer the proxy records), scrubbed by span in a copy of
@@ -491,12 +493,21 @@ impl Scrubber {
             .into_iter()
             .map(|r| (r, Personal::Phone))
             .collect();
-        if s.contains('@') {
+        // Addresses outside the members masked already: each `@` left is read in the string
+        // it stands in, not the whole text.
+        let mut read_up_to = 0;
+        for at in memchr::memchr_iter(b'@', s.as_bytes()) {
+            if at < read_up_to || members.iter().any(|(m, _)| m.contains(&at)) {
+                continue;
+            }
+            let start = s[..at].rfind('"').map_or(0, |q| q + 1);
+            let end = s[at..].find('"').map_or(s.len(), |q| at + q);
+            read_up_to = end;
             free.extend(
                 patterns()
                     .email
-                    .find_iter(s)
-                    .map(|m| (m.range(), Personal::Email)),
+                    .find_iter(&s[start..end])
+                    .map(|m| (start + m.start()..start + m.end(), Personal::Email)),
             );
         }
         for (range, kind) in free {
