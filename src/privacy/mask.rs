@@ -58,8 +58,33 @@ fn secret_patterns() -> &'static [Regex] {
     })
 }
 
+/// Whether `text` holds `word` (ASCII, not empty), in any case.
+pub(crate) fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    let (bytes, word) = (text.as_bytes(), word.as_bytes());
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|at| {
+        bytes
+            .get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    })
+}
+
 /// Replaces every credential in `text` with `*`, keeping its length so positions stay right.
 pub fn redact_secrets(text: &mut String) {
+    // Every pattern needs `=` (or `%3d`), `:` or a scheme word: text without them (most
+    // messages, most values) holds no credential they could find.
+    let marked = text.contains(['=', ':', '%']);
+    if !marked && !contains_ignoring_case(text, "bearer") && !contains_ignoring_case(text, "basic")
+    {
+        return;
+    }
     let lower = text.to_ascii_lowercase();
     let mut ranges = Vec::new();
     for pattern in secret_patterns() {

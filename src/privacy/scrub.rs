@@ -9,7 +9,7 @@ use base64::Engine;
 use regex::{Captures, Regex};
 
 use super::credentials::{self, Credential};
-use super::mask::mask;
+use super::mask::{contains_ignoring_case, mask};
 use super::tree::Tree;
 use crate::api::fields::Personal;
 
@@ -689,24 +689,6 @@ fn has_digit_run(text: &str, len: usize) -> bool {
     text.bytes().any(|b| {
         run = if b.is_ascii_digit() { run + 1 } else { 0 };
         run >= len
-    })
-}
-
-/// Whether `text` holds `word` (ASCII, not empty), in any case.
-fn contains_ignoring_case(text: &str, word: &str) -> bool {
-    let (bytes, word) = (text.as_bytes(), word.as_bytes());
-    let Some(&first) = word.first() else {
-        return true;
-    };
-    memchr::memchr2_iter(
-        first.to_ascii_lowercase(),
-        first.to_ascii_uppercase(),
-        bytes,
-    )
-    .any(|at| {
-        bytes
-            .get(at..at + word.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
     })
 }
 

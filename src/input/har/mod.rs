@@ -113,7 +113,7 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
 }
 
 fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Outcome {
-    let entry = match entry::parse(index, text) {
+    let entry = match entry::parse(index, text, settings.observe) {
         Ok(entry) => entry,
         // Another call's entry is skipped whatever its shape: exporters write neighbours dtlint
         // has no say over (in-flight calls, nulls), and they must not fail a capture. Only an
