@@ -319,18 +319,24 @@ pub fn run(
                 Ok(msg) => Some(msg),
                 Err(mpsc::TryRecvError::Disconnected) => None,
                 Err(mpsc::TryRecvError::Empty) => {
-                    // Nothing waits: the recording is made whole on disk before the pause.
-                    if let Some(recorder) = &mut record {
-                        if let Err(e) = recorder.flush() {
-                            failure.get_or_insert(e);
-                        }
-                    }
                     // Without --fail-on nobody waits for this thread: letting outcomes gather
                     // for a moment takes one wake-up for many instead of one each.
-                    if config.fail_on.is_none() {
+                    let gathered = if config.fail_on.is_none() {
                         std::thread::sleep(GATHER);
-                    }
-                    receiver.recv().ok()
+                        receiver.try_recv().ok()
+                    } else {
+                        None
+                    };
+                    gathered.or_else(|| {
+                        // Nothing waits: the recording is made whole on disk before this
+                        // thread sleeps, and under steady traffic it is written in blocks.
+                        if let Some(recorder) = &mut record {
+                            if let Err(e) = recorder.flush() {
+                                failure.get_or_insert(e);
+                            }
+                        }
+                        receiver.recv().ok()
+                    })
                 }
             };
         }

@@ -471,7 +471,8 @@ impl Scrubber {
     #[cfg_attr(not(feature = "live"), allow(dead_code))]
     pub fn json_text(&mut self, s: &str) -> String {
         let mut out = s.to_owned();
-        if self.json_may_hold_secret(s) {
+        let (secret, members) = self.json_members(s);
+        if secret {
             super::mask::redact_secrets(&mut out);
         }
         if out != s {
@@ -484,7 +485,6 @@ impl Scrubber {
         if self.show_values {
             return out;
         }
-        let members = super::mask::personal_spans(s);
         for (range, kind) in &members {
             mask(&mut out, range.clone(), *kind);
             *self.tally.personal.entry(*kind).or_default() += 1;
@@ -523,31 +523,34 @@ impl Scrubber {
         out
     }
 
-    /// Whether a JSON text could hold a credential: a member whose name says so, or free text
-    /// the patterns read (`name=value`, a bearer or basic scheme). Member names repeat from
-    /// answer to answer, so each is judged once; most answers hold none.
-    fn json_may_hold_secret(&mut self, s: &str) -> bool {
-        if s.contains('=')
+    /// One pass over a JSON text's member names, each judged once by what it says: whether
+    /// the text could hold a credential (a member whose name says so, or free text the
+    /// patterns read: `name=value`, a bearer or basic scheme), and the string values of
+    /// personal members.
+    fn json_members(&mut self, s: &str) -> (bool, Vec<(std::ops::Range<usize>, Personal)>) {
+        let mut secret = s.contains('=')
             || contains_ignoring_case(s, "bearer")
-            || contains_ignoring_case(s, "basic")
-        {
-            return true;
-        }
-        let bytes = s.as_bytes();
-        for colon in memchr::memchr_iter(b':', bytes) {
-            let before = s[..colon].trim_end_matches([' ', '\t', '\n', '\r', '\\']);
+            || contains_ignoring_case(s, "basic");
+        let mut personal = Vec::new();
+        for colon in memchr::memchr_iter(b':', s.as_bytes()) {
+            let before = s[..colon].trim_end_matches([' ', '\t', '\n', '\r']);
             let Some(name_end) = before.strip_suffix('"') else {
                 continue;
             };
             let Some(open) = name_end.rfind('"') else {
                 continue;
             };
-            let name = name_end[open + 1..].trim_end_matches('\\');
-            if matches!(self.verdict(name), Verdict::Credential(_)) {
-                return true;
+            match self.verdict(&name_end[open + 1..]) {
+                Verdict::Credential(_) => secret = true,
+                Verdict::Personal(kind) => {
+                    if let Some(value) = string_value_after(s, colon + 1) {
+                        personal.push((value, kind));
+                    }
+                }
+                Verdict::Kept | Verdict::Nothing => {}
             }
         }
-        false
+        (secret, personal)
     }
 
     /// Scrubs free text: URLs, form bodies, header lines, log-like text.
@@ -690,6 +693,29 @@ fn has_digit_run(text: &str, len: usize) -> bool {
         run = if b.is_ascii_digit() { run + 1 } else { 0 };
         run >= len
     })
+}
+
+/// The contents (without quotes) of the string value that starts after `from` in JSON text,
+/// past white space; `None` when the value is not a string.
+fn string_value_after(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while bytes
+        .get(i)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        i += 1;
+    }
+    (bytes.get(i) == Some(&b'"')).then_some(())?;
+    let start = i + 1;
+    let mut j = start;
+    loop {
+        let k = memchr::memchr2(b'"', b'\\', bytes.get(j..)?)?;
+        if bytes[j + k] == b'"' {
+            return Some(start..j + k);
+        }
+        j += k + 2;
+    }
 }
 
 /// Whether the string value that holds byte `at` of JSON text is a member whose name is a kept
@@ -916,7 +942,7 @@ mod tests {
 
     #[test]
     fn a_json_text_is_scrubbed_by_span_and_ids_stay() {
-        let body = r#"{"errcode":0,"result":{"userid":"13912345678","mobile":"13912345678","email":"a.b@example.com","remark":"call 13800001111 or x@example.org","access_token":"SECRET-TOKEN-123456","name":"张三"}}"#;
+        let body = r#"{"errcode":0,"result":{"userid":"13912345678","mobile":"13912345678","email":"a.b@example.com","remark":"call 13800001111 or x@example.org","access_token":"SECRET-TOKEN-123456","name":"张三","orgEmail" : "q\"r@corp.example","work_place":"a\\","phone":"010-5555"}}"#;
         let mut scrubber = Scrubber::forgetful(false);
         let out = scrubber.json_text(body);
         assert_eq!(out.len(), body.len(), "same length: {out}");

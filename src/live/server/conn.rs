@@ -14,6 +14,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::Notify;
 use tokio::time::{Instant, Sleep};
 
+/// How long a new connection (or a head just begun) is safe from eviction: ample for a client
+/// that sends its request at once, short against one that stalls.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(100);
+
 use super::limits::{Cut, Limits, Tally};
 
 /// Where a connection is in its request-answer cycle.
@@ -156,6 +160,10 @@ impl Conn {
         }
         match state.phase {
             Phase::Idle => Some((0, state.since)),
+            // A connection just accepted, or whose head has just begun, has had no time to be
+            // slow: taking it would let clients that reconnect as fast as they are evicted
+            // keep an honest client from ever sending its head.
+            Phase::Fresh | Phase::Head if state.since.elapsed() < GRACE => None,
             Phase::Fresh | Phase::Head | Phase::Body | Phase::Answer => Some((1, state.since)),
             Phase::Working => None,
         }

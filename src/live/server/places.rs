@@ -65,7 +65,7 @@ mod tests {
     use super::*;
 
     #[tokio::test(flavor = "current_thread")]
-    async fn the_idle_go_first_then_the_longest_waiting_and_never_the_working() {
+    async fn the_idle_go_first_then_the_longest_waiting_and_never_the_working_or_the_new() {
         let places = Places::default();
         let working = Conn::new();
         working.enter(Phase::Working);
@@ -84,7 +84,12 @@ mod tests {
         assert_eq!(idle.eviction_rank(), None, "the idle one first");
         assert!(places.evict_one());
         assert_eq!(slow.eviction_rank(), None, "then the longest waiting");
-        assert!(places.evict_one());
+        assert!(
+            !places.evict_one(),
+            "a head just begun has had no time to be slow"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+        assert!(places.evict_one(), "a head that waits past the grace");
         assert!(!places.evict_one(), "never one at work");
         assert!(working.eviction_rank().is_none());
     }
