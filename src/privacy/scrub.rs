@@ -2,7 +2,7 @@
 //! the rules `dtlint redact` applies to every entry, whatever its host or path.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use base64::Engine;
@@ -84,6 +84,9 @@ pub struct Scrubber {
     /// What each name met so far says of its value: a recording meets the same few header and
     /// parameter names on every exchange.
     verdicts: HashMap<String, Verdict, foldhash::fast::RandomState>,
+    /// Short values the patterns read and left as they were (`application/json;charset=UTF-8`):
+    /// a recording meets the same header values on every exchange.
+    clean: HashSet<String, foldhash::fast::RandomState>,
 }
 
 /// What a member or pair name says of its value.
@@ -98,6 +101,9 @@ enum Verdict {
 /// Names whose verdicts are kept: more than a capture's headers and parameters, few enough
 /// that a client inventing names cannot grow the memory.
 const VERDICTS_KEPT: usize = 1024;
+
+/// The longest value whose being left alone is remembered.
+const CLEAN_LONGEST: usize = 256;
 
 /// Whether any pattern of [`Scrubber::text`] could match `s`: each needs one of a few bytes
 /// (`=`, `%`, `:`, `"`, `@`), a run of eleven digits, or a scheme word after a space. Most
@@ -169,8 +175,10 @@ impl Scrubber {
         *self.tally.credentials.entry(kind).or_default() += 1;
         self.remember(value);
         // A value that was itself percent-encoded or quoted may survive in its decoded form.
-        if let Ok(decoded) = percent_encoding::percent_decode_str(value).decode_utf8() {
-            self.remember(&decoded);
+        if !self.forgets {
+            if let Ok(decoded) = percent_encoding::percent_decode_str(value).decode_utf8() {
+                self.remember(&decoded);
+            }
         }
         REDACTED.to_owned()
     }
@@ -412,7 +420,15 @@ impl Scrubber {
         match self.verdict(name) {
             Verdict::Credential(kind) => Cow::Owned(self.removed_credential(kind, value)),
             Verdict::Personal(kind) => Cow::Owned(self.masked(kind, value)),
-            Verdict::Nothing if could_match(value) => Cow::Owned(self.text(value)),
+            Verdict::Nothing if could_match(value) && !self.clean.contains(value) => {
+                let text = self.text(value);
+                if text == value && value.len() <= CLEAN_LONGEST && self.clean.len() < VERDICTS_KEPT
+                {
+                    self.clean.insert(text);
+                    return Cow::Borrowed(value);
+                }
+                Cow::Owned(text)
+            }
             Verdict::Kept | Verdict::Nothing => Cow::Borrowed(value),
         }
     }
