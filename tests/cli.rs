@@ -401,3 +401,65 @@ fn broken_pipe_is_not_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A body with one error finding (DT201 at `/result/boss`).
+const QUOTED_BOSS: &str = r#"{"errcode":0,"errmsg":"ok","request_id":"r","result":{"userid":"1","unionid":"u","name":"n","boss":"true"}}"#;
+
+#[test]
+fn stdin_filename_names_standard_input_and_suppressions_match_it_by_path() {
+    let dir = temp();
+    let args = [
+        "check",
+        "--no-profile",
+        "--format",
+        "ndjson",
+        "-",
+        "--stdin-filename",
+        "captures/2023/a.json",
+    ];
+    let (code, stdout, _) = dtlint(dir.path(), &args, Some(QUOTED_BOSS.as_bytes()));
+    assert_eq!(code, 1, "{stdout}");
+    let finding = json(stdout.lines().next().unwrap_or(""));
+    assert_eq!(finding["source"], "captures/2023/a.json");
+    assert_eq!(finding["rule"], "DT201");
+    // A profile's suppression by path matches standard input under its name.
+    write(
+        &dir,
+        "dtlint.toml",
+        b"[[ignore]]\nrule = \"DT201\"\npath = \"captures/2023/**\"\nreason = \"known in 2023 captures\"\n",
+    );
+    let mut with_profile: Vec<&str> = args.to_vec();
+    with_profile.retain(|a| *a != "--no-profile");
+    let (code, stdout, stderr) = dtlint(dir.path(), &with_profile, Some(QUOTED_BOSS.as_bytes()));
+    assert_eq!(code, 0, "suppressed by path: {stdout}{stderr}");
+    assert!(!stdout.contains("DT201"), "{stdout}");
+}
+
+#[test]
+fn exit_zero_passes_findings_but_not_failures_to_run() {
+    let dir = temp();
+    write(&dir, "bad.json", QUOTED_BOSS.as_bytes());
+    let (code, stdout, _) = dtlint(dir.path(), &["check", "--no-profile", "bad.json"], None);
+    assert_eq!(code, 1, "without the flag: {stdout}");
+    let (code, stdout, _) = dtlint(
+        dir.path(),
+        &["check", "--no-profile", "--exit-zero", "bad.json"],
+        None,
+    );
+    assert_eq!(code, 0, "findings reported, exit 0: {stdout}");
+    assert!(stdout.contains("DT201"), "{stdout}");
+    for failing in [
+        &["check", "--no-profile", "--exit-zero", "missing.json"][..],
+        &[
+            "check",
+            "--exit-zero",
+            "--profile",
+            "missing.toml",
+            "bad.json",
+        ][..],
+        &["check", "--exit-zero", "--selct", "DT1", "bad.json"][..],
+    ] {
+        let (code, _, stderr) = dtlint(dir.path(), failing, None);
+        assert_eq!(code, 2, "{failing:?}: {stderr}");
+    }
+}

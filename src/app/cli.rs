@@ -372,6 +372,14 @@ pub struct CheckArgs {
     /// How to read standard input (`-`).
     #[arg(long, value_enum, default_value_t = InputFormat::Json)]
     pub stdin_format: InputFormat,
+    /// The path standard input's findings name instead of `-` (as ruff's): suppressions and
+    /// baselines match it as they match that path.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// Exit 0 even when findings would fail the run; usage errors, bad profiles and inputs
+    /// that cannot be read still exit 2 (for pipelines that judge the findings themselves).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Largest input read, in bytes (suffixes K, M, G).
     #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
     pub max_size: u64,

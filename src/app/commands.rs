@@ -34,6 +34,8 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         verbose: false,
         quiet: true,
         stdin_format: args.stdin_format,
+        stdin_filename: None,
+        exit_zero: false,
         max_size: Limits::default().max_size,
     };
     let needs = Needs::new(true, false);
@@ -97,6 +99,7 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
         include: globs(&args.glob, "--glob")?,
         exclude: globs(&args.exclude, "--exclude")?,
         stdin_format: Some(args.stdin_format),
+        stdin_name: args.stdin_filename.clone(),
         read_special: args.read_special,
         follow: args.follow,
         list_skipped: args.verbose,
@@ -206,7 +209,13 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
             .save(path)
             .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
     }
-    Ok(exit_status(&ended, prepared.resolved.deny_warnings))
+    let status = exit_status(&ended, prepared.resolved.deny_warnings);
+    // --exit-zero: findings do not fail the process; failures to run still do.
+    Ok(if args.exit_zero && status == ExitStatus::Findings {
+        ExitStatus::Clean
+    } else {
+        status
+    })
 }
 
 /// `dtlint baseline`: records the findings of the inputs, reports none of them.

@@ -59,6 +59,9 @@ pub struct WalkOptions {
     pub exclude: Option<globset::GlobSet>,
     /// How standard input is read, and special files named with no format in their name.
     pub stdin_format: Option<InputFormat>,
+    /// The name standard input's findings carry instead of `-` (`--stdin-filename`): a shard
+    /// of a file piped in names the file, and suppressions and baselines match it by path.
+    pub stdin_name: Option<String>,
     /// Read FIFOs, sockets and devices named on the command line as streams, as standard
     /// input is read, rather than refusing them.
     pub read_special: bool,
@@ -78,7 +81,8 @@ const MAX_LINKS: usize = 40;
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
-    Stdin(InputFormat),
+    /// Standard input, and the name its findings carry.
+    Stdin(InputFormat, String),
     File {
         display: String,
         path: PathBuf,
@@ -91,16 +95,13 @@ pub enum Target {
         format: InputFormat,
     },
     /// A path that does not exist or cannot be listed; reported as unreadable.
-    Missing {
-        display: String,
-        reason: String,
-    },
+    Missing { display: String, reason: String },
 }
 
 impl Target {
     pub fn display(&self) -> &str {
         match self {
-            Self::Stdin(_) => "-",
+            Self::Stdin(_, name) => name,
             Self::File { display, .. }
             | Self::Special { display, .. }
             | Self::Missing { display, .. } => display,
@@ -112,7 +113,7 @@ impl Target {
     /// is read on its own, never in a window of files checked in parallel.
     pub fn streams(&self) -> bool {
         match self {
-            Self::Stdin(format) | Self::File { format, .. } => *format != InputFormat::Json,
+            Self::Stdin(format, _) | Self::File { format, .. } => *format != InputFormat::Json,
             Self::Special { .. } => true,
             Self::Missing { .. } => false,
         }
@@ -123,7 +124,7 @@ impl Target {
     pub fn check_body(&self, settings: &Settings, limits: &Limits) -> Outcome {
         match self {
             Self::Missing { reason, .. } => unreadable(reason.clone()),
-            Self::Stdin(_) => {
+            Self::Stdin(..) => {
                 read_whole(std::io::stdin().lock(), "standard input", settings, limits)
             }
             Self::File { path, .. } => read_file(path, settings, limits),
@@ -175,7 +176,7 @@ impl Target {
         };
         // A pipe's or a device's lines come when they come: each is checked as it arrives.
         let pace = match self {
-            Self::Stdin(_) if !stdin_is_a_file() => Pace::Live,
+            Self::Stdin(..) if !stdin_is_a_file() => Pace::Live,
             Self::Special { .. } => Pace::Live,
             _ => Pace::Batched,
         };
@@ -195,7 +196,7 @@ impl Target {
         }
         let reader = std::io::BufReader::with_capacity(1 << 16, decompressed);
         let format = match self {
-            Self::Stdin(format) | Self::File { format, .. } | Self::Special { format, .. } => {
+            Self::Stdin(format, _) | Self::File { format, .. } | Self::Special { format, .. } => {
                 *format
             }
             Self::Missing { .. } => InputFormat::Json,
@@ -377,7 +378,8 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
     for path in paths {
         let display = path.to_string_lossy().into_owned();
         if display == "-" {
-            collected.targets.push(Target::Stdin(stdin_format));
+            let name = options.stdin_name.clone().unwrap_or_else(|| "-".to_owned());
+            collected.targets.push(Target::Stdin(stdin_format, name));
             continue;
         }
         match std::fs::metadata(path) {
