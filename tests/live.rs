@@ -116,17 +116,36 @@ pub(super) fn client() -> HttpClient {
     Client::builder(TokioExecutor::new()).build_http()
 }
 
-/// One call: status, content type, body.
+/// One call with a form body: status, content type, body.
 pub(super) async fn call(
     client: &HttpClient,
     method: &str,
     url: &str,
     body: &str,
 ) -> (u16, String, Bytes) {
-    let request = hyper::Request::builder()
-        .method(method)
-        .uri(url)
-        .header("content-type", "application/x-www-form-urlencoded")
+    call_as(
+        client,
+        method,
+        url,
+        "application/x-www-form-urlencoded",
+        body,
+    )
+    .await
+}
+
+/// One call with a body of `content_type` (none when empty): status, content type, body.
+pub(super) async fn call_as(
+    client: &HttpClient,
+    method: &str,
+    url: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String, Bytes) {
+    let mut request = hyper::Request::builder().method(method).uri(url);
+    if !content_type.is_empty() {
+        request = request.header("content-type", content_type);
+    }
+    let request = request
         .body(Full::new(Bytes::from(body.to_owned())))
         .expect("request");
     let response = tokio::time::timeout(WATCHDOG, client.request(request))

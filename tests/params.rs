@@ -6,12 +6,10 @@
 
 use std::path::Path;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
 use serde_json::{json, Value};
 
 use super::common::check_json;
-use super::live::{client, runtime, HttpClient, Server, TOKEN, WATCHDOG};
+use super::live::{call_as, client, runtime, HttpClient, Server, TOKEN};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json;charset=utf-8";
@@ -24,24 +22,7 @@ async fn send(
     content_type: &str,
     body: &str,
 ) -> (u16, String) {
-    let mut request = hyper::Request::builder().method(method).uri(url);
-    if !content_type.is_empty() {
-        request = request.header("content-type", content_type);
-    }
-    let request = request
-        .body(Full::new(Bytes::from(body.to_owned())))
-        .expect("request");
-    let response = tokio::time::timeout(WATCHDOG, client.request(request))
-        .await
-        .expect("answered in time")
-        .expect("answered");
-    let status = response.status().as_u16();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, _, body) = call_as(client, method, url, content_type, body).await;
     (status, String::from_utf8_lossy(&body).into_owned())
 }
 

@@ -11,7 +11,6 @@ use hyper::HeaderMap;
 use std::borrow::Cow;
 
 use crate::api::request::{HarRequest, NameValue, PostData};
-use crate::engine::answer::{Answer, Payload};
 use crate::privacy::scrub::Scrubber;
 
 /// The request side of an exchange.
@@ -32,7 +31,8 @@ pub(crate) struct Received<'a> {
     pub decoded: Option<&'a [u8]>,
 }
 
-fn header(headers: &HeaderMap, name: hyper::header::HeaderName) -> &str {
+/// A header's value as text (`""` when absent or not text).
+pub(crate) fn header(headers: &HeaderMap, name: hyper::header::HeaderName) -> &str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -59,15 +59,6 @@ pub(crate) fn request(sent: &Sent<'_>) -> HarRequest {
         // Only the audit reads a request's headers (for the newer family's token), and the
         // proxy runs none: copying them for every exchange would buy nothing.
         headers: Vec::new(),
-    }
-}
-
-/// The answer as the engine reads it: the body decompressed, as bytes the guard judges.
-pub(crate) fn answer<'a>(received: &Received<'a>) -> Answer<'a> {
-    Answer {
-        status: i64::from(received.status),
-        mime_type: header(received.headers, hyper::header::CONTENT_TYPE),
-        body: Payload::Bytes(received.decoded.unwrap_or(received.body)),
     }
 }
 

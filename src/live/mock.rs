@@ -387,6 +387,17 @@ mod tests {
     use crate::api::caller::{AppType, Permission};
     use crate::engine::pipeline::{check_text, Settings};
 
+    /// The codes `check` finds in an answer, but DT606: it notes every error answer with its
+    /// meaning, which is the point of them.
+    fn defects(body: &str, settings: &Settings) -> Vec<&'static str> {
+        check_text(body, settings)
+            .findings
+            .iter()
+            .map(|f| f.rule.code)
+            .filter(|c| *c != "DT606")
+            .collect()
+    }
+
     fn callers() -> Vec<Caller> {
         let corp = Some("dingcorp0000000001".to_owned());
         vec![
@@ -458,14 +469,7 @@ mod tests {
             bodies.push(post(&mock, "t", "login_id=user9&userid=ignored"));
             for answer in &bodies {
                 assert_eq!(answer.status, 200);
-                let check = check_text(&answer.body, &settings);
-                // DT606 notes every error answer with its meaning: that is the point of them.
-                let codes: Vec<_> = check
-                    .findings
-                    .iter()
-                    .map(|f| f.rule.code)
-                    .filter(|c| *c != "DT606")
-                    .collect();
+                let codes = defects(&answer.body, &settings);
                 assert!(codes.is_empty(), "{caller:?}: {codes:?} in {}", answer.body);
                 assert!(answer.body.contains("\"request_id\":\""), "{}", answer.body);
             }
@@ -700,13 +704,7 @@ mod tests {
             "{}",
             answer.body
         );
-        let check = check_text(&answer.body, &Settings::default());
-        let codes: Vec<_> = check
-            .findings
-            .iter()
-            .map(|f| f.rule.code)
-            .filter(|c| *c != "DT606")
-            .collect();
+        let codes = defects(&answer.body, &Settings::default());
         assert!(codes.is_empty(), "{codes:?}");
     }
 }

@@ -28,8 +28,8 @@ use super::server::{
     self, read_whole, Body, Exchange, Hold, Limits, Reply, Server, Target, Unread,
 };
 use crate::api::request::HarRequest;
-use crate::engine::exchange::{self, Exchange as Checked, Held};
 use crate::engine::pipeline::Settings;
+use crate::engine::{answer as checked, exchange};
 use crate::finding::{Finding, Severity};
 use crate::input::Outcome;
 use crate::privacy::scrub::Scrubber;
@@ -507,16 +507,10 @@ impl Shared {
                 entry,
             } = forwarded;
             let outcome = request.map(|request| {
-                let exchange = Checked {
-                    request: &request,
-                    answer: crate::engine::answer::Answer {
-                        status,
-                        mime_type: &mime_type,
-                        body: crate::engine::answer::Payload::Bytes(&body),
-                    },
-                    held: Held::Live,
-                };
-                exchange::check(0, &exchange, &settings)
+                // The engine's own: this module's `Exchange` is the server's, its `Answer` the upstream's.
+                let answer =
+                    checked::Answer::new(status, &mime_type, checked::Payload::Bytes(&body));
+                exchange::check(0, &exchange::Exchange::new(&request, answer), &settings)
             });
             drop(body);
             let _ = sender.send(Msg::Exchange {
@@ -719,7 +713,8 @@ impl Shared {
                 ))
             });
             let request = user_get.then(|| entry::request(&sent));
-            let mime_type = entry::answer(&received).mime_type.to_owned();
+            let mime_type =
+                entry::header(&response_parts.headers, hyper::header::CONTENT_TYPE).to_owned();
             let status = i64::from(received.status);
             drop(body);
             // The answer as checked: decompressed, or the bytes as they came (shared with the

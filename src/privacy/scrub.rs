@@ -105,33 +105,66 @@ const VERDICTS_KEPT: usize = 1024;
 /// The longest value whose being left alone is remembered.
 const CLEAN_LONGEST: usize = 256;
 
-/// Whether any pattern of [`Scrubber::text`] could match `s`: each needs one of a few bytes
-/// (`=`, `%`, `:`, `"`, `@`), a run of eleven digits, or a scheme word after a space. Most
-/// values (names, ids, dates, types) have none, and skip the patterns.
-fn could_match(s: &str) -> bool {
-    let mut digits = 0;
-    let (mut space, mut quote, mut colon) = (false, false, false);
-    let bytes = s.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'=' | b'@' => return true,
-            b'%' if matches!(bytes.get(i + 1..i + 3), Some(b"3D" | b"3d" | b"40")) => return true,
-            b'0'..=b'9' => {
+/// What a text holds that the patterns of [`Scrubber::text`] need, read in one pass: a
+/// pattern whose mark is missing cannot match, and most values (names, ids, dates, types)
+/// hold none, so they skip the patterns. Replacing a value adds no mark, so the marks of the
+/// text as given hold for every step.
+#[derive(Debug, Clone, Copy, Default)]
+struct Marks {
+    equals: bool,
+    encoded_equals: bool,
+    encoded_at: bool,
+    header_line: bool,
+    json_member: bool,
+    scheme: bool,
+    at: bool,
+    /// Eleven digits in a row, as a mobile number has.
+    mobile_digits: bool,
+}
+
+impl Marks {
+    fn of(s: &str) -> Self {
+        let mut marks = Self::default();
+        let (mut digits, mut space, mut quote, mut colon) = (0, false, false, false);
+        let bytes = s.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b.is_ascii_digit() {
                 digits += 1;
-                if digits >= 11 {
-                    return true;
-                }
+                marks.mobile_digits |= digits >= 11;
                 continue;
             }
-            b' ' | b'\t' | b'\n' | b'\r' => space = true,
-            b'"' => quote = true,
-            b':' => colon = true,
-            _ => {}
+            digits = 0;
+            match b {
+                b'=' => marks.equals = true,
+                b'@' => marks.at = true,
+                b'%' => match bytes.get(i + 1..i + 3) {
+                    Some(b"3D" | b"3d") => marks.encoded_equals = true,
+                    Some(b"40") => marks.encoded_at = true,
+                    _ => {}
+                },
+                b' ' | b'\t' | b'\n' | b'\r' => space = true,
+                b'"' => quote = true,
+                b':' => colon = true,
+                _ => {}
+            }
         }
-        digits = 0;
+        marks.json_member = colon && quote;
+        marks.header_line = colon && has_header_line(s);
+        marks.scheme =
+            space && (contains_ignoring_case(s, "bearer") || contains_ignoring_case(s, "basic"));
+        marks
     }
-    (colon && (quote || has_header_line(s)))
-        || (space && (contains_ignoring_case(s, "bearer") || contains_ignoring_case(s, "basic")))
+
+    fn any(self) -> bool {
+        self.equals
+            || self.encoded_equals
+            || self.encoded_at
+            || self.header_line
+            || self.json_member
+            || self.scheme
+            || self.at
+            || self.mobile_digits
+    }
 }
 
 /// Whether an object is an error answer, whose `code` names the error rather than carries an
@@ -420,7 +453,7 @@ impl Scrubber {
         match self.verdict(name) {
             Verdict::Credential(kind) => Cow::Owned(self.removed_credential(kind, value)),
             Verdict::Personal(kind) => Cow::Owned(self.masked(kind, value)),
-            Verdict::Nothing if could_match(value) && !self.clean.contains(value) => {
+            Verdict::Nothing if Marks::of(value).any() && !self.clean.contains(value) => {
                 let text = self.text(value);
                 if text == value && value.len() <= CLEAN_LONGEST && self.clean.len() < VERDICTS_KEPT
                 {
@@ -571,42 +604,32 @@ impl Scrubber {
 
     /// Scrubs free text: URLs, form bodies, header lines, log-like text.
     pub fn text(&mut self, s: &str) -> String {
-        if !could_match(s) {
+        let marks = Marks::of(s);
+        if !marks.any() {
             return s.to_owned();
         }
         let patterns = patterns();
         let mut text = s.to_owned();
-        for (pattern, step) in [
-            (&patterns.pair, Step::Pair),
-            (&patterns.encoded_pair, Step::Pair),
-            (&patterns.encoded_email, Step::EncodedEmail),
-            (&patterns.header_line, Step::HeaderLine),
-            (&patterns.json_member, Step::JsonMember),
-            (&patterns.scheme, Step::Scheme),
-            (&patterns.email, Step::Email),
-            (&patterns.token, Step::Phone),
+        for (pattern, step, marked) in [
+            (&patterns.pair, Step::Pair, marks.equals),
+            (&patterns.encoded_pair, Step::Pair, marks.encoded_equals),
+            (
+                &patterns.encoded_email,
+                Step::EncodedEmail,
+                marks.encoded_at,
+            ),
+            (&patterns.header_line, Step::HeaderLine, marks.header_line),
+            (&patterns.json_member, Step::JsonMember, marks.json_member),
+            (&patterns.scheme, Step::Scheme, marks.scheme),
+            (&patterns.email, Step::Email, marks.at),
+            (&patterns.token, Step::Phone, marks.mobile_digits),
         ] {
-            // Each pattern needs a byte or word the text may not hold: looking costs a pass
-            // over a short value, a regex costs many.
-            let needed = match (step, pattern.as_str() == patterns.encoded_pair.as_str()) {
-                (Step::Pair, false) => text.contains('='),
-                (Step::Pair, true) => contains_ignoring_case(&text, "%3d"),
-                (Step::EncodedEmail, _) => contains_ignoring_case(&text, "%40"),
-                (Step::HeaderLine, _) => has_header_line(&text),
-                (Step::JsonMember, _) => text.contains(':') && text.contains('"'),
-                (Step::Scheme, _) => {
-                    contains_ignoring_case(&text, "bearer")
-                        || contains_ignoring_case(&text, "basic")
-                }
-                (Step::Email, _) => text.contains('@'),
-                (Step::Phone, _) => has_digit_run(&text, 11),
-            };
             let gate = if step == Step::Phone {
                 &patterns.mobile
             } else {
                 pattern
             };
-            if !needed || !gate.is_match(&text) {
+            if !marked || !gate.is_match(&text) {
                 continue;
             }
             text = pattern
@@ -699,15 +722,6 @@ fn has_header_line(text: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         })
-    })
-}
-
-/// Whether `text` holds `len` ASCII digits in a row.
-fn has_digit_run(text: &str, len: usize) -> bool {
-    let mut run = 0;
-    text.bytes().any(|b| {
-        run = if b.is_ascii_digit() { run + 1 } else { 0 };
-        run >= len
     })
 }
 
@@ -1016,7 +1030,7 @@ mod tests {
             "keep-alive",
             "a b c",
         ] {
-            assert!(!could_match(plain), "{plain}");
+            assert!(!Marks::of(plain).any(), "{plain}");
             assert_eq!(Scrubber::new(false).text(plain), plain);
         }
         for busy in [
@@ -1027,7 +1041,7 @@ mod tests {
             "13912345678",
             "k: v",
         ] {
-            assert!(could_match(busy), "{busy}");
+            assert!(Marks::of(busy).any(), "{busy}");
         }
     }
 
