@@ -71,7 +71,13 @@ fn stdin_is_read_with_a_dash() {
     assert_eq!(line["rule"], "DT202");
     assert_eq!(line["source"], "-");
     assert_eq!(line["pointer"], "/errcode");
-    assert_eq!(stdout.lines().count(), 1);
+    // Then the run's summary, the one typed record.
+    let summary: serde_json::Value =
+        serde_json::from_str(stdout.lines().nth(1).expect("a summary")).expect("ndjson");
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["responses"], 1);
+    assert_eq!(summary["errors"], 1);
+    assert_eq!(stdout.lines().count(), 2);
 }
 
 #[test]

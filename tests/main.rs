@@ -5,6 +5,7 @@ mod audit;
 mod bad_inputs;
 mod body_shape;
 mod cli;
+mod cluster;
 mod common;
 mod compressed;
 mod ecosystem;

@@ -75,10 +75,17 @@ fn run_fed(args: &[&str], within: Duration, write: impl FnOnce(&mut dyn Write) +
         record(&format!("{args:?}: peak memory {peak_kib} KiB"));
         Run {
             code: status.code().unwrap_or(-1),
-            findings: stdout
-                .lines()
-                .map(|l| serde_json::from_str(l).expect("an NDJSON finding"))
-                .collect(),
+            findings: {
+                let mut records: Vec<serde_json::Value> = stdout
+                    .lines()
+                    .map(|l| serde_json::from_str(l).expect("an NDJSON record"))
+                    .collect();
+                // The stream ends with the run's summary, the one record with a type.
+                let summary = records.pop().expect("a summary record");
+                assert_eq!(summary["type"], "summary", "{summary}");
+                assert!(records.iter().all(|r| r.get("type").is_none()));
+                records
+            },
             stderr,
             peak_kib,
         }

@@ -143,7 +143,15 @@ fn findings_come_out_while_the_input_is_still_open() {
     drop(stdin);
     let status = child.wait().expect("ends");
     assert_eq!(status.code(), Some(1));
-    let rest: Vec<String> = lines.iter().collect();
+    let mut rest: Vec<String> = lines.iter().collect();
+    let summary: serde_json::Value =
+        serde_json::from_str(&rest.pop().expect("the summary")).expect("json");
+    assert_eq!(summary["type"], "summary");
+    let counted: u64 = ["errors", "warnings", "infos"]
+        .iter()
+        .map(|k| summary[k].as_u64().expect("a count"))
+        .sum();
+    assert_eq!(counted, 1103 * 9, "counted in the summary");
     assert_eq!(1 + rest.len(), 1103 * 9, "every finding");
     let entries: Vec<u64> = rest
         .iter()

@@ -43,6 +43,15 @@ pub enum Command {
     Baseline(Box<BaselineArgs>),
     /// Write the exposure audit: every documented field, who may receive it, how often it was exposed.
     Audit(Box<AuditArgs>),
+    /// Join the partial results of shards (`check --partial`, `audit --partial`) into what one
+    /// run over all their inputs would have written.
+    ///
+    /// Lines of framed records are numbered over their whole source, suppressions and the
+    /// baseline are applied once over the whole (DT901 and DT902 judged once), and an audit's
+    /// apps and examples are chosen as one run would. Give it the profile the shards were given.
+    /// Exit codes as `check` (an audit: 1 when something was exposed); a partial result that
+    /// cannot be read or did not finish is reported and exits 2.
+    Merge(Box<MergeArgs>),
     /// Write the schema as plain JSON Schema 2020-12, or an OpenAPI 3.1 document of the endpoint.
     ///
     /// With a caller (--profile FILE, --app-type, --permission), the members of `result` it
@@ -284,6 +293,58 @@ pub struct AuditArgs {
     /// How to read standard input (`-`).
     #[arg(long, value_enum, default_value_t = InputFormat::Json)]
     pub stdin_format: InputFormat,
+    /// The path standard input's findings name instead of `-`.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// Write this shard's partial audit (every app, examples with where they stand) for
+    /// `dtlint merge`, instead of the report.
+    #[arg(long, conflicts_with_all = ["format", "out"])]
+    pub partial: bool,
+    /// Exit 0 even when something was exposed; unreadable inputs and usage errors still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    Human,
+    Json,
+    Ndjson,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partial results: files, or folders of them (as Spark writes them; `_SUCCESS`, hidden
+    /// and `.crc` files are passed over).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Output format: for findings human (default), json, ndjson, sarif, junit, github or
+    /// markdown; for an audit html (default), markdown or json.
+    #[arg(long, value_enum)]
+    pub format: Option<MergeFormat>,
+    /// Group findings by rule and pointer with counts (human, json).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Hide the findings recorded in this baseline file; report entries that no longer occur
+    /// (DT901), judged once over every shard.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Write the report here instead of standard output.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 even when findings would fail the run; unreadable partial results still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, Args)]
@@ -380,6 +441,11 @@ pub struct CheckArgs {
     /// that cannot be read still exit 2 (for pipelines that judge the findings themselves).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Write this shard's partial result for `dtlint merge` (typed NDJSON records: findings
+    /// with fingerprints, each input's counts and span, the summary) instead of a report.
+    /// Suppressions and the baseline are left to the merge, which applies them once.
+    #[arg(long, conflicts_with_all = ["format", "output", "baseline", "statistics"])]
+    pub partial: bool,
     /// Largest input read, in bytes (suffixes K, M, G).
     #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
     pub max_size: u64,

@@ -12,7 +12,11 @@ use dtlint::{rules, Needs};
 
 use super::settings;
 
-use super::cli::{AuditArgs, AuditFormat, CheckArgs, ColorChoice, OutputFormat};
+use dtlint::report::partial::{self, Of, Partial};
+
+use super::cli::{
+    AuditArgs, AuditFormat, CheckArgs, ColorChoice, MergeArgs, MergeFormat, OutputFormat,
+};
 use super::{exit_status, profile, progress, ExitStatus, RunError};
 
 pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
@@ -34,13 +38,24 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         verbose: false,
         quiet: true,
         stdin_format: args.stdin_format,
-        stdin_filename: None,
-        exit_zero: false,
+        stdin_filename: args.stdin_filename.clone(),
+        exit_zero: args.exit_zero,
+        partial: args.partial,
         max_size: Limits::default().max_size,
     };
     let needs = Needs::new(true, false);
     let prepared = prepare(&check, true, needs)?;
-    let mut builder = audit::Builder::new(&prepared.resolved.settings.caller);
+    let caller = &prepared.resolved.settings.caller;
+    if args.partial {
+        let mut builder = audit::Builder::partial(caller);
+        let mut partial = Partial::new(Of::Audit, out);
+        let exit = prepared.exit(vec![&mut partial, &mut builder]).partial();
+        let ended = prepared.run(exit)?;
+        partial.write(&partial::Record::Audit(Box::new(builder.record())))?;
+        out_flush(&mut partial)?;
+        return Ok(pipeline_status(exit_status(&ended, false), true));
+    }
+    let mut builder = audit::Builder::new(caller);
     let exit = prepared.exit(vec![&mut builder]);
     let ended = prepared.run(exit)?;
     let audit = builder.audit();
@@ -58,16 +73,37 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         AuditFormat::Json => report::write_audit_json(&audit, target)?,
     }
     target.flush()?;
-    let exposed = audit.fields.iter().any(|f| f.exposures > 0);
-    Ok(if ended.interrupted {
+    Ok(pipeline_status(
+        audit_status(&ended, &audit),
+        args.exit_zero,
+    ))
+}
+
+/// How an audit ended: 1 when anything was exposed.
+fn audit_status(ended: &Ended, audit: &audit::Audit) -> ExitStatus {
+    if ended.interrupted {
         ExitStatus::Interrupted
     } else if ended.unreadable {
         ExitStatus::Error
-    } else if exposed {
+    } else if audit.fields.iter().any(|f| f.exposures > 0) {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
-    })
+    }
+}
+
+/// `--exit-zero`: findings do not fail the process; failures to run still do.
+fn pipeline_status(status: ExitStatus, exit_zero: bool) -> ExitStatus {
+    if exit_zero && status == ExitStatus::Findings {
+        ExitStatus::Clean
+    } else {
+        status
+    }
+}
+
+/// Flushes a partial stream's output.
+fn out_flush(partial: &mut Partial<'_>) -> io::Result<()> {
+    partial.flush()
 }
 
 /// What `dtlint check` with these arguments prints or keeps of each finding.
@@ -163,16 +199,21 @@ impl Prepared {
 }
 
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    if args.partial {
+        // A shard: fingerprints for the merge's baseline, no snippets, no suppressions.
+        let prepared = prepare(args, false, Needs::new(false, true))?;
+        let mut partial = Partial::new(Of::Check, out);
+        let exit = prepared.exit(vec![&mut partial]).partial();
+        let ended = prepared.run(exit)?;
+        out_flush(&mut partial)?;
+        let status = exit_status(&ended, prepared.resolved.deny_warnings);
+        return Ok(pipeline_status(status, args.exit_zero));
+    }
     let prepared = prepare(args, false, check_needs(args))?;
     let baseline = match &args.baseline {
         None => BaselineUse::None,
         Some(_) if args.update_baseline => BaselineUse::Record(Recorder::default()),
-        Some(path) => BaselineUse::Hide {
-            hider: baseline::Baseline::load(path)
-                .map_err(|m| RunError::Usage(miette::miette!("{m}")))?
-                .hider(),
-            path: path.display().to_string(),
-        },
+        Some(path) => hiding(path)?,
     };
     // Every report file is opened before anything is read, so a bad path fails at once.
     let mut files = Vec::new();
@@ -210,11 +251,135 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
             .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
     }
     let status = exit_status(&ended, prepared.resolved.deny_warnings);
-    // --exit-zero: findings do not fail the process; failures to run still do.
-    Ok(if args.exit_zero && status == ExitStatus::Findings {
-        ExitStatus::Clean
+    Ok(pipeline_status(status, args.exit_zero))
+}
+
+/// `dtlint merge`: partial results joined through one run's exit (findings) or into one
+/// audit.
+pub fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    let resolved = profile::resolve(&args.settings)?;
+    let files =
+        run::merge::expand(&args.paths).map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
+    let mut partials = run::merge::Partials::read(files);
+    let mut file;
+    let target: &mut dyn Write = match &args.out {
+        Some(path) => {
+            file = create(path, "-o")?;
+            &mut file
+        }
+        None => out,
+    };
+    if partials.of() == Some(Of::Audit) {
+        return merge_audits(args, &resolved, &mut partials, target);
+    }
+    let format = match args.format {
+        None | Some(MergeFormat::Human) => report::Format::Human,
+        Some(MergeFormat::Json) => report::Format::Json,
+        Some(MergeFormat::Ndjson) => report::Format::Ndjson,
+        Some(MergeFormat::Sarif) => report::Format::Sarif,
+        Some(MergeFormat::Junit) => report::Format::Junit,
+        Some(MergeFormat::Github) => report::Format::Github,
+        Some(MergeFormat::Markdown) => report::Format::Markdown,
+        Some(MergeFormat::Html) => {
+            return Err(RunError::Usage(miette::miette!(
+                "--format html is an audit's: these partial results hold findings (json, ndjson, sarif, junit, github, markdown or human)"
+            )))
+        }
+    };
+    let baseline = match &args.baseline {
+        None => BaselineUse::None,
+        Some(path) => hiding(path)?,
+    };
+    // The shards' findings carry no snippets: the human format lists them one a line.
+    let style = Style {
+        color: args.out.is_none() && use_color(args.color),
+        width: None,
+        statistics: args.statistics,
+        concise: true,
+    };
+    let mut reporter = report::reporter(format, style, target);
+    let mut exit = Exit::new(
+        &resolved.settings.selection,
+        &resolved.suppressions,
+        vec![reporter.as_mut()],
+    )
+    .with_baseline(baseline)
+    .with_interrupt(super::interrupt::flag());
+    partials.deliver(&mut exit);
+    let ended = exit.finish(partials.notes())?;
+    drop(reporter);
+    target.flush()?;
+    let status = exit_status(&ended, resolved.deny_warnings);
+    Ok(pipeline_status(status, args.exit_zero))
+}
+
+/// `dtlint merge` of partial audits.
+fn merge_audits(
+    args: &MergeArgs,
+    resolved: &settings::Resolved,
+    partials: &mut run::merge::Partials,
+    target: &mut dyn Write,
+) -> Result<ExitStatus, RunError> {
+    let mut merged = audit::partial::Merged::default();
+    for record in partials.take_audits() {
+        merged.add(record);
+    }
+    let caller = &resolved.settings.caller;
+    let (inputs, responses) = partials.counts();
+    if let Some(callers) = merged.callers_disagree() {
+        return Err(RunError::Usage(miette::miette!(
+            "the shards audited different callers ({}): merge the audits of one caller",
+            callers.join("; ")
+        )));
+    }
+    let shards = merged.caller().map(str::to_owned);
+    let audit = merged.audit(caller, inputs, responses, |source, position| {
+        partials.base(source, position)
+    });
+    if let Some(shards) = shards.filter(|c| *c != audit.caller) {
+        return Err(RunError::Usage(miette::miette!(
+            help = "give merge the profile (or --app-type and --permission) the shards were given",
+            "the shards audited {shards}, and merge was given {}",
+            audit.caller
+        )));
+    }
+    match args.format {
+        None | Some(MergeFormat::Html) => report::write_audit_html(&audit, target)?,
+        Some(MergeFormat::Markdown) => report::write_audit_markdown(&audit, target)?,
+        Some(MergeFormat::Json) => report::write_audit_json(&audit, target)?,
+        Some(other) => {
+            return Err(RunError::Usage(miette::miette!(
+                "--format {other:?} is not an audit's: these partial results hold an audit (html, markdown or json)"
+            )))
+        }
+    }
+    target.flush()?;
+    let mut problems = io::stderr().lock();
+    for note in partials.notes() {
+        writeln!(problems, "dtlint: {note}")?;
+    }
+    let unreadable = partials.failed();
+    if unreadable {
+        partials.write_problems(&mut problems)?;
+    }
+    let exposed = audit.fields.iter().any(|f| f.exposures > 0);
+    let status = if unreadable {
+        ExitStatus::Error
+    } else if exposed {
+        ExitStatus::Findings
     } else {
-        status
+        ExitStatus::Clean
+    };
+    Ok(pipeline_status(status, args.exit_zero))
+}
+
+/// The baseline at `path`, loaded to hide what it records.
+fn hiding(path: &std::path::Path) -> Result<BaselineUse, RunError> {
+    Ok(BaselineUse::Hide {
+        hider: baseline::Baseline::load(path)
+            .map_err(|m| RunError::Usage(miette::miette!("{m}")))?
+            .hider(),
+        path: path.display().to_string(),
     })
 }
 

@@ -53,6 +53,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     match cli.command {
         Command::Check(args) => commands::check(&args, out),
         Command::Audit(args) => commands::audit(&args, out),
+        Command::Merge(args) => commands::merge(&args, out),
         Command::Schema(args) => schema_cmd::schema(&args, out),
         #[cfg(feature = "live")]
         Command::Mock(args) => live_cmd::mock(&args),

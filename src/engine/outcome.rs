@@ -71,6 +71,20 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Adds another tally's counts to these.
+    pub fn merge(&mut self, other: &Self) {
+        self.responses += other.responses;
+        self.response_entries
+            .extend_from_slice(&other.response_entries);
+        self.skipped_entries += other.skipped_entries;
+        self.unreadable |= other.unreadable;
+        self.decompressed |= other.decompressed;
+        self.result_only += other.result_only;
+        for (name, count) in &other.present {
+            *self.present.entry(name).or_default() += count;
+        }
+    }
+
     /// Counts one outcome in.
     pub fn add(&mut self, outcome: &Outcome, keep_entries: bool) {
         self.responses += outcome.responses;
@@ -96,4 +110,34 @@ pub struct Origin {
     pub app: Option<String>,
     /// The entry's `startedDateTime`, as the capture wrote it.
     pub started: Option<String>,
+}
+
+/// Adjacent lines of one source read from framed records (`--stdin-format framed`): where
+/// they stand in the source by the position their records carried, and how many lines and
+/// bytes they hold, so that the partial results of several shards can be put back in order
+/// and their lines numbered as one run numbers them (`dtlint merge`).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Span {
+    /// The position of its first record: the line's byte offset in the source, or the start
+    /// of the split that held it.
+    pub position: u64,
+    /// Lines it holds.
+    pub lines: u64,
+    /// Bytes it holds, line feeds included.
+    pub bytes: u64,
+    /// The source's modification time in seconds since 1970, when the records carried it.
+    pub mtime: Option<i64>,
+}
+
+impl Span {
+    /// A span starting at `position`, holding nothing yet.
+    pub fn at(position: u64, mtime: Option<i64>) -> Self {
+        Self {
+            position,
+            lines: 0,
+            bytes: 0,
+            mtime,
+        }
+    }
 }

@@ -34,6 +34,9 @@ pub struct Finding {
     pub(crate) excerpt: Option<Box<crate::finding::excerpt::Excerpt>>,
     /// A hash of the offending value (never the value), so baselines survive moved lines.
     pub(crate) fingerprint: Option<String>,
+    /// It has passed a run's exit, which masked what it quotes: a shard's finding read back by
+    /// `dtlint merge` is not masked again (a rule's fixed help shows example values whole).
+    pub(crate) shown: bool,
 }
 
 impl Finding {
@@ -53,6 +56,7 @@ impl Finding {
             help: None,
             excerpt: None,
             fingerprint: None,
+            shown: false,
         }
     }
 

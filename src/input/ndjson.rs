@@ -11,10 +11,13 @@ use crate::engine::place::placed;
 use crate::json::Location;
 
 /// One line of the input with where it starts.
-struct Line {
-    index: u64,
-    at: Location,
-    bytes: Result<Vec<u8>, u64>,
+pub(super) struct Line {
+    /// Its 0-based index (the `entry` of its findings).
+    pub(super) index: u64,
+    /// Where it starts.
+    pub(super) at: Location,
+    /// Its bytes with the line feed, or the size of a line too long to keep.
+    pub(super) bytes: Result<Vec<u8>, u64>,
 }
 
 /// Checks an NDJSON stream and delivers an outcome per line as soon as its batch is checked.
@@ -42,7 +45,7 @@ pub fn log_outcomes<R: BufRead + Send>(
 
 /// What a line holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lines {
+pub(super) enum Lines {
     /// One JSON value, the whole line.
     Json,
     /// Log text, perhaps with a user/get body after a prefix.
@@ -115,17 +118,7 @@ fn line_outcomes<R: BufRead + Send>(
         index += 1;
         Some(line)
     };
-    // Whether any line held something; blank lines come back with no index.
-    let mut held = false;
-    pipeline::run(
-        produce,
-        |line| check_line(line, settings, limit, lines),
-        pace,
-        &mut |outcome: Outcome| {
-            held |= outcome.index.is_some();
-            deliver(outcome)
-        },
-    );
+    let held = check_lines(produce, settings, limit, pace, deliver, lines);
     if !held && failed.is_none() && lines == Lines::Json {
         // As an empty JSON file is: JSON Lines with no line that holds a value check nothing.
         let empty = crate::rules::reader::empty_input(Subject::Input);
@@ -144,6 +137,29 @@ fn line_outcomes<R: BufRead + Send>(
         outcome.unreadable = true;
         deliver(outcome);
     }
+}
+
+/// Checks the lines `produce` gives in parallel batches, delivering an outcome per line in
+/// order; whether any line held something (blank lines come back with no index).
+pub(super) fn check_lines(
+    produce: impl FnMut() -> Option<Line> + Send,
+    settings: &Settings,
+    limit: u64,
+    pace: Pace,
+    deliver: &mut Deliver<'_>,
+    lines: Lines,
+) -> bool {
+    let mut held = false;
+    pipeline::run(
+        produce,
+        |line| check_line(line, settings, limit, lines),
+        pace,
+        &mut |outcome: Outcome| {
+            held |= outcome.index.is_some();
+            deliver(outcome)
+        },
+    );
+    held
 }
 
 fn check_line(line: Line, settings: &Settings, limit: u64, lines: Lines) -> Outcome {

@@ -10,6 +10,7 @@ mod json;
 mod junit;
 mod markdown;
 mod ndjson;
+pub mod partial;
 mod sarif;
 mod statistics;
 mod stream_json;
@@ -72,6 +73,8 @@ pub struct InputEnd<'a> {
     pub tally: &'a Tally,
     /// Not an input: findings about dtlint's own configuration (baseline, suppressions).
     pub config: bool,
+    /// For a run of framed lines: where it stands in its source.
+    pub span: Option<&'a crate::engine::outcome::Span>,
 }
 
 /// The end of a run.
@@ -81,6 +84,9 @@ pub struct RunEnd<'a> {
     pub summary: Summary,
     /// Run-level remarks, such as rules that could not run.
     pub notes: &'a [String],
+    /// Of those, the remarks of the command and the readers, not those the exit makes of the
+    /// counts (which a merge of partial results makes again of the merged counts).
+    pub given: &'a [String],
 }
 
 /// A run kept whole: every input with its findings. JUnit writes from it, and a library user
@@ -145,7 +151,7 @@ impl Reporter for Run {
 }
 
 /// Counts for the summary line and the JSON report.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Summary {
     /// Inputs read (configuration findings not counted).
     pub inputs: u64,
@@ -224,7 +230,7 @@ impl SkipReason {
 
 /// Paths passed over, counted by reason; a fixed set of members, so the JSON report's object
 /// always has the same keys in the same order.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Skipped {
     /// [`SkipReason::Symlink`].
     pub symlink: u64,

@@ -88,8 +88,26 @@ impl Reporter for Ndjson<'_> {
         self.out.write_all(line)
     }
 
-    fn finish(&mut self, _end: &RunEnd<'_>) -> io::Result<()> {
-        Ok(())
+    /// The last line is the run's summary, marked `"type": "summary"` (findings have no
+    /// `type`), so that a pipeline that only sees the stream still learns the counts and remarks.
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
+        #[derive(Serialize)]
+        struct SummaryLine<'a> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            version: u32,
+            #[serde(flatten)]
+            counts: super::Summary,
+            notes: &'a [String],
+        }
+        let line = SummaryLine {
+            kind: "summary",
+            version: super::json::REPORT_VERSION,
+            counts: end.summary,
+            notes: end.notes,
+        };
+        serde_json::to_writer(&mut *self.out, &line)?;
+        self.out.write_all(b"\n")
     }
 }
 

@@ -8,7 +8,7 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::engine::outcome::Outcome;
-use crate::engine::outcome::Tally;
+use crate::engine::outcome::{Span, Tally};
 use crate::finding::Finding;
 use crate::report::{InputEnd, Reporter, RunEnd, Skipped, Summary};
 use crate::rules::selection::Selection;
@@ -63,6 +63,10 @@ pub struct Exit<'r> {
     decompressed: bool,
     /// Inputs whose bodies were `result` objects alone (the first few), and how many in all.
     result_only: (Vec<String>, u64),
+    /// Remarks of the readers, said once each at the end.
+    notes: Vec<String>,
+    /// The run writes a partial result: suppressions and the baseline are left to the merge.
+    partial: bool,
     failure: Option<io::Error>,
 }
 
@@ -98,7 +102,34 @@ impl<'r> Exit<'r> {
             unreadable: false,
             decompressed: false,
             result_only: (Vec::new(), 0),
+            notes: Vec::new(),
+            partial: false,
             failure: None,
+        }
+    }
+
+    /// Marks the run as a shard of a larger one whose partial results `dtlint merge` joins:
+    /// the merge applies suppressions and the baseline, once, over the whole.
+    #[must_use]
+    pub fn partial(mut self) -> Self {
+        self.partial = true;
+        self
+    }
+
+    /// Whether a reporter lists the entries that were responses (JUnit's cases).
+    pub fn keeps_entries(&self) -> bool {
+        self.keep_entries
+    }
+
+    /// Whether the run is a shard whose partial results are merged later.
+    pub fn is_partial(&self) -> bool {
+        self.partial
+    }
+
+    /// A remark for the end of the run, said once however often it is made.
+    pub fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
         }
     }
 
@@ -138,6 +169,7 @@ impl<'r> Exit<'r> {
             exit: self,
             source,
             tally: Tally::default(),
+            span: None,
         }
     }
 
@@ -145,12 +177,15 @@ impl<'r> Exit<'r> {
         if !crate::engine::finish::selected(&mut finding, self.selection) {
             return;
         }
-        shown_safely(&mut finding);
+        if !finding.shown {
+            shown_safely(&mut finding);
+            finding.shown = true;
+        }
         source.clone_into(&mut finding.source);
         if let Some(excerpt) = &mut finding.excerpt {
             source.clone_into(&mut excerpt.name);
         }
-        if !config {
+        if !config && !self.partial {
             if self.suppressions.hides(&finding) {
                 return;
             }
@@ -198,6 +233,7 @@ impl<'r> Exit<'r> {
                 source,
                 tally: &tally,
                 config: true,
+                span: None,
             })
         });
     }
@@ -207,7 +243,13 @@ impl<'r> Exit<'r> {
     /// # Errors
     /// The first failure of a reporter's output.
     pub fn finish(mut self, notes: &[String]) -> io::Result<Ended> {
-        if let Some(profile) = self.suppressions.profile().map(str::to_owned) {
+        // A shard leaves suppressions to the merge, which judges them over the whole.
+        if let Some(profile) = self
+            .suppressions
+            .profile()
+            .filter(|_| !self.partial)
+            .map(str::to_owned)
+        {
             let unused = self.suppressions.unused();
             self.config(&profile, unused);
         }
@@ -218,6 +260,8 @@ impl<'r> Exit<'r> {
             BaselineUse::Record(recorder) => recorded = Some(recorder.finish()),
         }
         let mut notes = notes.to_vec();
+        notes.extend(std::mem::take(&mut self.notes));
+        let given = notes.len();
         let (named, count) = &self.result_only;
         if *count > 0 {
             let more = match *count - named.len() as u64 {
@@ -237,6 +281,7 @@ impl<'r> Exit<'r> {
         let end = RunEnd {
             summary: self.summary,
             notes: &notes,
+            given: &notes[..given],
         };
         self.each_reporter(|r| r.finish(&end));
         if let Some(error) = self.failure {
@@ -256,6 +301,7 @@ pub struct InputExit<'e, 'r> {
     exit: &'e mut Exit<'r>,
     source: &'e str,
     tally: Tally,
+    span: Option<Span>,
 }
 
 impl InputExit<'_, '_> {
@@ -273,6 +319,16 @@ impl InputExit<'_, '_> {
             self.exit.pass(finding, self.source, false);
         }
         self.exit.going()
+    }
+
+    /// The input was a run of framed lines standing at `span` in its source.
+    pub fn spanned(&mut self, span: Span) {
+        self.span = Some(span);
+    }
+
+    /// Adds the counts of a shard's input, as its partial result gave them (`dtlint merge`).
+    pub fn count(&mut self, tally: &Tally) {
+        self.tally.merge(tally);
     }
 
     /// The input is read to its end.
@@ -293,12 +349,13 @@ impl InputExit<'_, '_> {
         if let BaselineUse::Hide { hider, .. } = &mut exit.baseline {
             hider.checked(self.source);
         }
-        let (source, tally) = (self.source, &self.tally);
+        let (source, tally, span) = (self.source, &self.tally, self.span.as_ref());
         exit.each_reporter(|r| {
             r.input_done(&InputEnd {
                 source,
                 tally,
                 config: false,
+                span,
             })
         });
     }

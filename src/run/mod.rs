@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod exit;
+pub mod merge;
 pub mod progress;
 pub mod suppress;
 mod walk;
@@ -18,6 +19,7 @@ pub use walk::{collect, Collected, InputFormat, WalkOptions};
 
 use crate::engine::pipeline::Settings;
 use crate::finding::Finding;
+use crate::input::framed::{Framed, Next};
 use crate::input::{
     body_outcome, har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Limits, Outcome, Pace,
 };
@@ -130,11 +132,68 @@ fn stream(
     progress: Option<&dyn Progress>,
     exit: &mut Exit<'_>,
 ) {
+    if target.format() == InputFormat::Framed {
+        framed(target, settings, limits, exit);
+        return;
+    }
     let mut input = exit.input(target.display());
     target.check(settings, limits, progress, &mut |outcome| {
         input.deliver(outcome)
     });
     input.end();
+}
+
+/// Reads framed records, each run of adjacent lines of a source as an input of its own named
+/// after the source. Outside a partial run, lines of a run that does not start its source cannot
+/// be numbered (the lines before it are in another shard): its findings name no line.
+fn framed(target: &Target, settings: &Settings, limits: &Limits, exit: &mut Exit<'_>) {
+    let mut failed = Vec::new();
+    let opened = target.open(None, &mut |outcome| {
+        if outcome.unreadable {
+            failed.push(outcome);
+        }
+        true
+    });
+    let about_stream = |exit: &mut Exit<'_>, outcome: Outcome| {
+        let mut input = exit.input(target.display());
+        input.deliver(outcome);
+        input.end();
+    };
+    let Some((reader, pace)) = opened else {
+        for outcome in failed {
+            about_stream(exit, outcome);
+        }
+        return;
+    };
+    let mut records = Framed::new(reader, limits.max_size);
+    while exit.going() {
+        let head = match records.next_run() {
+            Next::End => break,
+            Next::Bad(outcome) => {
+                about_stream(exit, outcome);
+                continue;
+            }
+            Next::Run(head) => head,
+        };
+        let unplaced = !exit.is_partial() && head.position != 0;
+        let mut input = exit.input(&head.source);
+        let span = records.check_run(&head, settings, pace, &mut |mut outcome| {
+            if unplaced {
+                for finding in &mut outcome.findings {
+                    finding.entry = None;
+                    finding.position = None;
+                }
+            }
+            input.deliver(outcome)
+        });
+        input.spanned(span);
+        input.end();
+        if unplaced {
+            exit.note(
+                "framed lines were read that do not start their source: their findings name no line (write partial results with --partial and join them with dtlint merge, which numbers every line)".to_owned(),
+            );
+        }
+    }
 }
 
 /// Checks the bytes of a single-response input, collected as an input.

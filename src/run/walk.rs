@@ -25,6 +25,9 @@ pub enum InputFormat {
     Har,
     /// An application log: a response after any prefix on its line; other lines are skipped.
     Log,
+    /// Framed records (standard input only): lines of NDJSON or log files, each carrying its
+    /// source, its position and the source's modification time, as a cluster job shards them.
+    Framed,
 }
 
 impl InputFormat {
@@ -144,11 +147,43 @@ impl Target {
         bytes: Option<&dyn Progress>,
         deliver: &mut Deliver<'_>,
     ) {
-        let compressed: Box<dyn std::io::Read + Send> = match self {
-            _ if !self.streams() => {
-                deliver(self.check_body(settings, limits));
-                return;
+        if !self.streams() || self.format() == InputFormat::Json {
+            // A special file named as JSON is read whole, as standard input in JSON is.
+            deliver(self.check_body(settings, limits));
+            return;
+        }
+        let Some((reader, pace)) = self.open(bytes, deliver) else {
+            return;
+        };
+        let limit = limits.max_size;
+        match self.format() {
+            InputFormat::Har => har_outcomes(reader, settings, limit, pace, deliver),
+            InputFormat::Log => log_outcomes(reader, settings, limit, pace, deliver),
+            // Framed records are read by the run, which opens an input per run of lines.
+            InputFormat::Framed | InputFormat::Ndjson | InputFormat::Json => {
+                ndjson_outcomes(reader, settings, limit, pace, deliver);
             }
+        }
+    }
+
+    /// How the input's text holds responses.
+    pub fn format(&self) -> InputFormat {
+        match self {
+            Self::Stdin(format, _) | Self::File { format, .. } | Self::Special { format, .. } => {
+                *format
+            }
+            Self::Missing { .. } => InputFormat::Json,
+        }
+    }
+
+    /// Opens a streamed input, decompressed, with the pace its lines come at; `None` when it
+    /// cannot be read, which is delivered as the input's outcome.
+    pub fn open(
+        &self,
+        bytes: Option<&dyn Progress>,
+        deliver: &mut Deliver<'_>,
+    ) -> Option<(std::io::BufReader<Box<dyn Read + Send>>, Pace)> {
+        let compressed: Box<dyn std::io::Read + Send> = match self {
             Self::File { path, .. } => match std::fs::File::open(path) {
                 Ok(file) => match bytes {
                     Some(bar) => {
@@ -158,18 +193,14 @@ impl Target {
                 },
                 Err(error) => {
                     deliver(unreadable(format!("cannot read the file: {error}")));
-                    return;
+                    return None;
                 }
             },
-            Self::Special { path, format, .. } => match open_special(path) {
-                Ok(file) if *format == InputFormat::Json => {
-                    deliver(read_whole(file, "the file", settings, limits));
-                    return;
-                }
+            Self::Special { path, .. } => match open_special(path) {
                 Ok(file) => Box::new(file),
                 Err(reason) => {
                     deliver(unreadable(reason));
-                    return;
+                    return None;
                 }
             },
             _ => Box::new(std::io::stdin()),
@@ -185,7 +216,7 @@ impl Target {
                 Ok(opened) => opened,
                 Err(error) => {
                     deliver(unreadable(error.to_string()));
-                    return;
+                    return None;
                 }
             };
         if compression.is_some() {
@@ -194,19 +225,10 @@ impl Target {
                 ..Outcome::default()
             });
         }
-        let reader = std::io::BufReader::with_capacity(1 << 16, decompressed);
-        let format = match self {
-            Self::Stdin(format, _) | Self::File { format, .. } | Self::Special { format, .. } => {
-                *format
-            }
-            Self::Missing { .. } => InputFormat::Json,
-        };
-        let limit = limits.max_size;
-        match format {
-            InputFormat::Har => har_outcomes(reader, settings, limit, pace, deliver),
-            InputFormat::Log => log_outcomes(reader, settings, limit, pace, deliver),
-            _ => ndjson_outcomes(reader, settings, limit, pace, deliver),
-        }
+        Some((
+            std::io::BufReader::with_capacity(1 << 16, decompressed),
+            pace,
+        ))
     }
 }
 

@@ -5,6 +5,7 @@
 //! (apps capped at [`APPS`]) and the first [`EXAMPLES`] exposures of each field, never a list
 //! that grows with the responses.
 
+pub mod partial;
 pub(crate) mod render;
 
 use std::collections::BTreeMap;
@@ -53,6 +54,18 @@ pub struct Example {
     pub app: Option<String>,
     /// The rule that judged it an exposure.
     pub rule: &'static str,
+    /// Where it stands for ordering examples of several inputs: the position of its input's
+    /// span in the source (0 for a whole input) and its byte offset in that input.
+    #[serde(skip)]
+    pub(crate) at: (u64, usize),
+}
+
+impl Example {
+    /// The order of examples over a whole run: by source, then place in it. Within a source,
+    /// runs of framed lines order by their position, which is how a merge numbers their lines.
+    fn key(&self) -> (&str, u64, Option<u64>, usize) {
+        (&self.source, self.at.0, self.entry, self.at.1)
+    }
 }
 
 /// One documented field of `result`, as the audit lists it.
@@ -232,9 +245,29 @@ struct AppTally {
     fields: BTreeMap<String, u64>,
     first: Option<(i64, String)>,
     last: Option<(i64, String)>,
+    /// In a partial audit: where the app's first response stands (source, span position,
+    /// entry), which decides which apps a merged audit lists.
+    seen: Option<(String, u64, u64)>,
 }
 
 impl AppTally {
+    /// Adds another tally of the same app.
+    fn merge(&mut self, other: Self) {
+        self.responses += other.responses;
+        self.exposed_responses += other.exposed_responses;
+        self.exposures += other.exposures;
+        for (field, count) in other.fields {
+            *self.fields.entry(field).or_default() += count;
+        }
+        self.seen(other.first.as_ref());
+        self.seen(other.last.as_ref());
+        if let Some(seen) = other.seen {
+            if self.seen.as_ref().is_none_or(|s| seen < *s) {
+                self.seen = Some(seen);
+            }
+        }
+    }
+
     fn seen(&mut self, at: Option<&(i64, String)>) {
         if let Some(at) = at {
             if self.first.as_ref().is_none_or(|f| at.0 < f.0) {
@@ -308,9 +341,26 @@ pub struct Builder<'c> {
     /// Earliest and latest modification times of inputs with responses, in seconds.
     file_period: Option<(i64, i64)>,
     summary: Summary,
+    /// Keeps every app and the examples of each input, for a merge to cap (`--partial`).
+    partial: bool,
+    /// In a partial audit: the current input's first examples of each field, stamped with
+    /// where the input stands once it ends.
+    pending: BTreeMap<String, Vec<Example>>,
+    /// In a partial audit: the apps of the current input with the entry of their first response.
+    pending_seen: BTreeMap<String, u64>,
 }
 
 impl<'c> Builder<'c> {
+    /// A partial audit of what `caller` received, for `dtlint merge`: every app is kept, and
+    /// the first examples of each field by their place in the sources rather than by the
+    /// order inputs came in.
+    pub fn partial(caller: &'c Caller) -> Self {
+        Self {
+            partial: true,
+            ..Self::new(caller)
+        }
+    }
+
     /// An audit of what `caller` received.
     pub fn new(caller: &'c Caller) -> Self {
         Self {
@@ -327,13 +377,16 @@ impl<'c> Builder<'c> {
             har_period: None,
             file_period: None,
             summary: Summary::default(),
+            partial: false,
+            pending: BTreeMap::new(),
+            pending_seen: BTreeMap::new(),
         }
     }
 
     /// The tally of the current item's app, once the list of apps is full: the others'.
     fn app(&mut self) -> &mut AppTally {
         let label = &self.current.app;
-        if self.apps.contains_key(label) || self.apps.len() < APPS {
+        if self.partial || self.apps.contains_key(label) || self.apps.len() < APPS {
             return self.apps.entry(label.clone()).or_default();
         }
         &mut self.other_apps
@@ -474,7 +527,14 @@ impl Reporter for Builder<'_> {
                 period.1 = at.clone();
             }
         }
-        let full = !self.apps.contains_key(&self.current.app) && self.apps.len() >= APPS;
+        if self.partial {
+            let entry = outcome.index.unwrap_or(0);
+            self.pending_seen
+                .entry(self.current.app.clone())
+                .or_insert(entry);
+        }
+        let full =
+            !self.partial && !self.apps.contains_key(&self.current.app) && self.apps.len() >= APPS;
         if full && self.other_labels.len() < OTHER_LABELS {
             // Only how many apps there were beyond the list is said; the set is capped so
             // that a token per call keeps memory bounded (the count is then a lower bound).
@@ -503,13 +563,19 @@ impl Reporter for Builder<'_> {
                     time: self.current.time.as_ref().map(|t| t.1.clone()),
                     app: origin_label(&self.current.app),
                     rule: f.rule.code,
+                    at: (0, f.position.map_or(0, |p| p.offset)),
                 };
                 let slot = match self.exposed.get_mut(field) {
                     Some(slot) => slot,
                     None => self.exposed.entry(field.to_owned()).or_default(),
                 };
                 slot.count += 1;
-                if slot.examples.len() < EXAMPLES {
+                if self.partial {
+                    let pending = self.pending.entry(field.to_owned()).or_default();
+                    if pending.len() < EXAMPLES {
+                        pending.push(example);
+                    }
+                } else if slot.examples.len() < EXAMPLES {
                     slot.examples.push(example);
                 }
                 self.by_rule
@@ -548,13 +614,19 @@ impl Reporter for Builder<'_> {
         for (name, count) in &input.tally.present {
             *self.carried.entry(name).or_default() += count;
         }
-        // A file's modification time stands for its responses' time when nothing better does.
+        if self.partial {
+            self.stamp(input);
+        }
+        // A file's modification time stands for its responses' time when nothing better does:
+        // for framed lines, the time their records carried.
         if input.tally.responses > 0 && !input.config && self.har_period.is_none() {
-            let modified = std::fs::metadata(input.source)
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .and_then(|d| i64::try_from(d.as_secs()).ok());
+            let modified = input.span.and_then(|s| s.mtime).or_else(|| {
+                std::fs::metadata(input.source)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .and_then(|d| i64::try_from(d.as_secs()).ok())
+            });
             if let Some(at) = modified {
                 let period = self.file_period.get_or_insert((at, at));
                 period.0 = period.0.min(at);
@@ -568,6 +640,31 @@ impl Reporter for Builder<'_> {
     fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
         self.summary = end.summary;
         Ok(())
+    }
+}
+
+impl Builder<'_> {
+    /// In a partial audit, at the end of an input: its examples and its apps' first responses
+    /// are stamped with where the input stands, and the first examples of each field over all
+    /// inputs so far are kept.
+    fn stamp(&mut self, input: &InputEnd<'_>) {
+        let position = input.span.map_or(0, |s| s.position);
+        for (field, examples) in std::mem::take(&mut self.pending) {
+            let slot = self.exposed.entry(field).or_default();
+            for mut example in examples {
+                example.at.0 = position;
+                slot.examples.push(example);
+            }
+            slot.examples.sort_by(|a, b| a.key().cmp(&b.key()));
+            slot.examples.truncate(EXAMPLES);
+        }
+        for (label, entry) in std::mem::take(&mut self.pending_seen) {
+            let seen = (input.source.to_owned(), position, entry);
+            let app = self.apps.entry(label).or_default();
+            if app.seen.as_ref().is_none_or(|s| seen < *s) {
+                app.seen = Some(seen);
+            }
+        }
     }
 }
 
