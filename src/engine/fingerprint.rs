@@ -48,14 +48,59 @@ fn fingerprint_at(pointer: &str, value: Option<&Value>) -> String {
 /// A short hash of a value as JSON (or of its absence): what a baseline remembers instead of the value.
 pub fn fingerprint(value: Option<&Value>) -> String {
     use sha2::{Digest, Sha256};
-    let text = value.map_or_else(|| "<absent>".to_owned(), Value::to_string);
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+    let mut hash = Sha256::new();
+    match value {
+        // The value's JSON goes straight into the hash, as the text `to_string` would make.
+        Some(value) => {
+            if serde_json::to_writer(Hashing(&mut hash), value).is_err() {
+                hash = Sha256::new();
+                hash.update(value.to_string().as_bytes());
+            }
+        }
+        None => hash.update(b"<absent>"),
+    }
+    let digest = hash.finalize();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(24);
+    for byte in &digest[..12] {
+        text.push(char::from(HEX[usize::from(byte >> 4)]));
+        text.push(char::from(HEX[usize::from(byte & 15)]));
+    }
+    text
+}
+
+/// Feeds what serde_json writes into a hash.
+struct Hashing<'h>(&'h mut sha2::Sha256);
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(self.0, bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_the_hash_of_the_values_json() {
+        use sha2::{Digest, Sha256};
+        let hex = |text: &str| -> String {
+            Sha256::digest(text.as_bytes())
+                .iter()
+                .take(12)
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let value = serde_json::json!({"a": [1, "x\"y", null], "b": "张三"});
+        assert_eq!(fingerprint(Some(&value)), hex(&value.to_string()));
+        assert_eq!(fingerprint(None), hex("<absent>"));
+    }
 
     #[test]
     fn fingerprints_hold_personal_values_only_masked() {

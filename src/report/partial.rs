@@ -141,6 +141,8 @@ pub struct Partial<'a> {
     out: &'a mut dyn Write,
     of: Of,
     started: bool,
+    /// The line being written, then written whole.
+    line: Vec<u8>,
 }
 
 impl<'a> Partial<'a> {
@@ -150,6 +152,7 @@ impl<'a> Partial<'a> {
             out,
             of,
             started: false,
+            line: Vec::with_capacity(512),
         }
     }
 
@@ -158,6 +161,13 @@ impl<'a> Partial<'a> {
     /// # Errors
     /// When the output fails.
     pub fn write(&mut self, record: &Record) -> io::Result<()> {
+        self.start()?;
+        serde_json::to_writer(&mut *self.out, record)?;
+        self.out.write_all(b"\n")
+    }
+
+    /// Writes the stream's first record, once.
+    fn start(&mut self) -> io::Result<()> {
         if !self.started {
             self.started = true;
             let head = Record::Partial {
@@ -167,8 +177,7 @@ impl<'a> Partial<'a> {
             serde_json::to_writer(&mut *self.out, &head)?;
             self.out.write_all(b"\n")?;
         }
-        serde_json::to_writer(&mut *self.out, record)?;
-        self.out.write_all(b"\n")
+        Ok(())
     }
 }
 
@@ -188,18 +197,39 @@ impl Reporter for Partial<'_> {
             // The audit's record says what it needs of its findings.
             return Ok(());
         }
-        let record = Record::Finding(FindingRecord {
-            rule: finding.rule.code.to_owned(),
-            severity: finding.severity.as_str().to_owned(),
-            source: finding.source.clone(),
+        // Written as borrowed text and escaped by sonic-rs, as the NDJSON report is: a shard
+        // writes many findings, and copying and escaping them was a sixth of its time.
+        #[derive(Serialize)]
+        struct Out<'f> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            rule: &'f str,
+            severity: &'f str,
+            source: &'f str,
+            entry: Option<u64>,
+            pointer: &'f str,
+            at: Option<(usize, usize, usize)>,
+            message: &'f str,
+            help: Option<&'f str>,
+            fingerprint: Option<&'f str>,
+        }
+        self.start()?;
+        self.line.clear();
+        let out = Out {
+            kind: "finding",
+            rule: finding.rule.code,
+            severity: finding.severity.as_str(),
+            source: &finding.source,
             entry: finding.entry,
-            pointer: finding.pointer.as_str().to_owned(),
+            pointer: finding.pointer.as_str(),
             at: finding.position.map(|p| (p.offset, p.line, p.column)),
-            message: finding.message.clone(),
-            help: finding.help.as_deref().map(str::to_owned),
-            fingerprint: finding.fingerprint.clone(),
-        });
-        self.write(&record)
+            message: &finding.message,
+            help: finding.help.as_deref(),
+            fingerprint: finding.fingerprint.as_deref(),
+        };
+        sonic_rs::to_writer(&mut self.line, &out).map_err(io::Error::other)?;
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)
     }
 
     fn input_done(&mut self, input: &InputEnd<'_>) -> io::Result<()> {
