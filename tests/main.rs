@@ -29,5 +29,6 @@ mod rule_fixtures;
 mod samples;
 mod schema_export;
 mod schema_table;
+mod spark;
 mod streaming;
 mod traffic;
