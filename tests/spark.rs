@@ -222,6 +222,43 @@ fn read_json(path: &Path) -> Value {
     json(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
+/// One Spark session at a time: each takes a JVM and both cores.
+static SPARK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs the recipe in local mode on `dir` (its --root), partial results in `dir/out/partials`;
+/// returns (success, stderr).
+fn recipe(submit: &Path, dir: &Path, args: &[String]) -> (bool, String) {
+    let _one = SPARK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    std::fs::create_dir_all(dir.join("out")).expect("folder");
+    let mut command = Command::new(submit);
+    command
+        .current_dir(root())
+        .env("PYSPARK_PYTHON", "python3")
+        .args(["--master", "local[2]"])
+        // Splits of 4 KB: every file but the gzipped one (which Hadoop cannot split) is read
+        // by several tasks, and small opening costs let a task read several splits.
+        .args(["--conf", "spark.sql.files.maxPartitionBytes=4096"])
+        .args(["--conf", "spark.sql.files.openCostInBytes=1024"])
+        .args(["--conf", "spark.ui.enabled=false"])
+        .args(["--conf", "spark.log.level=WARN"])
+        .arg(root().join("examples/spark/job.py"))
+        .arg("--dtlint")
+        .arg(env!("CARGO_BIN_EXE_dtlint"))
+        .arg("--root")
+        .arg(dir)
+        .arg("--work")
+        .arg(dir.join("out/partials"))
+        .args(args);
+    run_bounded(command)
+}
+
+fn last_lines(text: &str, count: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(count)..].join("\n")
+}
+
 #[test]
 fn the_spark_recipe_gives_what_a_single_run_gives() {
     let submit = match spark_submit() {
@@ -250,42 +287,24 @@ fn the_spark_recipe_gives_what_a_single_run_gives() {
     let audit = single("audit");
 
     let out = dir.path().join("out");
-    std::fs::create_dir(&out).expect("folder");
-    let mut command = Command::new(&submit);
-    command
-        .current_dir(root())
-        .env("PYSPARK_PYTHON", "python3")
-        .args(["--master", "local[2]"])
-        // Splits of 4 KB: every file but the gzipped one (which Hadoop cannot split) is read
-        // by several tasks, and small opening costs let a task read several splits.
-        .args(["--conf", "spark.sql.files.maxPartitionBytes=4096"])
-        .args(["--conf", "spark.sql.files.openCostInBytes=1024"])
-        .args([
-            "--conf",
-            "spark.ui.enabled=false",
-            "--conf",
-            "spark.log.level=WARN",
-        ])
-        .arg(root().join("examples/spark/job.py"))
-        .arg("--dtlint")
-        .arg(env!("CARGO_BIN_EXE_dtlint"))
-        .arg("--root")
-        .arg(dir.path())
-        .arg("--work")
-        .arg(out.join("partials"))
-        .arg("--report")
-        .arg(format!("json={}", out.join("check.json").display()))
-        .arg("--audit")
-        .arg(format!("json={}", out.join("audit.json").display()))
-        .args(["--exit-zero", "captures", "--"])
-        .args(app);
-    let (ok, stderr) = run_bounded(command);
-    let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
-    assert!(
-        ok,
-        "the Spark job failed:\n{}",
-        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    let (ok, stderr) = recipe(
+        &submit,
+        dir.path(),
+        &[
+            "--report".into(),
+            format!("json={}", out.join("check.json").display()),
+            "--audit".into(),
+            format!("json={}", out.join("audit.json").display()),
+            "--parquet".into(),
+            out.join("findings.parquet").display().to_string(),
+            "--exit-zero".into(),
+            "captures".into(),
+            "--".into(),
+            app[0].into(),
+            app[1].into(),
+        ],
     );
+    assert!(ok, "the Spark job failed:\n{}", last_lines(&stderr, 40));
 
     // Several partitions per file: more partial results than files.
     let parts = std::fs::read_dir(out.join("partials/check"))
@@ -313,6 +332,24 @@ fn the_spark_recipe_gives_what_a_single_run_gives() {
     // And the rest of what the single run wrote: messages, severities, help, in its order.
     assert_eq!(merged, check, "the merged report and the single run's");
 
+    // The findings as Parquet: one row per finding, with its origin.
+    let parquet = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, pyarrow.parquet as pq; t = pq.read_table(sys.argv[1]); \
+             print(t.num_rows, all(c in t.column_names for c in ('source', 'line', 'rule')))",
+        ])
+        .arg(out.join("findings.parquet"))
+        .output()
+        .expect("python3 reads the Parquet findings");
+    let rows = String::from_utf8_lossy(&parquet.stdout);
+    assert_eq!(
+        rows.trim(),
+        format!("{} True", expected.len()),
+        "Parquet rows and columns: {}",
+        String::from_utf8_lossy(&parquet.stderr)
+    );
+
     let mut merged_audit = read_json(&out.join("audit.json"));
     let mut audit = audit;
     assert!(
@@ -326,4 +363,39 @@ fn the_spark_recipe_gives_what_a_single_run_gives() {
         merged_audit, audit,
         "audits of the recipe and of a single run"
     );
+}
+
+#[test]
+fn a_shard_that_fails_fails_the_spark_job() {
+    let submit = match spark_submit() {
+        Ok(path) => path,
+        Err(why) => {
+            eprintln!("note: the Spark recipe's test is skipped: {why} (.ci/run installs PySpark)");
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().expect("temp");
+    write_sample(dir.path());
+    let report = dir.path().join("out/check.json");
+    // A typo in a flag: every shard's dtlint exits 2, and the job with it, naming the flag.
+    let (ok, stderr) = recipe(
+        &submit,
+        dir.path(),
+        &[
+            "--report".into(),
+            format!("json={}", report.display()),
+            "--exit-zero".into(),
+            "captures/2026-11".into(),
+            "--".into(),
+            "--selct".into(),
+            "DT1".into(),
+        ],
+    );
+    assert!(!ok, "the job succeeded with a bad flag");
+    assert!(
+        stderr.contains("dtlint check exited with 2") && stderr.contains("'--selct'"),
+        "{}",
+        last_lines(&stderr, 40)
+    );
+    assert!(!report.exists(), "a report was written");
 }

@@ -45,8 +45,6 @@ from pyspark.sql import functions as F
 
 # What a single run reads line by line; Spark decompresses the codec suffixes itself.
 LINE_FORMATS = "*.{ndjson,jsonl,log}{,.gz,.bz2,.deflate,.lz4,.snappy,.zst}"
-# Which partial results each command writes, in the work folder.
-KINDS = ("check", "audit")
 
 
 def parse_args(argv):
@@ -135,32 +133,29 @@ def namer(roots):
 
 
 def read_lines(spark, uris):
-    """Every line of every line-based file under the inputs, byte-exact, with its origin."""
-    frames = None
-    for uri in uris:
-        df = (
-            spark.read.option("lineSep", "\n")  # LF alone: a lone CR stays in its line
-            .option("recursiveFileLookup", "true")
-            .option("pathGlobFilter", LINE_FORMATS)
-            .text(uri)
+    """Every line of every line-based file under the inputs, byte-exact, with its origin. One
+    read of all the inputs: a file reached from two of them is read once, as in a single run."""
+    df = (
+        spark.read.option("lineSep", "\n")  # LF alone: a lone CR stays in its line
+        .option("recursiveFileLookup", "true")
+        .option("pathGlobFilter", LINE_FORMATS)
+        .text(uris)
+    )
+    return df.select(
+        F.col("_metadata.file_path").alias("path"),
+        # POSITION \t MTIME \t LINE \n after the name, which the shard prepends. The line is cast
+        # to binary, never decoded, so invalid UTF-8 stays as it is.
+        F.concat(
+            F.col("_metadata.file_block_start").cast("string"),
+            F.lit("\t"),
+            F.col("_metadata.file_modification_time").cast("long").cast("string"),
+            F.lit("\t"),
+            F.col("value"),
+            F.lit("\n"),
         )
-        df = df.select(
-            F.col("_metadata.file_path").alias("path"),
-            # POSITION \t MTIME \t LINE \n after the name, which the shard prepends. The line is cast
-            # to binary, never decoded, so invalid UTF-8 stays as it is.
-            F.concat(
-                F.col("_metadata.file_block_start").cast("string"),
-                F.lit("\t"),
-                F.col("_metadata.file_modification_time").cast("long").cast("string"),
-                F.lit("\t"),
-                F.col("value"),
-                F.lit("\n"),
-            )
-            .cast("binary")
-            .alias("rest"),
-        )
-        frames = df if frames is None else frames.union(df)
-    return frames
+        .cast("binary")
+        .alias("rest"),
+    )
 
 
 def shard(ship, commands, name_of):
@@ -177,12 +172,12 @@ def shard(ship, commands, name_of):
         return data[offsets[framed.offset] : offsets[framed.offset + len(framed)]]
 
     def run(batches):
-        binary, profile = ship
+        binary, profile, threads = ship
         path = SparkFiles.get(binary)
         if not os.access(path, os.X_OK):
             os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         env = dict(os.environ)
-        env.setdefault("RAYON_NUM_THREADS", "1")  # one task, one core
+        env.setdefault("RAYON_NUM_THREADS", threads)  # the cores a task has (spark.task.cpus)
         # The profile shipped with the binary, or none: a dtlint.toml where the task runs is not the user's.
         profile_args = ["--profile", SparkFiles.get(profile)] if profile else ["--no-profile"]
         procs = [
@@ -260,8 +255,13 @@ def local_copy(spark, uri):
 
 
 def merge(dtlint, folder, fmt, path, extra):
+    """`dtlint merge` of a folder of partial results; its exit status (0, or 1 when findings fail
+    the run), or the job ends when it fails (2: a partial result unreadable or unfinished)."""
     cmd = [dtlint, "merge", folder, "--format", fmt] + extra + ([] if path == "-" else ["-o", path])
-    return subprocess.run(cmd, stdin=subprocess.DEVNULL, check=False).returncode
+    code = subprocess.run(cmd, stdin=subprocess.DEVNULL, check=False).returncode
+    if code not in (0, 1):
+        sys.exit("dtlint merge exited with %d: %s" % (code, " ".join(cmd)))
+    return code
 
 
 def main(argv):
@@ -280,46 +280,39 @@ def main(argv):
     commands = [["check", "-", "--stdin-format", "framed", "--partial", "--exit-zero"] + dtlint_args]
     if audits:
         commands.append(["audit", "-", "--stdin-format", "framed", "--partial"] + dtlint_args)
-    ship = (os.path.basename(args.dtlint), args.profile and os.path.basename(args.profile))
+    ship = (os.path.basename(args.dtlint), args.profile and os.path.basename(args.profile), sc.getConf().get("spark.task.cpus", "1"))
 
     roots = input_roots(spark, args.root, args.inputs)
-    work = args.work or "file://" + tempfile.mkdtemp(prefix="dtlint-work-") + "/partials"
+    scratch = None if args.work else tempfile.mkdtemp(prefix="dtlint-work-")
+    work = args.work or "file://" + scratch
     lines = read_lines(spark, [uri for uri, _ in roots])
     out = lines.mapInArrow(shard(ship, commands, namer(roots)), "kind tinyint, line binary")
     if len(commands) > 1:
         out = out.persist(StorageLevel.MEMORY_AND_DISK)  # one pass over the inputs for both
     for i, cmd in enumerate(commands):
-        kind = cmd[0]
-        out.filter(F.col("kind") == i).select(F.col("line").cast("string")).write.text(work.rstrip("/") + "/" + kind)
+        # One text file per partition, in order: check/part-00000..., audit/part-00000...
+        out.filter(F.col("kind") == i).select(F.col("line").cast("string")).write.text(work.rstrip("/") + "/" + cmd[0])
+    out.unpersist()
 
     folder, tmp = local_copy(spark, work)
     # The merge is given the shards' settings (it refuses an audit made for another caller).
     merge_args = (["--profile", args.profile] if args.profile else ["--no-profile"]) + dtlint_args
     status = 0
+    baseline = ["--baseline", args.baseline] if args.baseline else []
     for fmt, path in reports:
-        extra = (["--baseline", args.baseline] if args.baseline else []) + (["--statistics"] if args.statistics else [])
-        code = merge(args.dtlint, os.path.join(folder, "check"), fmt, path, merge_args + extra)
-        if code not in (0, 1):
-            sys.exit("dtlint merge exited with %d" % code)
-        status = max(status, code)
+        status = max(status, merge(args.dtlint, os.path.join(folder, "check"), fmt, path, merge_args + baseline + (["--statistics"] if args.statistics else [])))
     if args.parquet:
+        # The merged findings pass through the driver: NDJSON, less the closing summary record.
         with tempfile.NamedTemporaryFile(suffix=".ndjson") as f:
-            code = merge(args.dtlint, os.path.join(folder, "check"), "ndjson", f.name, merge_args + (["--baseline", args.baseline] if args.baseline else []))
-            if code not in (0, 1):
-                sys.exit("dtlint merge exited with %d" % code)
-            status = max(status, code)
-            records = sc.parallelize(open(f.name, encoding="utf-8").read().splitlines())
-            findings = spark.read.json(records)
-            if "type" in findings.columns:  # the summary record; findings have no type
-                findings = findings.filter(F.col("type").isNull()).drop("type", "summary", "notes")
-            findings.write.parquet(args.parquet)
+            status = max(status, merge(args.dtlint, os.path.join(folder, "check"), "ndjson", f.name, merge_args + baseline))
+            records = [line for line in open(f.name, encoding="utf-8") if not line.startswith('{"type":')]
+        if records:
+            spark.read.json(sc.parallelize(records, max(1, len(records) // 100_000))).write.parquet(args.parquet)
     for fmt, path in audits:
-        code = merge(args.dtlint, os.path.join(folder, "audit"), fmt, path, merge_args)
-        if code not in (0, 1):
-            sys.exit("dtlint merge exited with %d" % code)
-        status = max(status, code)
-    if tmp:
-        shutil.rmtree(tmp)
+        status = max(status, merge(args.dtlint, os.path.join(folder, "audit"), fmt, path, merge_args))
+    for folder in (tmp, scratch):
+        if folder:
+            shutil.rmtree(folder)
     spark.stop()
     return 0 if args.exit_zero else status
 
