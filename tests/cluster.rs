@@ -3,6 +3,8 @@
 //! file into splits (by byte ranges, each split keyed by its start or each line by its
 //! offset) and handed out in scrambled order, as a cluster's partitions come.
 
+#![allow(clippy::print_stderr)]
+
 use std::path::Path;
 
 use crate::common::{dtlint, json, root};
@@ -551,4 +553,48 @@ fn broken_records_and_unfinished_shards_are_reported_and_the_rest_goes_on() {
     );
     assert_eq!(code, 2);
     assert!(stdout.contains("no partial result"), "{stdout}");
+}
+
+#[test]
+fn the_glibc_checker_reads_the_versions_a_binary_needs() {
+    // scripts/glibc-needed.py is what the cluster build trusts to refuse a binary too new for
+    // glibc 2.17 nodes: on this build it must find the GLIBC versions the loader would ask for.
+    let Ok(probe) = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+    else {
+        eprintln!("note: no python3: the glibc checker is not tested here");
+        return;
+    };
+    assert!(probe.status.success());
+    let script = root().join("scripts/glibc-needed.py");
+    let run = |max: &str| {
+        std::process::Command::new("python3")
+            .arg(&script)
+            .args(["--max", max, env!("CARGO_BIN_EXE_dtlint")])
+            .output()
+            .expect("python3 runs")
+    };
+    let all = run("99.0");
+    let said = String::from_utf8_lossy(&all.stdout);
+    assert_eq!(all.status.code(), Some(0), "{said}");
+    let highest: Vec<u32> = said
+        .split("needs glibc ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the highest version is named")
+        .split('.')
+        .map(|n| n.parse().expect("a number"))
+        .collect();
+    assert!(highest[0] == 2 && highest[1] >= 2, "{said}");
+    // Any binary that links glibc needs more than 2.0: the limit is enforced.
+    let refused = run("2.0");
+    assert_eq!(refused.status.code(), Some(1));
+    // Not an ELF file: a usage failure, not a pass.
+    let not_elf = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(root().join("README.md"))
+        .output()
+        .expect("python3 runs");
+    assert_eq!(not_elf.status.code(), Some(2));
 }

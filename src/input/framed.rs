@@ -20,8 +20,8 @@ use super::ndjson::{check_lines, Line, Lines};
 use super::{Deliver, Outcome, Pace};
 use crate::engine::outcome::Span;
 use crate::engine::pipeline::Settings;
+use crate::input::format::InputFormat;
 use crate::json::Location;
-use crate::run::InputFormat;
 
 /// Bytes a record's head (source, position, time) may take: a path is rarely longer than a
 /// few hundred bytes, and a head without its tabs must not make the reader keep a whole line.

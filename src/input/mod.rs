@@ -4,6 +4,7 @@
 
 pub mod decompress;
 pub(crate) mod file;
+pub mod format;
 pub mod framed;
 mod har;
 mod log;

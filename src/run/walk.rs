@@ -7,46 +7,13 @@ use std::time::Duration;
 use walkdir::WalkDir;
 
 use crate::engine::pipeline::Settings;
-use crate::input::decompress::{self, Compression};
+use crate::input::decompress;
 use crate::input::file::{body_outcome, Limits};
 use crate::input::{har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
 use crate::report::{SkipReason, Skipped};
 use crate::run::progress::Progress;
 
-/// How an input's text holds responses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-pub enum InputFormat {
-    /// One response body.
-    Json,
-    /// One response per line (NDJSON, JSON Lines).
-    Ndjson,
-    /// A HAR 1.2 capture.
-    Har,
-    /// An application log: a response after any prefix on its line; other lines are skipped.
-    Log,
-    /// Framed records (standard input only): lines of NDJSON or log files, each carrying its
-    /// source, its position and the source's modification time, as a cluster job shards them.
-    Framed,
-}
-
-impl InputFormat {
-    /// The format a file name says, if dtlint reads such files; a compressed file's is the
-    /// name's before `.gz` or `.zst` (`capture.har.gz`).
-    pub fn of(path: &Path) -> Option<Self> {
-        if Compression::named(path) {
-            return Self::of(Path::new(path.file_stem()?));
-        }
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        match extension.as_str() {
-            "json" => Some(Self::Json),
-            "ndjson" | "jsonl" => Some(Self::Ndjson),
-            "har" => Some(Self::Har),
-            "log" => Some(Self::Log),
-            _ => None,
-        }
-    }
-}
+pub use crate::input::format::InputFormat;
 
 /// Folders never worth walking into: build output and dependencies.
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
