@@ -5,7 +5,6 @@
 //! column, rule, pointer), its summary and its audit (but for the count of inputs).
 //! Skipped, with a note on standard error, when PySpark (with pyarrow and pandas) or Java is
 //! missing; `.ci/run` installs them.
-#![allow(clippy::print_stderr)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,6 +38,22 @@ fn spark_submit() -> Result<PathBuf, String> {
         return Err(format!("PySpark cannot be imported ({last})"));
     }
     Ok(PathBuf::from(String::from_utf8_lossy(&probe.stdout).trim()))
+}
+
+/// `spark-submit`, or `None` after a note on standard error saying why the test is skipped. The
+/// note is written to the process's standard error itself, which the test harness does not
+/// capture, so that `cargo test` shows it.
+fn spark_or_note() -> Option<PathBuf> {
+    match spark_submit() {
+        Ok(path) => Some(path),
+        Err(why) => {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "note: the Spark recipe's test is skipped: {why} (.ci/run installs PySpark)"
+            );
+            None
+        }
+    }
 }
 
 /// A response line of `base` (compact user/get answers) changed by its number: defects that
@@ -261,12 +276,8 @@ fn last_lines(text: &str, count: usize) -> String {
 
 #[test]
 fn the_spark_recipe_gives_what_a_single_run_gives() {
-    let submit = match spark_submit() {
-        Ok(path) => path,
-        Err(why) => {
-            eprintln!("note: the Spark recipe's test is skipped: {why} (.ci/run installs PySpark)");
-            return;
-        }
+    let Some(submit) = spark_or_note() else {
+        return;
     };
     let dir = tempfile::tempdir().expect("temp");
     write_sample(dir.path());
@@ -367,12 +378,8 @@ fn the_spark_recipe_gives_what_a_single_run_gives() {
 
 #[test]
 fn a_shard_that_fails_fails_the_spark_job() {
-    let submit = match spark_submit() {
-        Ok(path) => path,
-        Err(why) => {
-            eprintln!("note: the Spark recipe's test is skipped: {why} (.ci/run installs PySpark)");
-            return;
-        }
+    let Some(submit) = spark_or_note() else {
+        return;
     };
     let dir = tempfile::tempdir().expect("temp");
     write_sample(dir.path());
