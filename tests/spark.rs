@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::common::{dtlint, json, root};
 
-/// Spark's own bound on this test; the recipe takes about 30 s on two cores.
+/// A bound on each Spark job of these tests; one takes about 15 s on two cores.
 const DEADLINE: Duration = Duration::from_secs(300);
 
 /// `spark-submit` of the installed PySpark, or why the test cannot run.
@@ -56,9 +56,9 @@ fn spark_or_note() -> Option<PathBuf> {
     }
 }
 
-/// A response line of `base` (compact user/get answers) changed by its number: defects that
-/// need no app type, one that does (the exposures of a third-party app), and bytes a reader
-/// must leave alone.
+/// A response line of `base` (a compact user/get answer) changed by its number: a wrong type, an
+/// undocumented member, and bytes a reader must leave alone (a lone CR, invalid UTF-8). The
+/// exposures (DT301) come from checking as a third-party app.
 fn vary(base: &str, n: usize) -> Vec<u8> {
     let mut line = base.to_owned();
     match n % 6 {
