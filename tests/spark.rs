@@ -253,7 +253,8 @@ fn recipe(submit: &Path, dir: &Path, args: &[String]) -> (bool, String) {
         .env("PYSPARK_PYTHON", "python3")
         .args(["--master", "local[2]"])
         // Splits of 4 KB: every file but the gzipped one (which Hadoop cannot split) is read
-        // by several tasks, and small opening costs let a task read several splits.
+        // by several tasks, and a small opening cost packs small splits of several files into
+        // one task, largest first (here the gzipped file and the last split of another).
         .args(["--conf", "spark.sql.files.maxPartitionBytes=4096"])
         .args(["--conf", "spark.sql.files.openCostInBytes=1024"])
         .args(["--conf", "spark.ui.enabled=false"])
