@@ -87,6 +87,9 @@ enum Keyed {
     Split,
     /// By their own byte offset, as Hadoop's `TextInputFormat`.
     Offset,
+    /// As chunks: a split's whole lines in one record (`START+LENGTH`), as a task that reads
+    /// its byte range itself sends them; an empty file is a chunk of length 0.
+    Chunk,
 }
 
 /// The framed records of every file under `captures`, cut into splits of `size` bytes and
@@ -114,6 +117,24 @@ fn shards(dir: &Path, size: usize, shards: usize, keyed: Keyed) -> Vec<Vec<u8>> 
             .duration_since(std::time::UNIX_EPOCH)
             .expect("after 1970")
             .as_secs();
+        if let Keyed::Chunk = keyed {
+            let mut at = 0;
+            if bytes.is_empty() {
+                splits.push(format!("{name}\t0+0\t{mtime}\t\n").into_bytes());
+            }
+            while at < bytes.len() {
+                // The split's lines: those that start in [at, at + size).
+                let mut end = (at + size).min(bytes.len());
+                while end < bytes.len() && bytes[end - 1] != b'\n' {
+                    end += 1;
+                }
+                let mut chunk = format!("{name}\t{at}+{}\t{mtime}\t\n", end - at).into_bytes();
+                chunk.extend_from_slice(&bytes[at..end]);
+                splits.push(chunk);
+                at = end;
+            }
+            continue;
+        }
         let mut at = 0;
         let mut current: Option<(usize, Vec<u8>)> = None;
         for line in bytes.split_inclusive(|b| *b == b'\n') {
@@ -123,7 +144,7 @@ fn shards(dir: &Path, size: usize, shards: usize, keyed: Keyed) -> Vec<Vec<u8>> 
                 current = Some((split, Vec::new()));
             }
             let key = match keyed {
-                Keyed::Split => split * size,
+                Keyed::Split | Keyed::Chunk => split * size,
                 Keyed::Offset => at,
             };
             let content = line.strip_suffix(b"\n").unwrap_or(line);
@@ -597,4 +618,67 @@ fn the_glibc_checker_reads_the_versions_a_binary_needs() {
         .output()
         .expect("python3 runs");
     assert_eq!(not_elf.status.code(), Some(2));
+}
+
+#[test]
+fn chunks_of_whole_lines_and_empty_files_merge_to_the_single_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = dir.path();
+    sample(dir);
+    std::fs::write(dir.join("captures/empty.ndjson"), "").expect("write");
+    // A last line without its line feed.
+    std::fs::write(dir.join("captures/last.ndjson"), responses()[1].clone()).expect("write");
+    let (single_code, single, _) = dtlint(
+        dir,
+        &with(&["check", "captures", "--format", "json"], &CALLER),
+        None,
+    );
+    let single = json(&single);
+    assert!(single["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["rule"] == "DT004" && f["source"] == "captures/empty.ndjson"));
+    for (size, count) in [(500, 3), (4096, 2), (1 << 30, 1)] {
+        let out = format!("chunks-{size}");
+        run_shards(
+            dir,
+            &shards(dir, size, count, Keyed::Chunk),
+            &with(&["check"], &CALLER),
+            &out,
+        );
+        let (code, merged, stderr) = dtlint(
+            dir,
+            &with(&["merge", &out, "--format", "json"], &CALLER),
+            None,
+        );
+        assert_eq!(code, single_code, "{stderr}");
+        assert_eq!(json(&merged), single, "chunks of {size}");
+    }
+    // A chunk that announces more bytes than the stream holds: reported, and what it held is
+    // still checked.
+    let good = r#"{"errcode":0,"errmsg":"ok","result":{"userid":"u","name":"x","boss":"true"}}"#;
+    let cut = format!("x.ndjson\t0+500\t\t\n{good}\n");
+    let (code, stdout, _) = dtlint(
+        dir,
+        &[
+            "check",
+            "-",
+            "--stdin-format",
+            "framed",
+            "--no-profile",
+            "--format",
+            "json",
+        ],
+        Some(cut.as_bytes()),
+    );
+    assert_eq!(code, 2);
+    let report = json(&stdout);
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings
+        .iter()
+        .any(|f| f["rule"] == "DT201" && f["line"] == 1));
+    assert!(findings.iter().any(|f| f["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("bytes before the end of the chunk"))));
 }

@@ -56,18 +56,30 @@ pub enum Next {
 /// One record as read.
 struct Record {
     head: Head,
-    /// The line without its line feed, or the size of a line too long to keep.
-    line: Result<Vec<u8>, u64>,
+    /// The line without its line feed, or the size of a line too long to keep; `None` for an
+    /// empty chunk (a source with no lines).
+    line: Option<Result<Vec<u8>, u64>>,
 }
 
 impl Record {
     fn size(&self) -> u64 {
         match &self.line {
-            Ok(bytes) => bytes.len() as u64,
+            Some(Ok(bytes)) => bytes.len() as u64,
             // The size of a line too long to keep counts its line feed.
-            Err(size) => size.saturating_sub(1),
+            Some(Err(size)) => size.saturating_sub(1),
+            None => 0,
         }
     }
+}
+
+/// A chunk being read: whole lines of a source sent as one record.
+struct Chunk {
+    source: String,
+    mtime: Option<i64>,
+    /// Where its next line starts in the source.
+    position: u64,
+    /// Its bytes not read yet.
+    remaining: u64,
 }
 
 /// A stream of framed records, read run by run.
@@ -88,6 +100,10 @@ pub struct Framed<R> {
     last: Option<(u64, u64)>,
     /// Reading failed: nothing more is read.
     reader_failed: bool,
+    /// The chunk whose lines are being read.
+    chunk: Option<Chunk>,
+    /// An empty chunk at the start of its source was met in the current run.
+    empty_source: bool,
 }
 
 impl<R: BufRead + Send> Framed<R> {
@@ -103,6 +119,8 @@ impl<R: BufRead + Send> Framed<R> {
             offset: 0,
             last: None,
             reader_failed: false,
+            chunk: None,
+            empty_source: false,
         }
     }
 
@@ -143,6 +161,7 @@ impl<R: BufRead + Send> Framed<R> {
     ) -> Span {
         let mut span = Span::at(head.position, head.mtime);
         self.last = None;
+        self.empty_source = false;
         let lines = match InputFormat::of(Path::new(&head.source)) {
             Some(InputFormat::Log) => Lines::Log,
             Some(InputFormat::Ndjson) => Lines::Json,
@@ -189,7 +208,18 @@ impl<R: BufRead + Send> Framed<R> {
                 }),
             })
         };
-        check_lines(produce, settings, limit, pace, deliver, lines);
+        let held = check_lines(produce, settings, limit, pace, deliver, lines);
+        if std::mem::take(&mut self.empty_source) && !held && lines == Lines::Json {
+            // An empty file, sent as an empty chunk, is reported as a single run reports it.
+            let empty = crate::rules::reader::empty_input(crate::engine::guard::Subject::Input);
+            deliver(Outcome::about_input(crate::engine::place::placed(
+                vec![empty],
+                "",
+                Some(""),
+                Location::START,
+                |_| Some(0..0),
+            )));
+        }
         span
     }
 
@@ -215,10 +245,16 @@ impl<R: BufRead + Send> Framed<R> {
             self.next = Some(record);
             return None;
         }
-        self.last = Some((record.head.position, record.size()));
+        let size = record.size();
+        let Some(line) = record.line else {
+            // A source with no lines: nothing to check, but the run knows it was whole.
+            self.empty_source |= record.head.position == 0;
+            return self.continued(head, span);
+        };
+        self.last = Some((record.head.position, size));
         span.lines += 1;
-        span.bytes += record.size() + 1;
-        Some(record.line)
+        span.bytes += size + 1;
+        Some(line)
     }
 
     /// Reads one record; `None` at the end of the stream (or once reading failed, which is
@@ -227,6 +263,10 @@ impl<R: BufRead + Send> Framed<R> {
         if self.reader_failed {
             return None;
         }
+        if self.chunk.as_ref().is_some_and(|c| c.remaining > 0) {
+            return Some(self.chunk_line());
+        }
+        self.chunk = None;
         let mut bytes = Vec::new();
         let bound = self.limit.saturating_add(HEAD_MAX).saturating_add(1);
         let read = match self
@@ -272,13 +312,87 @@ impl<R: BufRead + Send> Framed<R> {
         if whole {
             bytes.pop();
         }
-        Some(parse(bytes, size, whole || read < bound, self.limit).map_err(|why| {
+        let parsed = parse(bytes, size, whole || read < bound, self.limit).map_err(|why| {
             unreadable(format!(
                 "framed record {} (byte {} of the stream) is not SOURCE<TAB>POSITION<TAB>MTIME<TAB>LINE: {why}; it was skipped",
                 at.0 + 1,
                 at.1
             ))
-        }))
+        });
+        match parsed {
+            Ok(Parsed::Line(record)) => Some(Ok(record)),
+            Ok(Parsed::Chunk(head, length)) if length == 0 => Some(Ok(Record { head, line: None })),
+            Ok(Parsed::Chunk(head, length)) => {
+                self.chunk = Some(Chunk {
+                    source: head.source,
+                    mtime: head.mtime,
+                    position: head.position,
+                    remaining: length,
+                });
+                Some(self.chunk_line())
+            }
+            Err(bad) => Some(Err(bad)),
+        }
+    }
+
+    /// The next line of the chunk being read, as a record of its own.
+    fn chunk_line(&mut self) -> Result<Record, Outcome> {
+        let limit = self.limit;
+        let Some(chunk) = self.chunk.as_mut() else {
+            return Err(unreadable("no chunk is being read".to_owned()));
+        };
+        let cap = chunk.remaining.min(limit.saturating_add(2));
+        let mut bytes = Vec::new();
+        let read = match self.reader.by_ref().take(cap).read_until(b'\n', &mut bytes) {
+            Ok(n) => n as u64,
+            Err(error) => {
+                self.reader_failed = true;
+                return Err(unreadable(format!("reading stopped: {error}")));
+            }
+        };
+        if read == 0 {
+            self.reader_failed = true;
+            return Err(unreadable(format!(
+                "the stream ended {} bytes before the end of the chunk of {} it announced",
+                chunk.remaining, chunk.source
+            )));
+        }
+        let mut size = read;
+        let whole = bytes.ends_with(b"\n");
+        if !whole && read == cap && read < chunk.remaining {
+            // Too long: the rest of the line, within the chunk, is skipped without being kept.
+            let mut rest = Vec::new();
+            while size < chunk.remaining {
+                rest.clear();
+                let step = (chunk.remaining - size).min(1 << 20);
+                match self.reader.by_ref().take(step).read_until(b'\n', &mut rest) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        size += n as u64;
+                        if rest.ends_with(b"\n") {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        self.offset += size;
+        let head = Head {
+            source: chunk.source.clone(),
+            position: chunk.position,
+            mtime: chunk.mtime,
+        };
+        chunk.position += size;
+        chunk.remaining = chunk.remaining.saturating_sub(size);
+        if whole {
+            bytes.pop();
+        }
+        let kept = size == read && size <= limit.saturating_add(1);
+        let line = if kept { Ok(bytes) } else { Err(size) };
+        Ok(Record {
+            head,
+            line: Some(line),
+        })
     }
 }
 
@@ -291,7 +405,14 @@ fn unreadable(message: String) -> Outcome {
 
 /// A record from its bytes (without the line feed); `size` is the record's whole size and
 /// `kept` whether `bytes` holds all of it.
-fn parse(bytes: Vec<u8>, size: u64, kept: bool, limit: u64) -> Result<Record, String> {
+/// What a record is: a line, or the head of a chunk of whole lines (`START+LENGTH` as its
+/// position, no line, the chunk's bytes right after the line feed).
+enum Parsed {
+    Line(Record),
+    Chunk(Head, u64),
+}
+
+fn parse(bytes: Vec<u8>, size: u64, kept: bool, limit: u64) -> Result<Parsed, String> {
     let mut tabs = memchr::memchr_iter(b'\t', &bytes);
     let (Some(first), Some(second), Some(third)) = (tabs.next(), tabs.next(), tabs.next()) else {
         return Err("it has fewer than three tabs".to_owned());
@@ -304,9 +425,21 @@ fn parse(bytes: Vec<u8>, size: u64, kept: bool, limit: u64) -> Result<Record, St
     fn number(field: &[u8]) -> Option<&str> {
         std::str::from_utf8(field).ok().map(str::trim)
     }
-    let position = number(&bytes[first + 1..second])
-        .and_then(|text| text.parse::<u64>().ok())
-        .ok_or_else(|| "its position is not a whole number".to_owned())?;
+    let position_field = number(&bytes[first + 1..second]).unwrap_or("-");
+    let (position_text, length) = match position_field.split_once('+') {
+        Some((start, length)) => (
+            start,
+            Some(
+                length
+                    .parse::<u64>()
+                    .map_err(|_| "its chunk length is not a whole number".to_owned())?,
+            ),
+        ),
+        None => (position_field, None),
+    };
+    let position = position_text
+        .parse::<u64>()
+        .map_err(|_| "its position is not a whole number".to_owned())?;
     let mtime = match number(&bytes[second + 1..third]) {
         Some("") => None,
         // Whole seconds; a time given in fractions keeps its whole part.
@@ -323,6 +456,12 @@ fn parse(bytes: Vec<u8>, size: u64, kept: bool, limit: u64) -> Result<Record, St
         position,
         mtime,
     };
+    if let Some(length) = length {
+        if bytes.len() != third + 1 {
+            return Err("a chunk's head has nothing after its third tab".to_owned());
+        }
+        return Ok(Parsed::Chunk(head, length));
+    }
     let line_size = size.saturating_sub(third as u64 + 1);
     let line = if !kept || line_size > limit.saturating_add(1) {
         Err(line_size)
@@ -331,5 +470,8 @@ fn parse(bytes: Vec<u8>, size: u64, kept: bool, limit: u64) -> Result<Record, St
         bytes.drain(..=third);
         Ok(bytes)
     };
-    Ok(Record { head, line })
+    Ok(Parsed::Line(Record {
+        head,
+        line: Some(line),
+    }))
 }
