@@ -264,7 +264,7 @@ impl<R: BufRead + Send> Framed<R> {
             return None;
         }
         if self.chunk.as_ref().is_some_and(|c| c.remaining > 0) {
-            return Some(self.chunk_line());
+            return Some(self.chunk_line().map_err(unreadable));
         }
         self.chunk = None;
         let mut bytes = Vec::new();
@@ -321,7 +321,7 @@ impl<R: BufRead + Send> Framed<R> {
         });
         match parsed {
             Ok(Parsed::Line(record)) => Some(Ok(record)),
-            Ok(Parsed::Chunk(head, length)) if length == 0 => Some(Ok(Record { head, line: None })),
+            Ok(Parsed::Chunk(head, 0)) => Some(Ok(Record { head, line: None })),
             Ok(Parsed::Chunk(head, length)) => {
                 self.chunk = Some(Chunk {
                     source: head.source,
@@ -329,17 +329,17 @@ impl<R: BufRead + Send> Framed<R> {
                     position: head.position,
                     remaining: length,
                 });
-                Some(self.chunk_line())
+                Some(self.chunk_line().map_err(unreadable))
             }
             Err(bad) => Some(Err(bad)),
         }
     }
 
     /// The next line of the chunk being read, as a record of its own.
-    fn chunk_line(&mut self) -> Result<Record, Outcome> {
+    fn chunk_line(&mut self) -> Result<Record, String> {
         let limit = self.limit;
         let Some(chunk) = self.chunk.as_mut() else {
-            return Err(unreadable("no chunk is being read".to_owned()));
+            return Err("no chunk is being read".to_owned());
         };
         let cap = chunk.remaining.min(limit.saturating_add(2));
         let mut bytes = Vec::new();
@@ -347,15 +347,15 @@ impl<R: BufRead + Send> Framed<R> {
             Ok(n) => n as u64,
             Err(error) => {
                 self.reader_failed = true;
-                return Err(unreadable(format!("reading stopped: {error}")));
+                return Err(format!("reading stopped: {error}"));
             }
         };
         if read == 0 {
             self.reader_failed = true;
-            return Err(unreadable(format!(
+            return Err(format!(
                 "the stream ended {} bytes before the end of the chunk of {} it announced",
                 chunk.remaining, chunk.source
-            )));
+            ));
         }
         let mut size = read;
         let whole = bytes.ends_with(b"\n");
