@@ -168,7 +168,9 @@ def main():
     parser.add_argument("--dtlint", help="the binary (default: dist, else release, under $CARGO_TARGET_DIR or target/)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the four measurements (default 3)")
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--read", action="append", choices=("direct", "spark"), help="the recipe's modes to measure (repeatable; default: both)")
     args = parser.parse_args()
+    args.read = args.read or ["direct", "spark"]
 
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     dtlint = args.dtlint or next((p for p in (os.path.join(target, d, "dtlint") for d in ("dist", "release")) if os.path.exists(p)), None)
@@ -196,8 +198,8 @@ def main():
     with open(os.path.join(args.corpus, FILES[0][0]), "rb") as f, open(os.path.join(one, name, FILES[0][0]), "wb") as o:
         o.write(f.readline())
 
-    def recipe(root, work, report):
-        return [os.path.join(ROOT, "examples", "spark", "job.py"), "--dtlint", dtlint, "--profile", profile, "--root", root, "--work", work, "--report", "ndjson=" + report, "--exit-zero", name]
+    def recipe(root, work, report, read):
+        return [os.path.join(ROOT, "examples", "spark", "job.py"), "--read", read, "--dtlint", dtlint, "--profile", profile, "--root", root, "--work", work, "--report", "ndjson=" + report, "--exit-zero", name]
 
     rounds = []
     for r in range(args.rounds):
@@ -205,52 +207,67 @@ def main():
         with open(single_out, "wb") as out:
             single = measured([dtlint, "check", name, "--profile", profile, "--format", "ndjson"], stdout=out, cwd=root)
         session = measured_tree(spark + [trivial])
-        fixed = measured_tree(spark + recipe(one, os.path.join(tmp, "work-one"), os.path.join(tmp, "one.ndjson")))
-        shutil.rmtree(os.path.join(tmp, "work-one"))
-        work = os.path.join(tmp, "work")
-        merged_out = os.path.join(tmp, "merged.ndjson")
-        job = measured_tree(spark + recipe(root, work, merged_out))
-        if digest(merged_out) != digest(single_out):
-            sys.exit("the recipe's merged NDJSON (%s) differs from the single run's (%s)" % (merged_out, single_out))
-        merge = measured([dtlint, "merge", os.path.join(work, "check"), "--profile", profile, "--format", "ndjson", "-o", os.path.join(tmp, "again.ndjson")])
-        parts = len([p for p in os.listdir(os.path.join(work, "check")) if p.startswith("part-")])
-        shutil.rmtree(work)
-        rounds.append({"single": single, "session": session, "fixed": fixed, "job": job, "merge": merge, "parts": parts})
-        print(
-            "round %d: single %.1f s CPU; session %.1f, recipe on one line %.1f, recipe %.1f (machine busy %.1f, %.1f, %.1f); check stage %.1f"
-            % (r + 1, single[1], session[1], fixed[1], job[1], session[2], fixed[2], job[2], job[1] - session[1]),
-            file=sys.stderr,
-        )
+        rounds.append({"single": single, "session": session})
+        for read in args.read:
+            fixed = measured_tree(spark + recipe(one, os.path.join(tmp, "work-one"), os.path.join(tmp, "one.ndjson"), read))
+            shutil.rmtree(os.path.join(tmp, "work-one"))
+            work = os.path.join(tmp, "work")
+            merged_out = os.path.join(tmp, "merged.ndjson")
+            job = measured_tree(spark + recipe(root, work, merged_out, read))
+            if digest(merged_out) != digest(single_out):
+                sys.exit("the recipe's merged NDJSON (%s, --read %s) differs from the single run's (%s)" % (merged_out, read, single_out))
+            merge = measured([dtlint, "merge", os.path.join(work, "check"), "--profile", profile, "--format", "ndjson", "-o", os.path.join(tmp, "again.ndjson")])
+            parts = len([p for p in os.listdir(os.path.join(work, "check")) if p.startswith("part-")])
+            shutil.rmtree(work)
+            rounds[-1][read] = {"fixed": fixed, "job": job, "merge": merge, "parts": parts}
+            print(
+                "round %d, --read %s: single %.1f s CPU; session %.1f, recipe on one line %.1f, recipe %.1f (machine busy %.1f, %.1f, %.1f); check stage %.1f"
+                % (r + 1, read, single[1], session[1], fixed[1], job[1], session[2], fixed[2], job[2], job[1] - session[1]),
+                file=sys.stderr,
+            )
 
     count = responses(os.path.join(tmp, "single.ndjson"))
     # Best of the rounds, each figure on its own (the machine is shared and noisy).
-    best = {key: min(rounds, key=lambda x: x[key][1])[key] for key in ("single", "session", "fixed", "job", "merge")}
-    stage = min(x["job"][1] - x["session"][1] for x in rounds)
-    beyond = min(x["job"][1] - x["fixed"][1] for x in rounds)
-    stage_wall = min(x["job"][0] - x["session"][0] for x in rounds)
-    beyond_wall = min(x["job"][0] - x["fixed"][0] for x in rounds)
+    best = {key: min(rounds, key=lambda x: x[key][1])[key] for key in ("single", "session")}
     single_rate = count / best["single"][1]
-    best["parts"] = rounds[0]["parts"]
-    print("%d lines, %.2f GB, %d responses, %d partitions, %s, %s" % (lines, size / 1e9, count, best["parts"], args.master, dtlint))
+    print("%d lines, %.2f GB, %d responses, %s, %s" % (lines, size / 1e9, count, args.master, dtlint))
     print()
-    print("| run                                              | CPU s | wall s | responses / CPU s | vs single run |")
-    print("|--------------------------------------------------|------:|-------:|------------------:|--------------:|")
-    row = "| %-48s | %5.1f | %6s | %17s | %13s |"
+    print("| run                                                   | CPU s | wall s | responses / CPU s | vs single run |")
+    print("|-------------------------------------------------------|------:|-------:|------------------:|--------------:|")
+    row = "| %-53s | %5.1f | %6s | %17s | %13s |"
     print(row % ("single run: dtlint check --format ndjson", best["single"][1], "%.1f" % best["single"][0], "%.0f" % single_rate, "1.00x"))
     print(row % ("Spark session, trivial job (fixed cost)", best["session"][1], "%.1f" % best["session"][0], "", ""))
-    print(row % ("the recipe on a one-line file (its fixed cost)", best["fixed"][1], "%.1f" % best["fixed"][0], "", ""))
-    print(row % ("the recipe, whole spark-submit", best["job"][1], "%.1f" % best["job"][0], "", ""))
-    print(row % ("  of which the merge on the driver", best["merge"][1], "%.1f" % best["merge"][0], "", ""))
-    print(row % ("check stage: whole - session's fixed cost", stage, "%.1f" % stage_wall, "%.0f" % (count / stage), "%.2fx" % (count / stage / single_rate)))
-    print(row % ("check stage: whole - recipe's fixed cost", beyond, "%.1f" % beyond_wall, "%.0f" % (count / beyond), "%.2fx" % (count / beyond / single_rate)))
+    ratios = {}
+    for read in args.read:
+        of = [dict(x[read], session=x["session"]) for x in rounds]
+        bests = {key: min(of, key=lambda x: x[key][1])[key] for key in ("fixed", "job", "merge")}
+        stage = min(x["job"][1] - x["session"][1] for x in of)
+        beyond = min(x["job"][1] - x["fixed"][1] for x in of)
+        stage_wall = min(x["job"][0] - x["session"][0] for x in of)
+        beyond_wall = min(x["job"][0] - x["fixed"][0] for x in of)
+        ratios[read] = (count / stage / single_rate, count / beyond / single_rate)
+        label = "--read %s (%d partitions): " % (read, of[0]["parts"])
+        print("| %-53s | %5s | %6s | %17s | %13s |" % (label, "", "", "", ""))
+        print(row % ("  the recipe on a one-line file (its fixed cost)", bests["fixed"][1], "%.1f" % bests["fixed"][0], "", ""))
+        print(row % ("  the recipe, whole spark-submit", bests["job"][1], "%.1f" % bests["job"][0], "", ""))
+        print(row % ("    of which the merge on the driver", bests["merge"][1], "%.1f" % bests["merge"][0], "", ""))
+        print(row % ("  check stage: whole - session's fixed cost", stage, "%.1f" % stage_wall, "%.0f" % (count / stage), "%.2fx" % ratios[read][0]))
+        print(row % ("  check stage: whole - recipe's fixed cost", beyond, "%.1f" % beyond_wall, "%.0f" % (count / beyond), "%.2fx" % ratios[read][1]))
     print()
-    ratio = count / stage / single_rate
-    print("target: check stage >= 0.5x the single run's responses per CPU second: %s (%.2fx)" % ("met" if ratio >= 0.5 else "NOT met", ratio))
-    cheapest = min(rounds, key=lambda x: x["job"][1])
-    for label, key in (("session", "session"), ("recipe on one line", "fixed"), ("recipe", "job")):
-        names = sorted(cheapest[key][3].items(), key=lambda kv: -kv[1])
-        print("CPU by process, %s: %s" % (label, ", ".join("%s %.1f" % kv for kv in names if kv[1] >= 0.05)))
-    print("best of %d rounds; check stage CPU in each: %s s; single run: %s s" % (len(rounds), ", ".join("%.1f" % (x["job"][1] - x["session"][1]) for x in rounds), ", ".join("%.1f" % x["single"][1] for x in rounds)))
+    for read in args.read:
+        ratio = ratios[read][0]
+        print("target, --read %s: check stage >= 0.5x the single run's responses per CPU second: %s (%.2fx; %.2fx net of the recipe's fixed cost)" % (read, "met" if ratio >= 0.5 else "NOT met", ratio, ratios[read][1]))
+    cheapest = min(rounds, key=lambda x: x["session"][1])
+    names = sorted(cheapest["session"][3].items(), key=lambda kv: -kv[1])
+    print("CPU by process, session: %s" % ", ".join("%s %.1f" % kv for kv in names if kv[1] >= 0.05))
+    for read in args.read:
+        cheapest = min((x[read] for x in rounds), key=lambda x: x["job"][1])
+        for label, key in (("recipe on one line", "fixed"), ("recipe", "job")):
+            names = sorted(cheapest[key][3].items(), key=lambda kv: -kv[1])
+            print("CPU by process, --read %s, %s: %s" % (read, label, ", ".join("%s %.1f" % kv for kv in names if kv[1] >= 0.05)))
+    print("best of %d rounds; single run CPU: %s s" % (len(rounds), ", ".join("%.1f" % x["single"][1] for x in rounds)))
+    for read in args.read:
+        print("  check stage CPU, --read %s: %s s" % (read, ", ".join("%.1f" % (x[read]["job"][1] - x["session"][1]) for x in rounds)))
     shutil.rmtree(tmp)
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 //! The Apache Spark recipe (examples/spark/job.py) against a single run: a sample of NDJSON and
-//! log files with planted defects, lone CRs inside lines, invalid UTF-8, CRLF endings and blank
-//! lines, read by Spark in local mode over several partitions per file, checked and audited by
+//! log files with planted defects, lone CRs inside lines, invalid UTF-8, CRLF endings, blank
+//! lines, a last line without LF and an empty file, read in Spark's local mode over several
+//! partitions per file (by the tasks themselves, and by Spark's text reader), checked and audited by
 //! dtlint per partition and merged, must give the single run's findings (source, entry, line,
 //! column, rule, pointer), its summary and its audit (but for the count of inputs).
 //! Skipped, with a note on standard error, when PySpark (with pyarrow and pandas) or Java is
@@ -157,6 +158,10 @@ fn write_sample(dir: &Path) {
         }
     }
     std::fs::write(later.join("directory-sync.log"), app).expect("write");
+    // An empty file (DT004 in a single run), in a folder of its own.
+    let earlier = dir.join("captures/2026-10");
+    std::fs::create_dir_all(&earlier).expect("folder");
+    std::fs::write(earlier.join("gateway-z.ndjson"), b"").expect("write");
 }
 
 /// Runs `command` to its end within DEADLINE; returns (success, stderr).
@@ -276,7 +281,22 @@ fn last_lines(text: &str, count: usize) -> String {
 }
 
 #[test]
-fn the_spark_recipe_gives_what_a_single_run_gives() {
+fn the_spark_recipe_reading_directly_gives_what_a_single_run_gives() {
+    // The default: tasks read their byte ranges themselves. The empty file is in: DT004, as in
+    // the single run.
+    same_as_single("direct", &["captures"], 5);
+}
+
+#[test]
+fn the_spark_recipe_reading_with_spark_gives_what_a_single_run_gives() {
+    // Spark's text reader gives no line of an empty file, so its folder is left out.
+    same_as_single("spark", &["captures/2026-11", "captures/2026-12"], 4);
+}
+
+/// Runs the recipe with `--read READ` on `inputs` of the sample and compares it with a single
+/// run on them: findings, summary, audit (but for the count of inputs), and the Parquet rows.
+/// `sources_expected`: how many files have findings.
+fn same_as_single(read: &str, inputs: &[&str], sources_expected: usize) {
     let Some(submit) = spark_or_note() else {
         return;
     };
@@ -287,7 +307,7 @@ fn the_spark_recipe_gives_what_a_single_run_gives() {
     let single = |command: &str| {
         let mut args = vec![command, "--no-profile", "--format", "json"];
         args.extend(app);
-        args.push("captures");
+        args.extend(inputs);
         let (code, stdout, stderr) = dtlint(dir.path(), &args, None);
         assert!(
             code == 0 || code == 1,
@@ -310,11 +330,13 @@ fn the_spark_recipe_gives_what_a_single_run_gives() {
             "--parquet".into(),
             out.join("findings.parquet").display().to_string(),
             "--exit-zero".into(),
-            "captures".into(),
-            "--".into(),
-            app[0].into(),
-            app[1].into(),
-        ],
+            "--read".into(),
+            read.into(),
+        ]
+        .into_iter()
+        .chain(inputs.iter().map(|i| (*i).to_owned()))
+        .chain(["--".into(), app[0].into(), app[1].into()])
+        .collect::<Vec<String>>(),
     );
     assert!(ok, "the Spark job failed:\n{}", last_lines(&stderr, 40));
 
@@ -338,7 +360,11 @@ fn the_spark_recipe_gives_what_a_single_run_gives() {
         );
     }
     let sources: std::collections::BTreeSet<_> = expected.iter().map(|f| f.0.as_str()).collect();
-    assert_eq!(sources.len(), 4, "findings in every file: {sources:?}");
+    assert_eq!(
+        sources.len(),
+        sources_expected,
+        "findings in every file: {sources:?}"
+    );
     assert_same_findings(&origins(&merged), &expected);
     assert_eq!(merged["summary"], check["summary"], "summaries");
     // And the rest of what the single run wrote: messages, severities, help, in its order.

@@ -7,18 +7,21 @@ writes what that single run (`cd ROOT && dtlint check INPUT...`) would have writ
 findings with their files, entries, lines and columns, the same summary and audit; suppressions,
 the baseline, DT901 and DT902 are judged once over the whole by `dtlint merge`.
 
-What it costs: CPU, not time. On 1,000,000 lines in local mode with 2 cores (bench/spark.py),
-the check stage used about 3x the CPU of a single run (a third of it in dtlint, the rest moving
-the bytes through the JVM and a Python worker), on top of a session's fixed cost of about 11 CPU
-seconds. Use it when one machine is too slow, for anything else run dtlint once.
+What it costs: on 1,000,000 lines in local mode with 2 cores (bench/spark.py), the check stage
+used about 1.3x the CPU of a single run (0.8x its responses per CPU second), on top of a
+session's fixed cost of about 12 CPU seconds; with --read spark about 3x.
 
-How: Spark reads every line byte-exactly (the record delimiter is LF alone, so a lone CR stays in
-its line; the line is cast to binary, never decoded, so invalid UTF-8 stays as it is); each
-partition pipes its lines, framed with their origin (the name a single run gives the file, the
-start of the split, the file's modification time), into `dtlint check - --stdin-format framed
---partial` (and `dtlint audit ...`); the partial results are written with write.text, one file
-per partition, and merged on the driver. examples/spark/README.md says more, and where the result
-can differ from a single run (empty files, names starting with `_`, .json and .har files).
+How (--read direct, the default): the driver lists the files and cuts them into splits of
+spark.sql.files.maxPartitionBytes (a .gz or .zst file is one split); each task opens its files
+with pyarrow.fs, finds the lines whose first byte lies in its split (looking at the byte before
+the split and reading past its end to finish the last line) and writes them, as they are, into
+`dtlint check - --stdin-format framed --partial` (and `dtlint audit ...`) as one framed chunk
+`NAME TAB START+LENGTH TAB MTIME TAB LF BYTES`; nothing is decoded, so lone CRs and invalid UTF-8
+stay as they are. Each task writes dtlint's partial result to the work folder itself; the driver
+merges them. With --read spark, Spark's text reader reads the lines instead (LF alone as the
+delimiter, cast to binary) and they pass through the JVM and Arrow to the tasks. See
+examples/spark/README.md, and where the result can differ from a single run (names starting
+with `_`, .json and .har files; with --read spark also empty files).
 
     spark-submit examples/spark/job.py --dtlint dist/dtlint-x86_64-linux-glibc2.17 \
         --root hdfs:///data --work hdfs:///tmp/dtlint-2026-11 \
@@ -30,6 +33,7 @@ check does), or 0 with --exit-zero; a shard whose dtlint fails (a bad flag, an u
 profile) fails the job with dtlint's message.
 """
 import argparse
+import fcntl
 import os
 import shutil
 import stat
@@ -41,7 +45,8 @@ import urllib.parse
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pyspark import SparkFiles, StorageLevel
+import pyarrow.fs as pafs
+from pyspark import SparkFiles, StorageLevel, TaskContext
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -65,6 +70,8 @@ def parse_args(argv):
     parser.add_argument("--statistics", action="store_true", help="group findings by rule and pointer in the reports (human, json)")
     parser.add_argument("--parquet", metavar="URI", help="also write the merged findings as Parquet here")
     parser.add_argument("--audit", action="append", default=[], metavar="FORMAT=PATH", help="also run the exposure audit and write it in FORMAT (html, markdown, json) to PATH (repeatable)")
+    parser.add_argument("--read", choices=("direct", "spark"), default="direct", help="direct (default): each task reads its byte range of a file itself (pyarrow.fs) and hands it to dtlint as one framed chunk, and writes dtlint's partial result to --work itself; spark: Spark's text reader reads the lines, which pass through the JVM and Arrow to the task, and the partial results are written with write.text (no DT004 for empty files)")
+    parser.add_argument("--split-bytes", type=int, help="the size of a split in --read direct (default: spark.sql.files.maxPartitionBytes); .gz and .zst files are one split each")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run (failures of dtlint or Spark still fail the job)")
     return parser.parse_args(argv)
 
@@ -175,18 +182,7 @@ def shard(ship, commands, name_of):
         return data[offsets[framed.offset] : offsets[framed.offset + len(framed)]]
 
     def run(batches):
-        binary, profile, threads = ship
-        path = SparkFiles.get(binary)
-        if not os.access(path, os.X_OK):
-            os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        env = dict(os.environ)
-        env.setdefault("RAYON_NUM_THREADS", threads)  # the cores a task has (spark.task.cpus)
-        # The profile shipped with the binary, or none: a dtlint.toml where the task runs is not the user's.
-        profile_args = ["--profile", SparkFiles.get(profile)] if profile else ["--no-profile"]
-        procs = [
-            subprocess.Popen([path] + cmd[:2] + profile_args + cmd[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-            for cmd in commands
-        ]
+        procs = start_dtlint(ship, commands)
         outputs = [[] for _ in procs]
         errors = [b"" for _ in procs]
         failure = []
@@ -244,6 +240,273 @@ def shard(ship, commands, name_of):
     return run
 
 
+# Codecs of the line-based files a single run decompresses, by suffix, as pyarrow names them.
+CODECS = {".gz": "gzip", ".zst": "zstd"}
+# What a task reads (and writes to dtlint) at a time.
+BLOCK = 8 << 20
+
+
+def list_files(spark, uris):
+    """(URI, size, modification time in whole seconds) of every line-based file under the inputs,
+    as Spark's text reader lists them (the same glob, the same names passed over: `_x`, `.x`),
+    without reading them and without a Spark job: the file index of a text DataFrame over the
+    inputs names the files (empty ones too), their sizes and times are asked of the file
+    system. A file reached from two inputs is listed once."""
+    df = spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", LINE_FORMATS).text(uris)
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    found = {}
+    for uri in df.inputFiles():
+        if location(uri) not in found:
+            path = jvm.org.apache.hadoop.fs.Path(uri)
+            status = path.getFileSystem(conf).getFileStatus(path)
+            # Whole seconds, rounded down, as Spark's _metadata.file_modification_time cast to long.
+            found[location(uri)] = (uri, status.getLen(), status.getModificationTime() // 1000)
+    return sorted(found.values())
+
+
+def plan(files, split_bytes, open_cost, name_of):
+    """The splits of the files, packed into partitions as Spark packs a file source's splits
+    (largest first, a partition closed when the next split would take it past split_bytes,
+    counting open_cost per split). A split is (URI, name, mtime, codec, start, length); a
+    compressed file is one split, an empty file one empty split."""
+    splits = []
+    for path, size, mtime in files:
+        name = name_of(path)
+        codec = next((c for suffix, c in CODECS.items() if path.endswith(suffix)), None)
+        if codec or size == 0:
+            splits.append((path, name, mtime, codec, 0, size))
+        else:
+            splits.extend((path, name, mtime, None, start, min(split_bytes, size - start)) for start in range(0, size, split_bytes))
+    partitions, current, filled = [], [], 0
+    for split in sorted(splits, key=lambda s: -s[5]):
+        if current and filled + split[5] > split_bytes:
+            partitions.append(current)
+            current, filled = [], 0
+        current.append(split)
+        filled += split[5] + open_cost
+    if current:
+        partitions.append(current)
+    return partitions
+
+
+_filesystems = {}
+
+
+def arrow_fs(uri):
+    """(pyarrow file system, path in it) of a Hadoop URI (file:/x, hdfs://nn:8020/x, s3a://b/x)."""
+    scheme, authority, path = location(uri)
+    if scheme in ("", "file"):
+        return pafs.LocalFileSystem(), path
+    scheme = "s3" if scheme in ("s3a", "s3n") else scheme
+    key = (scheme, authority)
+    if key not in _filesystems:
+        _filesystems[key] = pafs.FileSystem.from_uri("%s://%s/" % key)
+    fs, base = _filesystems[key]
+    return fs, base.rstrip("/") + path
+
+
+def line_start(stream, at, size):
+    """The offset of the first line that starts at or after `at` in a file of `size` bytes: `at`
+    when the byte before it is a LF, else the byte after the next LF (or the end)."""
+    if at <= 0 or at >= size:
+        return min(max(at, 0), size)
+    stream.seek(at - 1)
+    pos = at - 1
+    while True:
+        buf = stream.read(64 << 10)
+        if not buf:
+            return size
+        i = buf.find(b"\n")
+        if i >= 0:
+            return pos + i + 1
+        pos += len(buf)
+
+
+def pieces(split):
+    """The bytes to write to dtlint for a split, in pieces of at most BLOCK bytes, read without
+    decoding anything: framed chunks of whole lines, those whose first byte lies in [start,
+    start + length) (of the decompressed content for a compressed file)."""
+    path, name, mtime, codec, start, length = split
+    head = "%s\t%%d+%%d\t%d\t\n" % (name, mtime)
+    if length == 0:
+        yield (head % (0, 0)).encode()  # an empty file: DT004, as in a single run
+        return
+    fs, at = arrow_fs(path)
+    if codec is None:
+        # One chunk: its bounds are found with two short reads, its bytes are passed on as read.
+        with fs.open_input_file(at) as stream:
+            size = stream.size()
+            begin, end = line_start(stream, start, size), line_start(stream, start + length, size)
+            if end <= begin:
+                return  # a line that began before the split runs past its end
+            yield (head % (begin, end - begin)).encode()
+            stream.seek(begin)
+            left = end - begin
+            while left:
+                buf = stream.read_buffer(min(BLOCK, left))
+                if not buf.size:
+                    raise OSError("%s: %d bytes shorter than when listed" % (path, left))
+                left -= buf.size
+                yield buf
+        return
+    # A compressed file: its length is known at the end only, so it goes in chunks of whole
+    # lines of about BLOCK bytes, each at its offset in the decompressed content.
+    with fs.open_input_stream(at, compression=codec) as stream:
+        pending, pos, sent = b"", 0, False
+        while True:
+            buf = stream.read(BLOCK)
+            pending = pending + buf if pending else buf
+            cut = len(pending) if not buf else pending.rfind(b"\n") + 1
+            if cut:
+                yield (head % (pos, cut)).encode()
+                yield memoryview(pending)[:cut]
+                pos, pending, sent = pos + cut, pending[cut:], True
+            if not buf:
+                break
+        if not sent:
+            yield (head % (0, 0)).encode()  # nothing in it
+
+
+def start_dtlint(ship, commands):
+    """The shipped binary started once per command, reading framed records on standard input."""
+    binary, profile, threads = ship
+    path = SparkFiles.get(binary)
+    if not os.access(path, os.X_OK):
+        os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    env = dict(os.environ)
+    env.setdefault("RAYON_NUM_THREADS", threads)  # the cores a task has (spark.task.cpus)
+    # The profile shipped with the binary, or none: a dtlint.toml where the task runs is not the user's.
+    profile_args = ["--profile", SparkFiles.get(profile)] if profile else ["--no-profile"]
+    return [
+        subprocess.Popen([path] + cmd[:2] + profile_args + cmd[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        for cmd in commands
+    ]
+
+
+def direct(ship, commands, work):
+    """The function each partition runs in --read direct: starts one dtlint per command, writes
+    it the framed chunks of the partition's splits from a thread, copies what each prints to
+    WORK/COMMAND/part-NNNNN (written under a hidden name, renamed when complete), and fails the
+    task when a dtlint exits with a status other than 0. Yields the bytes each one wrote."""
+
+    def run(index, partition):
+        splits = [split for group in partition for split in group]
+        attempt = TaskContext.get().attemptNumber() if TaskContext.get() else 0
+        fs, base = arrow_fs(work)
+        finals = ["%s/%s/part-%05d" % (base, cmd[0], index) for cmd in commands]
+        temps = ["%s/%s/.part-%05d.%d.tmp" % (base, cmd[0], index, attempt) for cmd in commands]
+        procs = start_dtlint(ship, commands)
+        for proc in procs:
+            try:  # fewer, larger transfers to dtlint (Linux; the default pipe holds 64 KB)
+                fcntl.fcntl(proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+            except (AttributeError, OSError):
+                pass
+        errors = [b"" for _ in procs]
+        written = [0 for _ in procs]
+        failure = []
+
+        def feed():
+            try:
+                for split in splits:
+                    for piece in pieces(split):
+                        for proc in procs:
+                            proc.stdin.write(piece)
+            except BrokenPipeError:
+                pass  # dtlint stopped reading: its exit status says why
+            except BaseException as e:  # reported by the task, after dtlint has exited
+                failure.append(e)
+            finally:
+                for proc in procs:
+                    try:
+                        proc.stdin.close()
+                    except BrokenPipeError:
+                        pass
+
+        def drain(i):
+            errors[i] = procs[i].stderr.read()
+
+        def copy(i):
+            try:
+                with fs.open_output_stream(temps[i]) as out:
+                    while True:
+                        block = procs[i].stdout.read(1 << 20)
+                        if not block:
+                            break
+                        out.write(block)
+                        written[i] += len(block)
+            except BaseException as e:
+                failure.append(e)
+                procs[i].stdout.read()  # let dtlint finish
+
+        threads = [threading.Thread(target=feed, daemon=True)]
+        for i in range(len(procs)):
+            threads.append(threading.Thread(target=drain, args=(i,), daemon=True))
+            threads.append(threading.Thread(target=copy, args=(i,), daemon=True))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        try:
+            for i, proc in enumerate(procs):
+                if proc.wait() != 0:
+                    raise RuntimeError("dtlint %s exited with %d: %s" % (commands[i][0], proc.returncode, errors[i].decode(errors="replace")))
+            if failure:
+                raise failure[0]
+            for temp, final in zip(temps, finals):
+                fs.move(temp, final)
+        finally:
+            for temp in temps:
+                try:
+                    fs.delete_file(temp)
+                except (OSError, FileNotFoundError):
+                    pass
+        yield written
+
+    return run
+
+
+def qualified(spark, uri):
+    """A path or URI qualified against the default file system, as Hadoop qualifies it."""
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).makeQualified(path).toUri().toString()
+
+
+def check_direct(spark, args, ship, commands, roots, work):
+    """--read direct: list, split, read, check and write the partial results; no data passes
+    through the JVM."""
+    conf = spark.sparkContext._jvm.org.apache.spark.network.util.JavaUtils
+    split_bytes = args.split_bytes or conf.byteStringAsBytes(spark.conf.get("spark.sql.files.maxPartitionBytes", "128MB"))
+    open_cost = conf.byteStringAsBytes(spark.conf.get("spark.sql.files.openCostInBytes", "4MB"))
+    files = list_files(spark, [uri for uri, _ in roots])
+    partitions = plan(files, split_bytes, open_cost, namer(roots))
+    fs, base = arrow_fs(work)
+    if fs.get_file_info(base).type != pafs.FileType.NotFound:
+        sys.exit("%s already exists: pass a new folder as --work" % work)
+    for cmd in commands:
+        fs.create_dir(base + "/" + cmd[0])
+    if partitions:
+        sc = spark.sparkContext
+        sc.parallelize(partitions, len(partitions)).mapPartitionsWithIndex(direct(ship, commands, work)).collect()
+    for cmd in commands:
+        with fs.open_output_stream(base + "/" + cmd[0] + "/_SUCCESS"):
+            pass
+
+
+def check_spark(spark, ship, commands, roots, work):
+    """--read spark: Spark's text reader reads the lines; they pass through the JVM and Arrow to
+    the tasks, whose output is written with write.text."""
+    lines = read_lines(spark, [uri for uri, _ in roots])
+    out = lines.mapInArrow(shard(ship, commands, namer(roots)), "kind tinyint, line binary")
+    if len(commands) > 1:
+        out = out.persist(StorageLevel.MEMORY_AND_DISK)  # one pass over the inputs for both
+    for i, cmd in enumerate(commands):
+        # One text file per partition, in order: check/part-00000..., audit/part-00000...
+        out.filter(F.col("kind") == i).select(F.col("line").cast("string")).write.text(work.rstrip("/") + "/" + cmd[0])
+    out.unpersist()
+
+
 def local_copy(spark, uri):
     """The work folder as a local path for `dtlint merge`: itself when local, else a copy."""
     scheme, _, path = location(uri)
@@ -287,15 +550,11 @@ def main(argv):
 
     roots = input_roots(spark, args.root, args.inputs)
     scratch = None if args.work else tempfile.mkdtemp(prefix="dtlint-work-")
-    work = args.work or "file://" + scratch
-    lines = read_lines(spark, [uri for uri, _ in roots])
-    out = lines.mapInArrow(shard(ship, commands, namer(roots)), "kind tinyint, line binary")
-    if len(commands) > 1:
-        out = out.persist(StorageLevel.MEMORY_AND_DISK)  # one pass over the inputs for both
-    for i, cmd in enumerate(commands):
-        # One text file per partition, in order: check/part-00000..., audit/part-00000...
-        out.filter(F.col("kind") == i).select(F.col("line").cast("string")).write.text(work.rstrip("/") + "/" + cmd[0])
-    out.unpersist()
+    work = qualified(spark, args.work) if args.work else "file://" + scratch + "/partials"
+    if args.read == "direct":
+        check_direct(spark, args, ship, commands, roots, work)
+    else:
+        check_spark(spark, ship, commands, roots, work)
 
     folder, tmp = local_copy(spark, work)
     # The merge is given the shards' settings (it refuses an audit made for another caller).
