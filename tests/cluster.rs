@@ -682,3 +682,66 @@ fn chunks_of_whole_lines_and_empty_files_merge_to_the_single_run() {
         .as_str()
         .is_some_and(|m| m.contains("bytes before the end of the chunk"))));
 }
+
+#[test]
+fn a_merge_given_no_selection_keeps_the_shards_selection_and_severities() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = dir.path();
+    sample(dir);
+    let chosen = [
+        "--severity",
+        "DT302=warning",
+        "--ignore",
+        "DT102",
+        "--deny",
+        "warnings",
+    ];
+    let (single_code, single, _) = dtlint(
+        dir,
+        &with(
+            &with(&["check", "captures", "--format", "json"], &CALLER),
+            &chosen,
+        ),
+        None,
+    );
+    let single = json(&single);
+    assert!(single["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["rule"] == "DT302" && f["severity"] == "warning"));
+    run_shards(
+        dir,
+        &shards(dir, 800, 3, Keyed::Offset),
+        &with(&with(&["check"], &CALLER), &chosen),
+        "parts",
+    );
+    // No flags and no profile: the shards' choices stand, --deny warnings included.
+    let (code, merged, stderr) = dtlint(
+        dir,
+        &["merge", "parts", "--no-profile", "--format", "json"],
+        None,
+    );
+    assert_eq!(json(&merged), single, "{stderr}");
+    assert_eq!(code, single_code);
+    // A selection of its own wins.
+    let (_, own, _) = dtlint(
+        dir,
+        &[
+            "merge",
+            "parts",
+            "--no-profile",
+            "--format",
+            "json",
+            "--select",
+            "DT2",
+        ],
+        None,
+    );
+    let own = json(&own);
+    let findings = own["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    assert!(findings
+        .iter()
+        .all(|f| f["rule"].as_str().expect("rule").starts_with("DT2")));
+}

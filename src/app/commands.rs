@@ -12,7 +12,7 @@ use dtlint::{rules, Needs};
 
 use super::settings;
 
-use dtlint::report::partial::{self, Of, Partial};
+use dtlint::report::partial::{self, Of, Partial, ShardSelection};
 
 use super::cli::{
     AuditArgs, AuditFormat, CheckArgs, ColorChoice, MergeArgs, MergeFormat, OutputFormat,
@@ -202,7 +202,10 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     if args.partial {
         // A shard: fingerprints for the merge's baseline, no snippets, no suppressions.
         let prepared = prepare(args, false, Needs::new(false, true))?;
-        let mut partial = Partial::new(Of::Check, out);
+        let mut partial = Partial::new(Of::Check, out).with_selection(ShardSelection::of(
+            &prepared.resolved.settings.selection,
+            prepared.resolved.deny_warnings,
+        ));
         let exit = prepared.exit(vec![&mut partial]).partial();
         let ended = prepared.run(exit)?;
         out_flush(&mut partial)?;
@@ -297,19 +300,29 @@ pub fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         statistics: args.statistics,
         concise: true,
     };
+    // The shards' selection and severities stand unless merge is given its own.
+    let own = args.settings.profile.is_some()
+        || !args.settings.select.is_empty()
+        || !args.settings.extend_select.is_empty()
+        || !args.settings.ignore.is_empty()
+        || !args.settings.severity.is_empty();
+    let shards = partials.shard_selection().filter(|_| !own);
+    let selection = match shards {
+        Some(recorded) => recorded
+            .selection()
+            .map_err(|m| RunError::Usage(miette::miette!("{m}")))?,
+        None => resolved.settings.selection.clone(),
+    };
+    let deny_warnings = resolved.deny_warnings || shards.is_some_and(|s| s.deny_warnings);
     let mut reporter = report::reporter(format, style, target);
-    let mut exit = Exit::new(
-        &resolved.settings.selection,
-        &resolved.suppressions,
-        vec![reporter.as_mut()],
-    )
-    .with_baseline(baseline)
-    .with_interrupt(super::interrupt::flag());
+    let mut exit = Exit::new(&selection, &resolved.suppressions, vec![reporter.as_mut()])
+        .with_baseline(baseline)
+        .with_interrupt(super::interrupt::flag());
     partials.deliver(&mut exit);
     let ended = exit.finish(partials.notes())?;
     drop(reporter);
     target.flush()?;
-    let status = exit_status(&ended, resolved.deny_warnings);
+    let status = exit_status(&ended, deny_warnings);
     Ok(pipeline_status(status, args.exit_zero))
 }
 

@@ -43,6 +43,10 @@ pub enum Record {
         version: u32,
         /// What it holds.
         of: Of,
+        /// The rules the shard ran and the severities it gave them, for a merge given no
+        /// selection of its own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        selection: Option<ShardSelection>,
     },
     /// A finding.
     Finding(FindingRecord),
@@ -57,6 +61,49 @@ pub enum Record {
     },
     /// The end of an audit.
     Audit(Box<super::audit::partial::AuditRecord>),
+}
+
+/// The selection a shard ran with: enabled codes, severity overrides, and whether warnings
+/// failed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardSelection {
+    /// The codes of the rules that ran.
+    pub select: Vec<String>,
+    /// Rules given another severity than their own, with it.
+    pub severity: Vec<(String, crate::finding::Severity)>,
+    /// Warnings failed the run.
+    pub deny_warnings: bool,
+}
+
+impl ShardSelection {
+    /// What a shard with `selection` records.
+    pub fn of(selection: &crate::rules::selection::Selection, deny_warnings: bool) -> Self {
+        Self {
+            select: selection
+                .enabled_codes()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            severity: selection
+                .severity_overrides()
+                .into_iter()
+                .map(|(code, severity)| (code.to_owned(), severity))
+                .collect(),
+            deny_warnings,
+        }
+    }
+
+    /// The selection back.
+    ///
+    /// # Errors
+    /// A code this dtlint does not know.
+    pub fn selection(&self) -> Result<crate::rules::selection::Selection, String> {
+        if self.select.is_empty() {
+            // A shard that ran no rule: nothing it found passes a selection that selects none.
+            return crate::rules::selection::Selection::resolve(&[], &[], &["ALL".to_owned()], &[]);
+        }
+        crate::rules::selection::Selection::resolve(&self.select, &[], &[], &self.severity)
+    }
 }
 
 /// A finding in a partial stream.
@@ -140,6 +187,7 @@ impl InputRecord {
 pub struct Partial<'a> {
     out: &'a mut dyn Write,
     of: Of,
+    selection: Option<ShardSelection>,
     started: bool,
     /// The line being written, then written whole.
     line: Vec<u8>,
@@ -151,6 +199,7 @@ impl<'a> Partial<'a> {
         Self {
             out,
             of,
+            selection: None,
             started: false,
             line: Vec::with_capacity(512),
         }
@@ -173,6 +222,7 @@ impl<'a> Partial<'a> {
             let head = Record::Partial {
                 version: PARTIAL_VERSION,
                 of: self.of,
+                selection: self.selection.clone(),
             };
             serde_json::to_writer(&mut *self.out, &head)?;
             self.out.write_all(b"\n")?;
@@ -182,6 +232,13 @@ impl<'a> Partial<'a> {
 }
 
 impl Partial<'_> {
+    /// Records the selection the shard runs with in the stream's first record.
+    #[must_use]
+    pub fn with_selection(mut self, selection: ShardSelection) -> Self {
+        self.selection = Some(selection);
+        self
+    }
+
     /// Flushes the output.
     ///
     /// # Errors

@@ -124,6 +124,16 @@ impl Selection {
         }
     }
 
+    /// The codes of the rules that run, in order.
+    pub fn enabled_codes(&self) -> Vec<&'static str> {
+        self.enabled.iter().copied().collect()
+    }
+
+    /// The severities given to rules in place of their own.
+    pub fn severity_overrides(&self) -> Vec<(&'static str, Severity)> {
+        self.severities.iter().map(|(c, s)| (*c, *s)).collect()
+    }
+
     /// The severity `rule` reports at.
     pub fn severity(&self, rule: &Rule) -> Severity {
         self.severities

@@ -18,7 +18,9 @@ use crate::engine::outcome::Outcome;
 use crate::finding::{Finding, Severity};
 use crate::json::{Location, Pointer};
 use crate::report::audit::partial::{AuditRecord, Base};
-use crate::report::partial::{FindingRecord, InputRecord, Of, Record, PARTIAL_VERSION};
+use crate::report::partial::{
+    FindingRecord, InputRecord, Of, Record, ShardSelection, PARTIAL_VERSION,
+};
 use crate::report::{Skipped, Summary};
 use crate::run::exit::Exit;
 
@@ -57,6 +59,8 @@ pub struct Partials {
     notes: Vec<String>,
     /// The shards' audits.
     audits: Vec<AuditRecord>,
+    /// The selection the first shard recorded.
+    selection: Option<ShardSelection>,
     /// What could not be read or joined: a reason per stream, reported as its findings.
     problems: Vec<(String, Option<usize>, String)>,
 }
@@ -135,7 +139,17 @@ impl Partials {
             }
             let at = Some(number);
             if number == 1 {
-                let of = head(&line).map_err(|why| (at, why))?;
+                let (of, selection) = head(&line).map_err(|why| (at, why))?;
+                match (&self.selection, selection) {
+                    (None, Some(selection)) => self.selection = Some(selection),
+                    (Some(known), Some(selection)) if *known != selection => {
+                        let note = "the shards ran with different rule selections: the first one's is applied (give merge --profile or --select to choose)".to_owned();
+                        if !self.notes.contains(&note) {
+                            self.notes.push(note);
+                        }
+                    }
+                    _ => {}
+                }
                 if self.of.is_some_and(|known| known != of) {
                     return Err((
                         at,
@@ -243,6 +257,11 @@ impl Partials {
     /// What the streams hold, when every one could say.
     pub fn of(&self) -> Option<Of> {
         self.of
+    }
+
+    /// The rule selection the shards ran with, when they recorded it.
+    pub fn shard_selection(&self) -> Option<&ShardSelection> {
+        self.selection.as_ref()
     }
 
     /// The shards' audits.
@@ -371,9 +390,13 @@ impl Partials {
 }
 
 /// The kind of a stream from its first record.
-fn head(line: &[u8]) -> Result<Of, String> {
+fn head(line: &[u8]) -> Result<(Of, Option<ShardSelection>), String> {
     match serde_json::from_slice::<Record>(line) {
-        Ok(Record::Partial { version, of }) if version == PARTIAL_VERSION => Ok(of),
+        Ok(Record::Partial {
+            version,
+            of,
+            selection,
+        }) if version == PARTIAL_VERSION => Ok((of, selection)),
         Ok(Record::Partial { version, .. }) => Err(format!(
             "it is a partial result of version {version}, and this dtlint merges version {PARTIAL_VERSION}"
         )),
