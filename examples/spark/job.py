@@ -168,6 +168,25 @@ def read_lines(spark, uris):
     )
 
 
+def feed_all(blocks, procs, failure):
+    """Writes every block to each dtlint's standard input, then closes them; an exception other
+    than a closed pipe goes into `failure`, reported by the task once dtlint has exited."""
+    try:
+        for block in blocks:
+            for proc in procs:
+                proc.stdin.write(block)
+    except BrokenPipeError:
+        pass  # dtlint stopped reading: its exit status says why
+    except BaseException as e:
+        failure.append(e)
+    finally:
+        for proc in procs:
+            try:
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+
+
 def shard(ship, commands, name_of):
     """The function each partition runs (with mapInArrow): starts one dtlint per command, writes
     the framed lines to each from a thread, yields (kind, line) for every line they print, and
@@ -188,21 +207,7 @@ def shard(ship, commands, name_of):
         failure = []
 
         def feed():
-            try:
-                for batch in batches:
-                    block = frame(batch)
-                    for proc in procs:
-                        proc.stdin.write(block)
-            except BrokenPipeError:
-                pass  # dtlint stopped reading: its exit status says why
-            except BaseException as e:  # reported by the task, after dtlint has exited
-                failure.append(e)
-            finally:
-                for proc in procs:
-                    try:
-                        proc.stdin.close()
-                    except BrokenPipeError:
-                        pass
+            feed_all((frame(batch) for batch in batches), procs, failure)
 
         def drain(i, stream, into):
             if into is None:
@@ -407,21 +412,7 @@ def direct(ship, commands, work):
         failure = []
 
         def feed():
-            try:
-                for split in splits:
-                    for piece in pieces(split):
-                        for proc in procs:
-                            proc.stdin.write(piece)
-            except BrokenPipeError:
-                pass  # dtlint stopped reading: its exit status says why
-            except BaseException as e:  # reported by the task, after dtlint has exited
-                failure.append(e)
-            finally:
-                for proc in procs:
-                    try:
-                        proc.stdin.close()
-                    except BrokenPipeError:
-                        pass
+            feed_all((piece for split in splits for piece in pieces(split)), procs, failure)
 
         def drain(i):
             errors[i] = procs[i].stderr.read()

@@ -52,7 +52,7 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         let exit = prepared.exit(vec![&mut partial, &mut builder]).partial();
         let ended = prepared.run(exit)?;
         partial.write(&partial::Record::Audit(Box::new(builder.record())))?;
-        out_flush(&mut partial)?;
+        partial.flush()?;
         return Ok(pipeline_status(exit_status(&ended, false), true));
     }
     let mut builder = audit::Builder::new(caller);
@@ -74,16 +74,16 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     }
     target.flush()?;
     Ok(pipeline_status(
-        audit_status(&ended, &audit),
+        audit_status(ended.interrupted, ended.unreadable, &audit),
         args.exit_zero,
     ))
 }
 
 /// How an audit ended: 1 when anything was exposed.
-fn audit_status(ended: &Ended, audit: &audit::Audit) -> ExitStatus {
-    if ended.interrupted {
+fn audit_status(interrupted: bool, unreadable: bool, audit: &audit::Audit) -> ExitStatus {
+    if interrupted {
         ExitStatus::Interrupted
-    } else if ended.unreadable {
+    } else if unreadable {
         ExitStatus::Error
     } else if audit.fields.iter().any(|f| f.exposures > 0) {
         ExitStatus::Findings
@@ -99,11 +99,6 @@ fn pipeline_status(status: ExitStatus, exit_zero: bool) -> ExitStatus {
     } else {
         status
     }
-}
-
-/// Flushes a partial stream's output.
-fn out_flush(partial: &mut Partial<'_>) -> io::Result<()> {
-    partial.flush()
 }
 
 /// What `dtlint check` with these arguments prints or keeps of each finding.
@@ -208,7 +203,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         ));
         let exit = prepared.exit(vec![&mut partial]).partial();
         let ended = prepared.run(exit)?;
-        out_flush(&mut partial)?;
+        partial.flush()?;
         let status = exit_status(&ended, prepared.resolved.deny_warnings);
         return Ok(pipeline_status(status, args.exit_zero));
     }
@@ -375,15 +370,10 @@ fn merge_audits(
     if unreadable {
         partials.write_problems(&mut problems)?;
     }
-    let exposed = audit.fields.iter().any(|f| f.exposures > 0);
-    let status = if unreadable {
-        ExitStatus::Error
-    } else if exposed {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Clean
-    };
-    Ok(pipeline_status(status, args.exit_zero))
+    Ok(pipeline_status(
+        audit_status(false, unreadable, &audit),
+        args.exit_zero,
+    ))
 }
 
 /// The baseline at `path`, loaded to hide what it records.

@@ -16,7 +16,7 @@
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use super::ndjson::{check_lines, Line, Lines};
+use super::ndjson::{check_lines, skip_line, Line, Lines};
 use super::{Deliver, Outcome, Pace};
 use crate::engine::outcome::Span;
 use crate::engine::pipeline::Settings;
@@ -289,24 +289,7 @@ impl<R: BufRead + Send> Framed<R> {
         let whole = bytes.ends_with(b"\n");
         if !whole && read == bound {
             // Too long: the rest of the record is skipped without being kept.
-            let mut rest = Vec::new();
-            loop {
-                rest.clear();
-                match self
-                    .reader
-                    .by_ref()
-                    .take(1 << 20)
-                    .read_until(b'\n', &mut rest)
-                {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        size += n as u64;
-                        if rest.ends_with(b"\n") {
-                            break;
-                        }
-                    }
-                }
-            }
+            size += skip_line(&mut self.reader, u64::MAX);
         }
         self.offset += size;
         if whole {
@@ -361,20 +344,7 @@ impl<R: BufRead + Send> Framed<R> {
         let whole = bytes.ends_with(b"\n");
         if !whole && read == cap && read < chunk.remaining {
             // Too long: the rest of the line, within the chunk, is skipped without being kept.
-            let mut rest = Vec::new();
-            while size < chunk.remaining {
-                rest.clear();
-                let step = (chunk.remaining - size).min(1 << 20);
-                match self.reader.by_ref().take(step).read_until(b'\n', &mut rest) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        size += n as u64;
-                        if rest.ends_with(b"\n") {
-                            break;
-                        }
-                    }
-                }
-            }
+            size += skip_line(&mut self.reader, chunk.remaining - size);
         }
         self.offset += size;
         let head = Head {

@@ -92,19 +92,7 @@ fn line_outcomes<R: BufRead + Send>(
         let mut size = read as u64;
         let whole = if size > limit.saturating_add(1) && !bytes.ends_with(b"\n") {
             // Too long: skip the rest of the line without keeping it.
-            let mut rest = Vec::new();
-            loop {
-                rest.clear();
-                match reader.by_ref().take(1 << 20).read_until(b'\n', &mut rest) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        size += n as u64;
-                        if rest.ends_with(b"\n") {
-                            break;
-                        }
-                    }
-                }
-            }
+            size += skip_line(&mut reader, u64::MAX);
             Err(size)
         } else {
             Ok(bytes.as_slice().to_vec())
@@ -137,6 +125,27 @@ fn line_outcomes<R: BufRead + Send>(
         outcome.unreadable = true;
         deliver(outcome);
     }
+}
+
+/// Reads past the rest of a line too long to keep, up to and with its line feed but no further
+/// than `bound` bytes, a megabyte at a time; the bytes passed over.
+pub(super) fn skip_line(reader: &mut impl BufRead, bound: u64) -> u64 {
+    let mut skipped = 0;
+    let mut rest = Vec::new();
+    while skipped < bound {
+        rest.clear();
+        let step = (bound - skipped).min(1 << 20);
+        match reader.by_ref().take(step).read_until(b'\n', &mut rest) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                skipped += n as u64;
+                if rest.ends_with(b"\n") {
+                    break;
+                }
+            }
+        }
+    }
+    skipped
 }
 
 /// Checks the lines `produce` gives in parallel batches, delivering an outcome per line in
