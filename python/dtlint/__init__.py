@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import functools
-import json
-from typing import Any, Iterable, List, Optional, Union
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 
 from ._dtlint import Checker, DtlintError, Finding, __version__
+
+if TYPE_CHECKING:  # typing and json cost milliseconds at import; neither is needed to check text
+    from typing import Any, Iterable, List, Optional, Union
 
 __all__ = ["check", "Finding", "DtlintError", "__version__"]
 
@@ -27,6 +29,9 @@ def _tuple(value: Union[None, str, Iterable[str]]) -> tuple:
 @functools.lru_cache(maxsize=64)
 def _checker(app_type, permissions, corp_id, language, select, ignore, severity) -> Checker:
     return Checker(app_type, list(permissions), corp_id, language, list(select), list(ignore), list(severity))
+
+
+_DEFAULT = Checker()
 
 
 def _severities(severity: Any) -> tuple:
@@ -58,10 +63,39 @@ def check(
     prefixes, names or categories; ``severity`` takes ``{"DT107": "info"}`` or
     ``["DT107=info"]``. Bad settings raise :class:`DtlintError`.
     """
+    if (
+        app_type is None
+        and not permissions
+        and corp_id is None
+        and language is None
+        and profile is None
+        and select is None
+        and ignore is None
+        and severity is None
+    ):
+        # The common call, kept short: the wrapper is a good part of the overhead over Rust.
+        checker = _DEFAULT
+    else:
+        checker = _configured(app_type, permissions, corp_id, language, profile, select, ignore, severity)
+    kind = type(body)
+    if kind is str:
+        return checker.check_str(body)
+    if kind is bytes:
+        return checker.check_bytes(body)
+    if isinstance(body, (bytearray, memoryview)):
+        return checker.check_bytes(bytes(body))
+    if isinstance(body, str):
+        return checker.check_str(str(body))
+    import json
+
+    return checker.check_str(json.dumps(body, ensure_ascii=False))
+
+
+def _configured(app_type, permissions, corp_id, language, profile, select, ignore, severity) -> Checker:
     if profile is not None:
         # Profiles are read by the command line only (src/app/settings.rs); see the report.
         raise DtlintError("profile= is not supported yet: the profile reader is not in the library")
-    checker = _checker(
+    return _checker(
         app_type,
         _tuple(permissions),
         corp_id,
@@ -70,8 +104,3 @@ def check(
         _tuple(ignore),
         _severities(severity),
     )
-    if isinstance(body, str):
-        return checker.check_str(body)
-    if isinstance(body, (bytes, bytearray, memoryview)):
-        return checker.check_bytes(bytes(body))
-    return checker.check_str(json.dumps(body, ensure_ascii=False))
