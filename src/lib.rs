@@ -40,6 +40,8 @@ pub mod json;
 #[cfg(feature = "live")]
 pub mod live;
 pub mod privacy;
+#[cfg(feature = "profile")]
+pub mod profile;
 pub mod report;
 pub mod rules;
 pub mod run;

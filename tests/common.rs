@@ -109,64 +109,13 @@ pub fn check_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
     (code, json(&stdout))
 }
 
-/// The settings a profile file gives, for the tests that call the library: the keys the
-/// fixtures' and samples' profiles use, read as `dtlint check --profile FILE` reads them (the
-/// command line owns profile files; a key this helper does not know fails the test).
+/// The settings a profile file gives, for the tests that call the library, read by the
+/// library's profile reader as `dtlint check --profile FILE` reads them.
 pub fn profile_settings(profile: Option<&Path>) -> dtlint::Settings {
-    let mut settings = dtlint::Settings::default();
-    let Some(path) = profile else {
-        return settings;
-    };
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let table: toml::Table =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let value =
-        |v: &toml::Value| -> serde_json::Value { serde_json::to_value(v).expect("TOML as JSON") };
-    let strings = |v: Option<&toml::Value>| -> Vec<String> {
-        v.map(|v| serde_json::from_value(value(v)).expect("a list of strings"))
-            .unwrap_or_default()
-    };
-    let (mut select, mut extend, mut ignore, mut severities) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (key, v) in &table {
-        match key.as_str() {
-            "app-type" => {
-                settings.caller.app_type =
-                    Some(serde_json::from_value(value(v)).expect("app-type"));
-            }
-            "permissions" => {
-                settings.caller.permissions =
-                    serde_json::from_value(value(v)).expect("permissions");
-            }
-            "corp-id" => settings.caller.corp_id = v.as_str().map(str::to_owned),
-            "language" => {
-                settings.language = Some(serde_json::from_value(value(v)).expect("language"));
-            }
-            "body-shape" => {
-                settings.body_shape = serde_json::from_value(value(v)).expect("body-shape");
-            }
-            "rules" => {
-                let rules = v.as_table().expect("[rules]");
-                for (key, v) in rules {
-                    match key.as_str() {
-                        "select" => select = strings(Some(v)),
-                        "extend-select" => extend = strings(Some(v)),
-                        "ignore" => ignore = strings(Some(v)),
-                        "severity" => {
-                            for (rule, level) in v.as_table().expect("[rules.severity]") {
-                                let level = dtlint::Severity::parse(level.as_str().unwrap_or(""))
-                                    .expect("a severity");
-                                severities.push((rule.clone(), level));
-                            }
-                        }
-                        other => panic!("{}: rules.{other} is not modelled here", path.display()),
-                    }
-                }
-            }
-            other => panic!("{}: {other} is not modelled here", path.display()),
-        }
-    }
-    settings.selection = dtlint::Selection::resolve(&select, &extend, &ignore, &severities)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    settings
+    let choice = profile.map_or(dtlint::profile::ProfileChoice::None, |path| {
+        dtlint::profile::ProfileChoice::File(path.to_path_buf())
+    });
+    dtlint::profile::resolve(&choice, &dtlint::profile::Overrides::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .settings
 }

@@ -21,6 +21,16 @@ pub enum BodyShape {
 }
 
 impl BodyShape {
+    /// The shape a flag or profile names (`auto`, `envelope`, `result`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "auto" => Some(Self::Auto),
+            "envelope" => Some(Self::Envelope),
+            "result" => Some(Self::Result),
+            _ => None,
+        }
+    }
+
     /// Whether `body` is to be checked as a `result` object.
     pub fn is_result(self, body: Node<'_>) -> bool {
         match self {

@@ -17,6 +17,14 @@ pub enum AppType {
 }
 
 impl AppType {
+    /// Every app type.
+    pub const ALL: [Self; 2] = [Self::Internal, Self::ThirdParty];
+
+    /// The app type a flag or profile names (`internal`, `third-party`).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
     /// The name flags and profiles use (`internal`, `third-party`).
     pub const fn as_str(self) -> &'static str {
         match self {

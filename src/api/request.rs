@@ -405,8 +405,7 @@ fn is_json(mime_type: &str, text: &str) -> bool {
 
 impl HarRequest {
     /// A request as a server received it: method, path, query string (without `?`), content
-    /// type and body. Bytes that are not UTF-8 are read as U+FFFD, as HAR's text would hold
-    /// them. The mock (feature `live`) reads what it is sent through this.
+    /// type and body. The mock (feature `live`) reads what it is sent through this.
     #[cfg(any(feature = "live", test))]
     pub fn received(
         method: &str,
@@ -415,14 +414,20 @@ impl HarRequest {
         content_type: &str,
         body: &[u8],
     ) -> Self {
-        let url = if query.is_empty() {
-            path.to_owned()
+        if query.is_empty() {
+            Self::sent(method, path, content_type, body)
         } else {
-            format!("{path}?{query}")
-        };
+            Self::sent(method, &format!("{path}?{query}"), content_type, body)
+        }
+    }
+
+    /// A request as a client sent it (the proxy, a test's HTTP client): method, the whole URL
+    /// with its query, content type and body, read as a HAR entry's request is read. Bytes that
+    /// are not UTF-8 are read as U+FFFD, as HAR's text would hold them.
+    pub fn sent(method: &str, url: &str, content_type: &str, body: &[u8]) -> Self {
         Self {
             method: method.to_owned(),
-            url,
+            url: url.to_owned(),
             query_string: Vec::new(),
             post_data: (!body.is_empty()).then(|| PostData {
                 mime_type: content_type.to_owned(),

@@ -8,7 +8,7 @@ use dtlint::report::{self, Reporter, Style};
 use dtlint::run::baseline::{self, Recorder};
 use dtlint::run::exit::{BaselineUse, Ended, Exit};
 use dtlint::run::{self, WalkOptions};
-use dtlint::{rules, Needs};
+use dtlint::Needs;
 
 use super::settings;
 
@@ -136,20 +136,7 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
         list_skipped: args.verbose,
     };
     let collected = run::collect(&args.paths, &walk);
-    let mut notes = Vec::new();
-    if resolved.settings.caller.app_type.is_none() {
-        let waiting: Vec<_> = rules::ALL
-            .iter()
-            .filter(|r| r.needs_app_type && resolved.settings.selection.is_enabled(r))
-            .map(|r| r.code)
-            .collect();
-        if !waiting.is_empty() {
-            notes.push(format!(
-                "no app type given: {} did not run (pass --app-type internal|third-party or set app-type in dtlint.toml)",
-                waiting.join(", ")
-            ));
-        }
-    }
+    let notes = run::settings_note(&resolved.settings).into_iter().collect();
     Ok(Prepared {
         resolved,
         collected,

@@ -18,19 +18,7 @@ use dtlint::{privacy, rules, Caller};
 
 use cli::{Cli, Command};
 
-/// How a run ended, as the process exit code says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// No finding at error severity.
-    Clean = 0,
-    /// At least one finding at error severity (or warning, with `--deny warnings`).
-    Findings = 1,
-    /// A usage error, or an input that could not be read at all.
-    Error = 2,
-    /// Stopped by Ctrl-C (SIGINT) or SIGTERM after reporting what was read, as shells count
-    /// a run ended by SIGINT.
-    Interrupted = 130,
-}
+pub use dtlint::run::exit::ExitStatus;
 
 /// Why a run could not produce its report.
 #[derive(Debug)]
@@ -116,17 +104,5 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
 
 /// The exit status of a finished run.
 fn exit_status(ended: &Ended, deny_warnings: bool) -> ExitStatus {
-    if ended.interrupted {
-        return ExitStatus::Interrupted;
-    }
-    if ended.unreadable {
-        return ExitStatus::Error;
-    }
-    let s = &ended.summary;
-    let failing = s.errors > 0 || (deny_warnings && s.warnings > 0);
-    if failing {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Clean
-    }
+    ended.status(deny_warnings)
 }

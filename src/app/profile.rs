@@ -13,7 +13,7 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, RunError> {
 fn report(error: SettingsError) -> Report {
     let mut diagnostic = MietteDiagnostic::new(error.message);
     diagnostic.help = error.help;
-    let Some(profile) = error.profile else {
+    let Some(profile) = error.profile.map(|p| *p) else {
         return Report::from(diagnostic);
     };
     diagnostic.labels = Some(

@@ -128,6 +128,20 @@ impl Finding {
         self.position.map(|p| p.column)
     }
 
+    /// The finding on one line, as the concise format prints it (ruff's model):
+    /// `path:line:col: CODE message (entry N)`.
+    pub fn concise(&self) -> String {
+        let at = match self.position {
+            Some(p) => format!("{}:{}:{}", self.source, p.line, p.column),
+            None => self.source.clone(),
+        };
+        let entry = self
+            .entry
+            .map(|e| format!(" (entry {e})"))
+            .unwrap_or_default();
+        format!("{at}: {} {}{entry}", self.rule.code, self.message)
+    }
+
     /// The order reports use: by source, entry, place in the text, then rule code.
     pub fn sort_key(&self) -> (&str, Option<u64>, usize, &str, &str) {
         (

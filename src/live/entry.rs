@@ -10,7 +10,7 @@ use hyper::HeaderMap;
 
 use std::borrow::Cow;
 
-use crate::api::request::{HarRequest, NameValue, PostData};
+use crate::api::request::HarRequest;
 use crate::privacy::scrub::Scrubber;
 
 /// The request side of an exchange.
@@ -42,24 +42,12 @@ pub(crate) fn header(headers: &HeaderMap, name: hyper::header::HeaderName) -> &s
 /// The request as the engine reads it: method, URL, the query's pairs and the body with its
 /// type, the same reading a HAR entry's request gets.
 pub(crate) fn request(sent: &Sent<'_>) -> HarRequest {
-    HarRequest {
-        method: sent.method.to_owned(),
-        url: sent.url.to_owned(),
-        query_string: form_urlencoded::parse(sent.query.as_bytes())
-            .map(|(name, value)| NameValue {
-                name: name.into_owned(),
-                value: value.into_owned(),
-            })
-            .collect(),
-        post_data: (!sent.body.is_empty()).then(|| PostData {
-            mime_type: header(sent.headers, hyper::header::CONTENT_TYPE).to_owned(),
-            text: Some(String::from_utf8_lossy(sent.body).into_owned()),
-            params: Vec::new(),
-        }),
-        // Only the audit reads a request's headers (for the newer family's token), and the
-        // proxy runs none: copying them for every exchange would buy nothing.
-        headers: Vec::new(),
-    }
+    HarRequest::sent(
+        sent.method,
+        sent.url,
+        header(sent.headers, hyper::header::CONTENT_TYPE),
+        sent.body,
+    )
 }
 
 /// Appends `value` as JSON (a string escaped as JSON escapes it, a number as serde_json writes

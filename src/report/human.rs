@@ -38,7 +38,7 @@ impl<'a> Human<'a> {
 impl Reporter for Human<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
         if self.concise {
-            return writeln!(self.out, "{}", concise_line(finding));
+            return writeln!(self.out, "{}", finding.concise());
         }
         let diagnostic = Shown::new(finding);
         self.rendered.clear();
@@ -75,16 +75,6 @@ impl Reporter for Human<'_> {
             plural(s.infos, "info", "infos"),
         )
     }
-}
-
-/// `path:line:col: CODE message (entry N)`, as ruff's concise output has it.
-fn concise_line(f: &Finding) -> String {
-    let at = match f.position {
-        Some(p) => format!("{}:{}:{}", f.source, p.line, p.column),
-        None => f.source.clone(),
-    };
-    let entry = f.entry.map(|e| format!(" (entry {e})")).unwrap_or_default();
-    format!("{at}: {} {}{entry}", f.rule.code, f.message)
 }
 
 /// A finding as a miette diagnostic.

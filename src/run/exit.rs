@@ -37,6 +37,20 @@ pub enum BaselineUse {
     Record(Recorder),
 }
 
+/// How a run ended, as the process exit code says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No finding at error severity.
+    Clean = 0,
+    /// At least one finding at error severity (or warning, with `--deny warnings`).
+    Findings = 1,
+    /// A usage error, or an input that could not be read at all.
+    Error = 2,
+    /// Stopped by Ctrl-C (SIGINT) or SIGTERM after reporting what was read, as shells count
+    /// a run ended by SIGINT.
+    Interrupted = 130,
+}
+
 /// How a run ended.
 #[derive(Debug)]
 pub struct Ended {
@@ -48,6 +62,23 @@ pub struct Ended {
     pub interrupted: bool,
     /// With [`BaselineUse::Record`]: the findings recorded.
     pub recorded: Option<Baseline>,
+}
+
+impl Ended {
+    /// The exit status of the run: findings at error severity fail it, and warnings too
+    /// when `deny_warnings`; an unreadable input or an interruption outranks findings.
+    pub fn status(&self, deny_warnings: bool) -> ExitStatus {
+        let s = &self.summary;
+        if self.interrupted {
+            ExitStatus::Interrupted
+        } else if self.unreadable {
+            ExitStatus::Error
+        } else if s.errors > 0 || (deny_warnings && s.warnings > 0) {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Clean
+        }
+    }
 }
 
 /// The one exit of a run's findings; see the module's documentation.
@@ -67,6 +98,9 @@ pub struct Exit<'r> {
     notes: Vec<String>,
     /// The run writes a partial result: suppressions and the baseline are left to the merge.
     partial: bool,
+    /// Suppressions that hid nothing are not reported: the run is one of many (a body checked
+    /// alone by a library or Python caller).
+    unjudged: bool,
     failure: Option<io::Error>,
 }
 
@@ -104,6 +138,7 @@ impl<'r> Exit<'r> {
             result_only: (Vec::new(), 0),
             notes: Vec::new(),
             partial: false,
+            unjudged: false,
             failure: None,
         }
     }
@@ -113,6 +148,14 @@ impl<'r> Exit<'r> {
     #[must_use]
     pub fn partial(mut self) -> Self {
         self.partial = true;
+        self
+    }
+
+    /// Applies suppressions without reporting those that hid nothing (DT902): for a run that
+    /// is one of many, whose caller judges the profile over them all, or not at all.
+    #[must_use]
+    pub fn unjudged(mut self) -> Self {
+        self.unjudged = true;
         self
     }
 
@@ -247,7 +290,7 @@ impl<'r> Exit<'r> {
         if let Some(profile) = self
             .suppressions
             .profile()
-            .filter(|_| !self.partial)
+            .filter(|_| !self.partial && !self.unjudged)
             .map(str::to_owned)
         {
             let unused = self.suppressions.unused();

@@ -57,8 +57,20 @@ impl Checked {
     /// `dtlint check` reports it when no profile suppresses and no baseline hides anything.
     #[must_use]
     pub fn finished(self, source: &str, selection: &crate::rules::selection::Selection) -> Self {
+        self.finished_with(source, selection, &[])
+    }
+
+    /// [`Checked::finished`] with a profile's suppressions applied, matched by `source` as a
+    /// path. A suppression that hides nothing is not reported: one input is not a whole run.
+    #[must_use]
+    pub fn finished_with(
+        self,
+        source: &str,
+        selection: &crate::rules::selection::Selection,
+        suppressions: &[suppress::Suppress],
+    ) -> Self {
         let mut run = crate::report::Run::default();
-        let mut exit = Exit::new(selection, &[], vec![&mut run]);
+        let mut exit = Exit::new(selection, suppressions, vec![&mut run]).unjudged();
         let mut input = exit.input(source);
         input.deliver(Outcome::about_input(self.findings));
         input.end();
@@ -73,6 +85,25 @@ impl Checked {
             tally: self.tally,
         }
     }
+}
+
+/// What a run says before it reads anything about its settings: the rules that need an app
+/// type and cannot run without one.
+pub fn settings_note(settings: &Settings) -> Option<String> {
+    if settings.caller.app_type.is_some() {
+        return None;
+    }
+    let waiting: Vec<_> = crate::rules::ALL
+        .iter()
+        .filter(|r| r.needs_app_type && settings.selection.is_enabled(r))
+        .map(|r| r.code)
+        .collect();
+    (!waiting.is_empty()).then(|| {
+        format!(
+            "no app type given: {} did not run (pass --app-type internal|third-party or set app-type in dtlint.toml)",
+            waiting.join(", ")
+        )
+    })
 }
 
 /// Checks every target and hands the outcomes to `exit` in the targets' (sorted) order.
