@@ -1,44 +1,43 @@
-"""Bodies per second of dtlint.check from Python on one thread, over the first N lines (as str)
-of an NDJSON corpus; compare with `cargo run --release --example rust_bench` on the same file.
+"""The Python side of bench/python.py: bodies per second of dtlint.check on one thread over the
+first N lines of an NDJSON corpus, as bytes (what ``response.content`` is), as str, and as a
+parsed object; plus what ``str.encode`` alone costs. Prints one JSON object for the driver.
 
-    RAYON_NUM_THREADS=1 python bench/bench.py ../bench-corpus/responses.ndjson 20000
+    python bench/python/binding.py FILE N RUNS
 """
 
+import json
 import sys
 import time
 
 import dtlint
-from dtlint import _dtlint
 
 
-def best_of(runs, fn, lines):
+def best_of(runs, fn, items):
     best = float("inf")
     findings = 0
     for _ in range(runs):
         start = time.perf_counter()
         findings = 0
-        for line in lines:
-            out = fn(line)
-            findings += 0 if fn is str.encode else len(out)
+        for item in items:
+            findings += len(fn(item))
         best = min(best, time.perf_counter() - start)
-    return best, findings
+    return {"bodies": len(items), "findings": findings, "seconds": best}
 
 
 def main():
-    path = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
-    with open(path, encoding="utf-8") as f:
-        lines = [line.rstrip("\n") for _, line in zip(range(n), f)]
-    encoded = [line.encode("utf-8") for line in lines]
-    checker = _dtlint.Checker()
-    for label, fn, data in [
-        ("dtlint.check(str)", dtlint.check, lines),
-        ("Checker.check_str (no wrapper)", checker.check_str, lines),
-        ("dtlint.check(bytes)", dtlint.check, encoded),
-        ("str.encode alone (what a str costs over bytes)", str.encode, lines),
-    ]:
-        best, findings = best_of(5, fn, data)
-        print(f"{label}: {len(lines)} bodies, {findings} findings, best of 5 {best:.3f} s, {len(lines) / best:.0f} bodies/s")
+    path, n, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    with open(path, "rb") as f:
+        raw = [line.rstrip(b"\n") for _, line in zip(range(n), f)]
+    text = [line.decode("utf-8") for line in raw]
+    parsed = [json.loads(line) for line in text[: n // 4]]
+    checker = dtlint.checker()
+    print(json.dumps({
+        "check(bytes)": best_of(runs, dtlint.check, raw),
+        "check(str)": best_of(runs, dtlint.check, text),
+        "check(parsed object)": best_of(runs, dtlint.check, parsed),
+        "Checker.check_bytes": best_of(runs, checker.check_bytes, raw),
+        "str.encode alone": best_of(runs, lambda s: (s.encode("utf-8"),), text),
+    }))
 
 
 if __name__ == "__main__":

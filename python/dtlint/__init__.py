@@ -1,106 +1,193 @@
 """dtlint: validate and lint captured DingTalk ``topapi/v2/user/get`` responses.
 
->>> import dtlint
->>> [f.code for f in dtlint.check('{"errcode": 0}')]  # doctest: +SKIP
+Check one answer, as text, bytes or a parsed object::
+
+    >>> import dtlint
+    >>> body = '{"errcode": 0, "errmsg": "ok", "request_id": "r", "result": {"userid": "u1", "boss": "true"}}'
+    >>> [(f.code, f.pointer) for f in dtlint.check(body, select="DT201")]
+    [('DT201', '/result/boss')]
+
+Check files and folders as ``dtlint check`` does, findings coming as the run finds them::
+
+    >>> run = dtlint.check_path("samples/")                         # doctest: +SKIP
+    >>> for finding in run: print(finding)                          # doctest: +SKIP
+    >>> run.summary.exit_code                                       # doctest: +SKIP
+
+Settings read like the command line's flags and profile: ``app_type`` (``internal`` or
+``third-party``), ``permissions`` (``mobile``, ``email-profile``), ``corp_id``, ``language``
+(``zh_CN`` or ``en_US``), ``select``/``extend_select``/``ignore`` (codes, code prefixes, names
+or categories, as a list or a comma-separated string), ``severity`` (``{"DT107": "info"}`` or
+``["DT107=info"]``), and ``profile``: a ``dtlint.toml`` path, ``True`` for the first
+``dtlint.toml`` in the current folder or its parents (as the command line finds it), or
+``None`` for none. Arguments win over the profile. Bad settings raise :class:`SettingsError`;
+a bad profile raises :class:`ProfileError`, which says where. Personal values in messages stay
+masked, as in every output of dtlint.
 """
 
 from __future__ import annotations
 
 import functools
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+import os
 
-from ._dtlint import Checker, DtlintError, Finding, __version__
+from ._dtlint import (
+    Checker,
+    DtlintError,
+    Finding,
+    PathCheck,
+    ProfileError,
+    SettingsError,
+    Summary,
+    __version__,
+)
 
-if TYPE_CHECKING:  # typing and json cost milliseconds at import; neither is needed to check text
-    from typing import Any, Iterable, List, Optional, Union
+__all__ = [
+    "check",
+    "check_path",
+    "checker",
+    "Checker",
+    "Finding",
+    "PathCheck",
+    "Summary",
+    "DtlintError",
+    "SettingsError",
+    "ProfileError",
+    "__version__",
+]
 
-__all__ = ["check", "Finding", "DtlintError", "__version__"]
 
-
-def _tuple(value: Union[None, str, Iterable[str]]) -> tuple:
+def _names(value, what):
     if value is None:
         return ()
     if isinstance(value, str):
-        # "DT1,DT2" as the command line's comma-separated lists.
+        # "DT1,DT2", as the command line's comma-separated lists.
         return tuple(part.strip() for part in value.split(",") if part.strip())
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise SettingsError(f"{what}: give a string or a list of strings, not {type(value).__name__}") from None
+
+
+def _severities(severity):
+    if severity is None:
+        return ()
+    if isinstance(severity, dict):
+        return tuple(f"{rule}={level}" for rule, level in severity.items())
+    return _names(severity, "severity")
+
+
+def _profile(profile):
+    """(profile file, folder to search from) for the ``profile`` argument."""
+    if profile is None or profile is False:
+        return None, None
+    if profile is True:
+        return None, os.getcwd()
+    return os.fspath(profile), None
 
 
 @functools.lru_cache(maxsize=64)
-def _checker(app_type, permissions, corp_id, language, select, ignore, severity) -> Checker:
-    return Checker(app_type, list(permissions), corp_id, language, list(select), list(ignore), list(severity))
+def _cached(profile, search, app_type, permissions, corp_id, language, body_shape, select,
+            extend_select, ignore, severity, deny_warnings, max_size):
+    return Checker(
+        profile=profile,
+        search=search,
+        app_type=app_type,
+        permissions=list(permissions),
+        corp_id=corp_id,
+        language=language,
+        body_shape=body_shape,
+        select=list(select),
+        extend_select=list(extend_select),
+        ignore=list(ignore),
+        severity=list(severity),
+        deny_warnings=deny_warnings,
+        max_size=max_size,
+    )
+
+
+def checker(*, app_type=None, permissions=(), corp_id=None, language=None, profile=None,
+            select=None, extend_select=None, ignore=None, severity=None, body_shape=None,
+            deny_warnings=False, max_size=None):
+    """The :class:`Checker` for these settings, resolved once and cached (a profile is read
+    again only for other settings). Its ``check_bytes``, ``check_str``, ``check_exchange`` and
+    ``check_paths`` are what :func:`check` and :func:`check_path` call."""
+    file, search = _profile(profile)
+    return _cached(
+        file,
+        search,
+        app_type,
+        _names(permissions, "permissions"),
+        corp_id,
+        language,
+        body_shape,
+        _names(select, "select"),
+        _names(extend_select, "extend_select"),
+        _names(ignore, "ignore"),
+        _severities(severity),
+        bool(deny_warnings),
+        max_size,
+    )
 
 
 _DEFAULT = Checker()
 
 
-def _severities(severity: Any) -> tuple:
-    if severity is None:
-        return ()
-    if isinstance(severity, dict):
-        return tuple(f"{rule}={level}" for rule, level in severity.items())
-    return _tuple(severity)
+def check(body, *, app_type=None, permissions=(), corp_id=None, language=None, profile=None,
+          select=None, extend_select=None, ignore=None, severity=None, body_shape=None,
+          source="<body>"):
+    """Check one user/get answer and return its findings in report order.
 
-
-def check(
-    body: Union[str, bytes, bytearray, memoryview, dict, list, Any],
-    *,
-    app_type: Optional[str] = None,
-    permissions: Iterable[str] = (),
-    corp_id: Optional[str] = None,
-    language: Optional[str] = None,
-    profile: Optional[str] = None,
-    select: Union[None, str, Iterable[str]] = None,
-    ignore: Union[None, str, Iterable[str]] = None,
-    severity: Union[None, str, Iterable[str], dict] = None,
-) -> List[Finding]:
-    """Check one user/get response body and return its findings in report order.
-
-    ``body`` is the text (``str``), the raw bytes, or an already-parsed object (serialized
-    to JSON first: lines and columns then refer to that text). ``app_type`` is ``internal``
-    or ``third-party``; ``permissions`` holds ``mobile`` and/or ``email-profile``;
-    ``language`` is ``zh_CN`` or ``en_US``; ``select`` and ``ignore`` take rule codes, code
-    prefixes, names or categories; ``severity`` takes ``{"DT107": "info"}`` or
-    ``["DT107=info"]``. Bad settings raise :class:`DtlintError`.
+    ``body`` is the raw bytes (the fastest: ``response.content``), the text, or an
+    already-parsed object (serialized to JSON first, so lines and columns are those of that
+    text). Findings name ``source`` as their input. See the module's documentation for the
+    settings.
     """
-    if (
-        app_type is None
-        and not permissions
-        and corp_id is None
-        and language is None
-        and profile is None
-        and select is None
-        and ignore is None
-        and severity is None
-    ):
-        # The common call, kept short: the wrapper is a good part of the overhead over Rust.
-        checker = _DEFAULT
+    if (app_type is None and not permissions and corp_id is None and language is None
+            and profile is None and select is None and extend_select is None and ignore is None
+            and severity is None and body_shape is None):
+        # The common call, kept short: the wrapper is a good part of the cost over Rust.
+        run = _DEFAULT
     else:
-        checker = _configured(app_type, permissions, corp_id, language, profile, select, ignore, severity)
+        run = checker(app_type=app_type, permissions=permissions, corp_id=corp_id,
+                      language=language, profile=profile, select=select,
+                      extend_select=extend_select, ignore=ignore, severity=severity,
+                      body_shape=body_shape)
     kind = type(body)
-    if kind is str:
-        return checker.check_str(body)
     if kind is bytes:
-        return checker.check_bytes(body)
-    if isinstance(body, (bytearray, memoryview)):
-        return checker.check_bytes(bytes(body))
+        return run.check_bytes(body, source)
+    if kind is str:
+        return run.check_str(body, source)
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return run.check_bytes(bytes(body), source)
     if isinstance(body, str):
-        return checker.check_str(str(body))
-    import json
+        return run.check_str(str(body), source)
+    import json  # only for parsed objects: json costs milliseconds at import
 
-    return checker.check_str(json.dumps(body, ensure_ascii=False))
+    try:
+        text = json.dumps(body, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise DtlintError(f"the body is neither text, bytes nor JSON-serializable: {error}") from None
+    return run.check_str(text, source)
 
 
-def _configured(app_type, permissions, corp_id, language, profile, select, ignore, severity) -> Checker:
-    if profile is not None:
-        # Profiles are read by the command line only (src/app/settings.rs); see the report.
-        raise DtlintError("profile= is not supported yet: the profile reader is not in the library")
-    return _checker(
-        app_type,
-        _tuple(permissions),
-        corp_id,
-        language,
-        _tuple(select),
-        _tuple(ignore),
-        _severities(severity),
+def check_path(paths, *, app_type=None, permissions=(), corp_id=None, language=None,
+               profile=None, select=None, extend_select=None, ignore=None, severity=None,
+               body_shape=None, deny_warnings=False, max_size=None, hidden=False, glob=(),
+               exclude=(), follow=False):
+    """Check files and folders as ``dtlint check PATH...`` does: JSON bodies, NDJSON, HAR,
+    logs, compressed files; folders are walked. Returns a :class:`PathCheck`: iterate over it
+    for the findings as the run finds them (memory stays bounded); its ``summary`` is there
+    once they are all read. ``glob`` and ``exclude`` filter the files met in folders, as
+    ``--glob`` and ``--exclude`` do."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    run = checker(app_type=app_type, permissions=permissions, corp_id=corp_id,
+                  language=language, profile=profile, select=select,
+                  extend_select=extend_select, ignore=ignore, severity=severity,
+                  body_shape=body_shape, deny_warnings=deny_warnings, max_size=max_size)
+    return run.check_paths(
+        [os.fsdecode(p) for p in paths],
+        hidden=hidden,
+        glob=list(_names(glob, "glob")),
+        exclude=list(_names(exclude, "exclude")),
+        follow=follow,
     )
