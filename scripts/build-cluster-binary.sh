@@ -3,7 +3,10 @@
 # Amazon Linux 2, and every newer glibc distribution), for cluster nodes older than the
 # build machine.
 #
-#   scripts/build-cluster-binary.sh [--arch x86_64|aarch64|all] [--out-dir DIR]
+#   scripts/build-cluster-binary.sh [--arch x86_64|aarch64|all] [--out-dir DIR] [--tools-only]
+#
+# --tools-only installs (or checks) the pinned tools and builds nothing: what CI runs before
+# its tests, which build with them.
 #
 # How: `cargo zigbuild` compiles as `cargo build` does, but links with zig, which links
 # against stub libraries of the glibc version named in the target (`<triple>.2.17`) instead
@@ -28,10 +31,12 @@ GLIBC=2.17
 
 arch=x86_64
 out_dir=dist
+tools_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --arch) arch="${2:?--arch needs x86_64, aarch64 or all}"; shift 2 ;;
         --out-dir) out_dir="${2:?--out-dir needs a directory}"; shift 2 ;;
+        --tools-only) tools_only=1; shift ;;
         -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
         *) echo "build-cluster-binary: unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -64,6 +69,9 @@ fi
 export PATH="$tools/bin:$PATH"
 export CARGO_ZIGBUILD_PYTHON_PATH="$tools/bin/python3"
 echo "Using $(cargo-zigbuild --version), zig $(python3 -m ziglang version), $(rustc --version)" >&2
+if [ "$tools_only" = 1 ]; then
+    exit 0
+fi
 
 target_dir="${CARGO_TARGET_DIR:-$repo/target}"
 mkdir -p "$out_dir"

@@ -3,7 +3,10 @@
 # whole `dtlint` command line, both for glibc 2.17 and later (manylinux2014), for this
 # machine's architecture.
 #
-#   scripts/build-wheel.sh [--profile dist|ci] [--out-dir DIR] [--no-install-check]
+#   scripts/build-wheel.sh [--profile dist|ci] [--out-dir DIR] [--no-install-check] [--tools-only]
+#
+# --tools-only installs (or checks) the pinned tools, zig, cargo-zigbuild and maturin, and
+# builds nothing: what CI runs before its tests (tests/python.rs builds the wheel with them).
 #
 # What goes in:
 # - `dtlint` (the root crate's bin target, default features), built by
@@ -60,11 +63,13 @@ die() { echo "build-wheel: $*" >&2; exit 1; }
 profile=dist
 out_dir=
 install_check=1
+tools_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --profile) profile="${2:?--profile needs dist or ci}"; shift 2 ;;
         --out-dir) out_dir="${2:?--out-dir needs a directory}"; shift 2 ;;
         --no-install-check) install_check=0; shift ;;
+        --tools-only) tools_only=1; shift ;;
         -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
         *) echo "build-wheel: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -109,6 +114,20 @@ cleanup() { rm -rf "$scratch" "$data_dir"; }
 trap cleanup EXIT
 elapsed() { echo $(( $(date +%s) - $1 )); }
 t0=$(date +%s)
+
+# maturin, pinned, in a venv of its own.
+if [ "$("$maturin_venv/bin/maturin" --version 2>/dev/null)" != "maturin $MATURIN_VERSION" ]; then
+    echo "Installing maturin==$MATURIN_VERSION into $maturin_venv" >&2
+    python3 -m venv "$maturin_venv" || die "cannot create a venv at $maturin_venv"
+    "$maturin_venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin==$MATURIN_VERSION" ||
+        die "pip could not install maturin==$MATURIN_VERSION into $maturin_venv"
+    [ "$("$maturin_venv/bin/maturin" --version 2>/dev/null)" = "maturin $MATURIN_VERSION" ] ||
+        die "$maturin_venv/bin/maturin does not answer with version $MATURIN_VERSION"
+fi
+if [ "$tools_only" = 1 ]; then
+    "$repo/scripts/build-cluster-binary.sh" --tools-only || die "installing the zig tools failed"
+    exit 0
+fi
 echo "build-wheel: profile $profile (CARGO_PROFILE_RELEASE_LTO=$CARGO_PROFILE_RELEASE_LTO," \
     "CODEGEN_UNITS=$CARGO_PROFILE_RELEASE_CODEGEN_UNITS), cargo output in $target_dir/wheel-$profile{,-module}" >&2
 
@@ -126,18 +145,10 @@ mkdir -p "$data_dir/scripts"
 cp "$binary" "$data_dir/scripts/dtlint"
 chmod 755 "$data_dir/scripts/dtlint"
 
-# 2. maturin, pinned, in a venv of its own; zig from the tools venv (maturin runs
+# 2. zig for maturin from the tools venv (maturin runs
 #    `python3 -m ziglang` when no `zig` is on PATH: the tools venv's python3 comes first).
 [ -x "$tools/bin/python3" ] && "$tools/bin/python3" -m ziglang version >/dev/null 2>&1 ||
     die "no ziglang in $tools (scripts/build-cluster-binary.sh should have installed it)"
-if [ "$("$maturin_venv/bin/maturin" --version 2>/dev/null)" != "maturin $MATURIN_VERSION" ]; then
-    echo "Installing maturin==$MATURIN_VERSION into $maturin_venv" >&2
-    python3 -m venv "$maturin_venv" || die "cannot create a venv at $maturin_venv"
-    "$maturin_venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin==$MATURIN_VERSION" ||
-        die "pip could not install maturin==$MATURIN_VERSION into $maturin_venv"
-    [ "$("$maturin_venv/bin/maturin" --version 2>/dev/null)" = "maturin $MATURIN_VERSION" ] ||
-        die "$maturin_venv/bin/maturin does not answer with version $MATURIN_VERSION"
-fi
 export PATH="$tools/bin:$PATH"
 export CARGO_ZIGBUILD_PYTHON_PATH="$tools/bin/python3"
 

@@ -24,6 +24,7 @@ mod outputs;
 mod params;
 mod paths;
 mod properties;
+mod python;
 mod redaction;
 mod rule_fixtures;
 mod samples;
