@@ -28,9 +28,10 @@
 #   dist (default)  LTO=fat,   CODEGEN_UNITS=1   the figures of the root's [profile.dist] and of
 #                                                python/Cargo.toml's [profile.release]: the
 #                                                wheel to publish
-#   ci              LTO=false, CODEGEN_UNITS=16, DEBUG=false
-#                                                the root's plain `release` (no cross-crate
-#                                                LTO), for both: the wheel for tests
+#   ci              LTO=false, CODEGEN_UNITS=16, DEBUG=false, OPT_LEVEL=1
+#                                                quick to build from nothing (a cold build is
+#                                                mostly LLVM optimizing the dependencies): the
+#                                                wheel CI tests, whose speed nobody measures
 #
 # Cargo's output goes to CARGO_TARGET_DIR (target/ by default), in two folders of its own per
 # profile: wheel-<profile>/ for the binary and wheel-<profile>-module/ for the module. Not one:
@@ -76,7 +77,7 @@ while [ $# -gt 0 ]; do
 done
 case "$profile" in
     dist) export CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 ;;
-    ci) export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    ci) export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
                CARGO_PROFILE_RELEASE_DEBUG=false ;;
     *) echo "build-wheel: --profile must be dist or ci, not $profile" >&2; exit 2 ;;
 esac
