@@ -39,6 +39,14 @@ impl<'a> Answer<'a> {
 pub enum Payload<'a> {
     /// Not kept: the export left it out.
     Missing,
+    /// None: the call never got an answer (status 0 or -1, no content); the failure text the
+    /// producer wrote, if any.
+    Unanswered {
+        /// The status the producer wrote (0, -1).
+        status: i64,
+        /// Why the call failed, as the producer wrote it (`net::ERR_ABORTED`).
+        failure: Option<&'a str>,
+    },
     /// Text, already decoded from wherever it was held (a HAR string, a log line).
     Text(&'a str),
     /// Base64 of the bytes, as HAR keeps a body that is not text (`encoding: "base64"`).
@@ -71,6 +79,9 @@ pub fn find<'a>(payload: &Payload<'a>) -> Body<'a> {
     match *payload {
         Payload::Missing | Payload::Text("") | Payload::Base64("") => {
             Body::Missing(Box::new(reader::response_body_missing()))
+        }
+        Payload::Unanswered { status, failure } => {
+            Body::Missing(Box::new(reader::call_unanswered(status, failure)))
         }
         Payload::Text(text) => Body::Text(Cow::Borrowed(text)),
         Payload::Bytes(bytes) => match guard::bytes(Subject::Body, bytes, None) {

@@ -3,7 +3,7 @@
 //! here, whoever found the exchange (a HAR reader, the proxy).
 
 use crate::api::request::HarRequest;
-use crate::engine::answer::{self, Answer, Body};
+use crate::engine::answer::{self, Answer, Body, Payload};
 use crate::engine::fingerprint::set_fingerprints;
 use crate::engine::outcome::Outcome;
 use crate::engine::pipeline::{check_node_in, observe, Settings};
@@ -85,6 +85,7 @@ pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcom
             .observe
             .then(|| crate::engine::origin::Origin::of(&normalised, text));
     }
+    outcome.unanswered = matches!(exchange.answer.body, Payload::Unanswered { .. });
     let mut body_findings = Vec::new();
     let mut stop = None;
     // The body's arena is kept until its findings are placed: it knows where they are.

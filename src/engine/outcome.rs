@@ -23,6 +23,8 @@ pub struct Outcome {
     pub decompressed: bool,
     /// The response was a `result` object alone, checked as one.
     pub result_only: bool,
+    /// The item was a call that never got an answer (DT010).
+    pub unanswered: bool,
     /// With `Settings::observe`: where a HAR entry came from (its app's label, its time), for the audit.
     pub origin: Option<Origin>,
 }
@@ -68,6 +70,8 @@ pub struct Tally {
     pub decompressed: bool,
     /// Responses that were `result` objects alone, checked as such.
     pub result_only: u64,
+    /// Calls that never got an answer.
+    pub unanswered: u64,
 }
 
 impl Tally {
@@ -80,6 +84,7 @@ impl Tally {
         self.unreadable |= other.unreadable;
         self.decompressed |= other.decompressed;
         self.result_only += other.result_only;
+        self.unanswered += other.unanswered;
         for (name, count) in &other.present {
             *self.present.entry(name).or_default() += count;
         }
@@ -95,6 +100,7 @@ impl Tally {
         self.unreadable |= outcome.unreadable;
         self.decompressed |= outcome.decompressed;
         self.result_only += u64::from(outcome.result_only);
+        self.unanswered += u64::from(outcome.unanswered);
         for name in &outcome.present {
             *self.present.entry(name).or_default() += 1;
         }

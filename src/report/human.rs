@@ -60,9 +60,10 @@ impl Reporter for Human<'_> {
         }
         let s = end.summary;
         let skipped = s.skipped_by_reason.phrase();
+        let unanswered = s.unanswered_phrase();
         writeln!(
             out,
-            "{} {} in {} {}{skipped}: {} {}, {} {}, {} {}",
+            "{} {} in {} {}{skipped}{unanswered}: {} {}, {} {}, {} {}",
             s.responses,
             plural(s.responses, "response", "responses"),
             s.inputs,

@@ -169,9 +169,25 @@ pub struct Summary {
     pub warnings: u64,
     /// Findings at info severity.
     pub infos: u64,
+    /// Calls of the API that never got an answer (DT010); left out of JSON when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unanswered: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Summary {
+    /// `, 2 calls unanswered` for a summary line, or nothing when every call was answered.
+    pub fn unanswered_phrase(&self) -> String {
+        match self.unanswered {
+            0 => String::new(),
+            1 => ", 1 call unanswered".to_owned(),
+            n => format!(", {n} calls unanswered"),
+        }
+    }
+
     /// Counts one finding at its severity.
     pub fn count(&mut self, severity: Severity) {
         match severity {

@@ -146,6 +146,9 @@ pub struct InputRecord {
     pub decompressed: bool,
     /// Responses that were `result` objects alone.
     pub result_only: u64,
+    /// Calls that never got an answer.
+    #[serde(default)]
+    pub unanswered: u64,
     /// With an audit: responses that carried each documented member.
     pub present: BTreeMap<String, u64>,
     /// The entries that were responses, as ranges (first, last): JUnit lists a case for each.
@@ -169,6 +172,7 @@ impl InputRecord {
             unreadable: self.unreadable,
             decompressed: self.decompressed,
             result_only: self.result_only,
+            unanswered: self.unanswered,
             ..Tally::default()
         };
         for (name, count) in &self.present {
@@ -299,6 +303,7 @@ impl Reporter for Partial<'_> {
             unreadable: tally.unreadable,
             decompressed: tally.decompressed,
             result_only: tally.result_only,
+            unanswered: tally.unanswered,
             present: tally
                 .present
                 .iter()

@@ -150,6 +150,28 @@ declare_rules! {
         Severity::Error,
         "a captured call of the API has no response body, or one that cannot be decoded",
     );
+
+    /// ## What it does
+    /// Reports a captured call of `/topapi/v2/user/get` that never got an answer: the producer
+    /// wrote no response body and a status of 0 or -1, or a failure text (Playwright's
+    /// `_failureText`, mitmproxy's `_error`). Each such call is counted as unanswered in the
+    /// summary.
+    ///
+    /// ## Why is this bad?
+    /// It is no defect of an answer, since the platform answered nothing: the call was cancelled,
+    /// timed out or failed on the way (a page navigated away, a client disconnected). A test
+    /// that cancels calls on purpose can ignore this rule; otherwise, find out why the call
+    /// failed, and check its answer when it gets one.
+    ///
+    /// ## Example
+    /// Reported: `"response":{"status":-1,"content":{"size":-1,"mimeType":"x-unknown"},"_failureText":"net::ERR_ABORTED"}`.
+    pub const CALL_UNANSWERED = emitted(
+        "DT010",
+        "call-unanswered",
+        Category::Parse,
+        Severity::Warning,
+        "a captured call of the API never got an answer (cancelled or failed on the way)",
+    );
 }
 
 /// No body checks: these rules are emitted while reading, before there is a body to check.
@@ -399,6 +421,21 @@ pub fn response_body_missing() -> Finding {
     .with_help(
         "capture again with response bodies saved (devtools: 'Save all as HAR with content')",
     )
+}
+
+/// DT010: the call got no answer; `failure` is what the producer wrote about why.
+pub fn call_unanswered(status: i64, failure: Option<&str>) -> Finding {
+    let why = failure
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(|f| format!(" ({f})"))
+        .unwrap_or_default();
+    Finding::new(
+        &CALL_UNANSWERED,
+        "/response/status",
+        format!("the call never got an answer: status {status}, no body{why}; there is no answer to check"),
+    )
+    .with_help("a cancelled or failed call is no defect of an answer: find out why it failed, or ignore DT010 where calls are cancelled on purpose")
 }
 
 /// DT009: the body is marked base64 but cannot be decoded.

@@ -380,6 +380,7 @@ impl InputExit<'_, '_> {
         exit.summary.inputs += 1;
         exit.summary.responses += self.tally.responses;
         exit.summary.skipped_entries += self.tally.skipped_entries;
+        exit.summary.unanswered += self.tally.unanswered;
         exit.unreadable |= self.tally.unreadable;
         exit.decompressed |= self.tally.decompressed;
         if self.tally.result_only > 0 {

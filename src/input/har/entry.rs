@@ -26,12 +26,43 @@ pub struct HarResponse {
     #[serde(default)]
     pub status: i64,
     pub content: Content,
+    /// Why the call failed, as Playwright writes it (`net::ERR_ABORTED`).
+    #[serde(rename = "_failureText", default)]
+    pub failure_text: Option<serde_json::Value>,
+    /// Why the call failed, as Chromium's devtools write it.
+    #[serde(rename = "_error", default)]
+    pub error: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct Entry {
     pub request: HarRequest,
     pub response: HarResponse,
+    /// Why the call failed, as mitmproxy writes it (`Client disconnected.`).
+    #[serde(rename = "_error", default)]
+    pub error: Option<serde_json::Value>,
+}
+
+impl Entry {
+    /// Whether the call never got an answer, as producers write one: no body, and a status of
+    /// 0 or -1 or a failure text. An answer whose body the export left out has a status.
+    pub fn unanswered(&self) -> bool {
+        let response = &self.response;
+        let no_body = response.content.text.as_deref().is_none_or(str::is_empty);
+        no_body && (matches!(response.status, 0 | -1) || self.failure().is_some())
+    }
+
+    /// What the producer wrote about why the call failed, if it wrote a text.
+    pub fn failure(&self) -> Option<&str> {
+        [
+            &self.response.failure_text,
+            &self.response.error,
+            &self.error,
+        ]
+        .into_iter()
+        .find_map(|v| v.as_ref().and_then(serde_json::Value::as_str))
+        .filter(|text| !text.trim().is_empty())
+    }
 }
 
 /// [`Entry`] as read from a copy of the entry whose body literal is emptied, the body being
@@ -121,7 +152,11 @@ fn quick<R: serde::de::DeserializeOwned + Into<HarRequest>>(text: &str) -> Optio
                 encoding,
                 mime_type,
             },
+            // A body was kept: the call was answered, whatever else the producer wrote.
+            failure_text: None,
+            error: None,
         },
+        error: None,
     })
 }
 

@@ -126,6 +126,10 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
     }
     let content = &entry.response.content;
     let body = match (content.text.as_deref(), content.encoding.as_deref()) {
+        _ if entry.unanswered() => Payload::Unanswered {
+            status: entry.response.status,
+            failure: entry.failure(),
+        },
         (None, _) => Payload::Missing,
         (Some(text), Some("base64")) => Payload::Base64(text),
         (Some(text), _) => Payload::Text(text),
