@@ -33,3 +33,4 @@ mod schema_table;
 mod spark;
 mod streaming;
 mod traffic;
+mod vcr;
