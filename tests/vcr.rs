@@ -394,3 +394,21 @@ fn vcr_a_literal_body_is_placed_exactly_and_a_folded_one_at_its_scalar() {
         "{message}"
     );
 }
+
+#[test]
+fn vcr_ruby_preserve_exact_body_bytes_base64_string_is_read() {
+    let file = "tests/fixtures/vcr/ruby-preserve-exact-body-bytes.yml";
+    let (code, stdout, stderr) = dtlint(
+        &root(),
+        &["check", "--no-profile", "--format", "json", file],
+        None,
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["summary"]["responses"], 1);
+    let f = &report["findings"][0];
+    assert_eq!(
+        (f["rule"].as_str(), f["line"].as_u64()),
+        (Some("DT201"), Some(18))
+    );
+}

@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let settings = dtlint::Settings::default();
     let checked = dtlint::run::check_vcr(data, &settings, 1 << 20);
     for finding in &checked.findings {
-        if let Some(p) = finding.position {
+        if let Some(p) = finding.position() {
             assert!(p.offset + p.len <= data.len(), "{finding:?}");
         }
     }

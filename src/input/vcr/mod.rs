@@ -227,16 +227,24 @@ impl<'t> Cassette<'_, 't> {
             );
         };
         let limit = self.limits.max_size;
-        let request_body = body_node(tree, request);
-        let sent = match request_body.map(|b| self.decode(b, limit)).transpose() {
+        let request_found = body_node(tree, request);
+        let request_body = request_found.map(|(node, _)| node);
+        let sent = match request_found
+            .map(|(b, base64)| self.decode(b, base64, limit))
+            .transpose()
+        {
             Ok(sent) => sent,
             Err(reason) => {
                 let node = request_body.unwrap_or(request);
                 return self.at_node(index, reason.finding(index, "/request/postData"), node);
             }
         };
-        let response_body = body_node(tree, response);
-        let kept = match response_body.map(|b| self.decode(b, limit)).transpose() {
+        let response_found = body_node(tree, response);
+        let response_body = response_found.map(|(node, _)| node);
+        let kept = match response_found
+            .map(|(b, base64)| self.decode(b, base64, limit))
+            .transpose()
+        {
             Ok(kept) => kept,
             Err(reason) => {
                 let node = response_body.unwrap_or(response);
@@ -327,11 +335,16 @@ impl<'t> Cassette<'_, 't> {
     /// A body scalar's bytes: its text, base64-decoded when tagged binary, decompressed when
     /// its bytes are gzip or zstd whatever the headers say (VCR.py with requests keeps the
     /// body decompressed under `Content-Encoding: gzip`; with httpx, the gzip bytes).
-    fn decode(&self, node: &'t Node<'t>, limit: u64) -> Result<Decoded<'t>, Undecodable> {
+    fn decode(
+        &self,
+        node: &'t Node<'t>,
+        base64: bool,
+        limit: u64,
+    ) -> Result<Decoded<'t>, Undecodable> {
         let Kind::Scalar { value, tag, .. } = &node.kind else {
             return Err(Undecodable::Shape);
         };
-        let binary = tag.as_deref() == Some("binary");
+        let binary = base64 || tag.as_deref() == Some("binary");
         let bytes: Cow<'t, [u8]> = if binary {
             let compact: String = value.split_ascii_whitespace().collect();
             match base64::engine::general_purpose::STANDARD.decode(compact) {
@@ -390,15 +403,19 @@ impl Undecodable {
     }
 }
 
-/// The scalar holding a request's or response's body: `body` itself (VCR.py's request), or
-/// its `string` (VCR.py's response, Ruby's both); none when it is null.
-fn body_node<'a, 't>(tree: &'a Tree<'t>, part: &'a Node<'t>) -> Option<&'a Node<'t>> {
+/// The scalar holding a request's or response's body, and whether it is base64 whatever its
+/// tag: `body` itself (VCR.py's request), its `string` (VCR.py's response, Ruby's both), or its
+/// `base64_string` (Ruby VCR with `preserve_exact_body_bytes`); none when it is null.
+fn body_node<'a, 't>(tree: &'a Tree<'t>, part: &'a Node<'t>) -> Option<(&'a Node<'t>, bool)> {
     let body = tree.member(part, "body", false)?;
-    let scalar = match body.kind {
-        Kind::Mapping(_) => tree.member(body, "string", false)?,
-        _ => body,
+    let (scalar, base64) = match body.kind {
+        Kind::Mapping(_) => match tree.member(body, "string", false) {
+            Some(string) => (string, false),
+            None => (tree.member(body, "base64_string", false)?, true),
+        },
+        _ => (body, false),
     };
-    (!scalar.is_null()).then_some(scalar)
+    (!scalar.is_null()).then_some((scalar, base64))
 }
 
 /// A header's first value: VCR.py and Ruby VCR keep each as a list of values.
