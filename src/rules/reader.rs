@@ -152,7 +152,7 @@ declare_rules! {
     );
 
     /// ## What it does
-    /// Reports the point where a VCR cassette (VCR.py and pytest-recording: YAML or JSON holding `interactions`; Ruby VCR: YAML holding `http_interactions`) stops being readable: YAML or JSON that a parser rejects, nesting deeper than a cassette ever has, more values than `--max-size` allows for, or a document that holds no list of interactions. The interactions are read only when the whole cassette reads: a YAML document is not read piece by piece.
+    /// Reports the point where a VCR cassette (VCR.py and pytest-recording: YAML or JSON holding `interactions`; Ruby VCR: YAML holding `http_interactions`) stops being readable: YAML or JSON that a parser rejects, nesting deeper than a cassette ever has, more than 250,000 values, or a document that holds no list of interactions. The interactions are read only when the whole cassette reads: a YAML document is not read piece by piece.
     ///
     /// ## Why is this bad?
     /// The calls the cassette recorded cannot be checked: a test suite replaying it would fail to load it too, or an edit (a merge conflict, a hand-made cassette) broke it.

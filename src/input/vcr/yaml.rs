@@ -168,7 +168,9 @@ impl<'t> Tree<'t> {
             };
             if tree.nodes.len() >= max_nodes {
                 return Err(Broken {
-                    message: format!("it holds more than {max_nodes} YAML values, more than any cassette within --max-size"),
+                    message: format!(
+                        "it holds more than {max_nodes} YAML values, more than a cassette holds"
+                    ),
                     at: start,
                 });
             }
