@@ -131,6 +131,7 @@ fn cases(dir: &Path) -> Vec<Case> {
                 }
                 "har" => add("har", write(&format!("{code}-{n}.har"), &bytes)),
                 "ndjson" => add("ndjson", write(&format!("{code}-{n}.ndjson"), &bytes)),
+                "yaml" => add("cassette", write(&format!("{code}-{n}.yaml"), &bytes)),
                 other => panic!("{}: unknown fixture kind {other}", file.display()),
             }
         }

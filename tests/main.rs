@@ -34,3 +34,4 @@ mod spark;
 mod streaming;
 mod traffic;
 mod unanswered;
+mod vcr;

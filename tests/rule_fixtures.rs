@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use dtlint::input::Limits;
 use dtlint::rules::ALL;
-use dtlint::run::{check_bytes, check_har};
+use dtlint::run::{check_bytes, check_har, check_vcr};
 
 use crate::common::root;
 
@@ -22,7 +22,7 @@ pub fn fixture_dir(code: &str, name: &str) -> PathBuf {
 /// `samples/defects/` shows, that sample (one copy of each defect body).
 pub fn invalid_body(code: &str, name: &str) -> PathBuf {
     let dir = fixture_dir(code, name);
-    for ext in ["har", "json", "ndjson"] {
+    for ext in ["har", "yaml", "json", "ndjson"] {
         let own = dir.join(format!("invalid.{ext}"));
         if own.is_file() {
             return own;
@@ -44,6 +44,8 @@ fn findings_of(dir: &Path, path: &Path, file: &str) -> Vec<serde_json::Value> {
     let settings = settings_for(dir);
     let checked = if file.ends_with(".har") {
         check_har(&bytes[..], &settings, Limits::default().max_size)
+    } else if file.ends_with(".yaml") {
+        check_vcr(&bytes, &settings, Limits::default().max_size)
     } else {
         check_bytes(&bytes, &settings, &Limits::default())
     };
@@ -69,9 +71,12 @@ fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
             rule.name,
             dir.display()
         );
-        // Request rules are about captured exchanges, so their fixtures are HAR files.
+        // Request rules are about captured exchanges, so their fixtures are HAR files; the
+        // cassette rules' are cassettes.
         let ext = if dir.join("valid.har").is_file() {
             "har"
+        } else if dir.join("valid.yaml").is_file() {
+            "yaml"
         } else {
             "json"
         };

@@ -13,7 +13,7 @@ fn sample_files() -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| {
             e.path().extension().is_some_and(|x| {
-                ["json", "har", "ndjson", "log", "gz", "zst"]
+                ["json", "har", "ndjson", "log", "gz", "zst", "yaml", "yml"]
                     .iter()
                     .any(|k| x == *k)
             })

@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let checked = dtlint::run::check_har(data, &settings, 1 << 20);
     // A HAR that is not one gives a finding; positions stay inside the input.
     for finding in &checked.findings {
-        if let Some(p) = finding.position {
+        if let Some(p) = finding.position() {
             assert!(p.offset <= data.len(), "{finding:?}");
         }
     }

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         dtlint::input::Pace::Batched,
         &mut |outcome| {
             for finding in &outcome.findings {
-                if let Some(p) = finding.position {
+                if let Some(p) = finding.position() {
                     assert!(p.offset <= data.len(), "{finding:?}");
                 }
             }

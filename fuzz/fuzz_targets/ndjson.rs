@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         checked.tally.responses
     );
     for finding in &checked.findings {
-        if let Some(p) = finding.position {
+        if let Some(p) = finding.position() {
             assert!(p.offset <= data.len(), "{finding:?}");
         }
     }

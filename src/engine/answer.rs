@@ -51,8 +51,7 @@ pub enum Payload<'a> {
     Text(&'a str),
     /// Base64 of the bytes, as HAR keeps a body that is not text (`encoding: "base64"`).
     Base64(&'a str),
-    /// The bytes as they came, decompressed (the proxy).
-    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    /// The bytes as they came, decompressed (the proxy, a cassette's binary body).
     Bytes(&'a [u8]),
 }
 

@@ -7,6 +7,7 @@ use crate::engine::answer::{self, Answer, Body, Payload};
 use crate::engine::fingerprint::set_fingerprints;
 use crate::engine::outcome::Outcome;
 use crate::engine::pipeline::{check_node_in, observe, Settings};
+use crate::engine::place::cassette::Interaction;
 use crate::engine::place::entry::EntryText;
 use crate::engine::place::placed;
 use crate::finding::Finding;
@@ -40,6 +41,10 @@ pub enum Held<'a> {
         /// Where the text starts in its file.
         at: Location,
     },
+    /// An interaction of a VCR cassette: findings about the answer's body are placed in the
+    /// scalar that holds it, those about the exchange at the part of the interaction their
+    /// pointer names.
+    Cassette(&'a Interaction<'a>),
     /// In memory, as the proxy holds it: findings about the answer's body are placed in the
     /// body; those about the exchange carry their pointer alone.
     #[cfg_attr(not(feature = "live"), allow(dead_code))]
@@ -80,10 +85,19 @@ pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcom
     // Findings about the exchange point into it; those about the response into its body.
     let mut entry_findings = request_findings;
     let mut outcome = Outcome::with(index, Vec::new());
-    if let Held::Entry { text, .. } = exchange.held {
-        outcome.origin = settings
-            .observe
-            .then(|| crate::engine::origin::Origin::of(&normalised, text));
+    match exchange.held {
+        Held::Entry { text, .. } => {
+            outcome.origin = settings
+                .observe
+                .then(|| crate::engine::origin::Origin::of(&normalised, text));
+        }
+        // A cassette keeps no time of its own per call that the audit reads: the app alone.
+        Held::Cassette(_) => {
+            outcome.origin = settings
+                .observe
+                .then(|| crate::engine::origin::Origin::of(&normalised, ""));
+        }
+        Held::Live => {}
     }
     outcome.unanswered = matches!(exchange.answer.body, Payload::Unanswered { .. });
     let mut body_findings = Vec::new();
@@ -153,6 +167,9 @@ pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcom
             let mut findings = place.in_entry(entry_findings, body, base64);
             findings.extend(place.in_body(body_findings, body, doc, stop, base64));
             findings
+        }
+        Held::Cassette(interaction) => {
+            interaction.place(entry_findings, body_findings, body, doc, stop, settings)
         }
         Held::Live => {
             let mut findings = placed(entry_findings, "", None, Location::START, |_| None);

@@ -16,6 +16,8 @@ pub enum InputFormat {
     Har,
     /// An application log: a response after any prefix on its line; other lines are skipped.
     Log,
+    /// A VCR cassette (VCR.py, pytest-recording, Ruby VCR): YAML, or JSON told by its content.
+    Vcr,
     /// Framed records (standard input only): lines of NDJSON or log files, each carrying its
     /// source, its position and the source's modification time, as a cluster job shards them.
     Framed,
@@ -34,6 +36,7 @@ impl InputFormat {
             "ndjson" | "jsonl" => Some(Self::Ndjson),
             "har" => Some(Self::Har),
             "log" => Some(Self::Log),
+            "yaml" | "yml" => Some(Self::Vcr),
             _ => None,
         }
     }

@@ -170,6 +170,7 @@ impl<R: BufRead + Send> Framed<R> {
                 let what = match other {
                     Some(InputFormat::Har) => "a HAR capture",
                     Some(InputFormat::Json) => "a JSON document",
+                    Some(InputFormat::Vcr) => "a VCR cassette",
                     _ => "no NDJSON or log file",
                 };
                 let mut outcome = Outcome::about_input(vec![crate::rules::reader::unreadable(

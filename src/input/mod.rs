@@ -1,5 +1,5 @@
 //! The readers: each finds the response texts or exchanges of one input (a file, a folder's
-//! file, NDJSON, a log, a HAR) and their origin, hands them to the engine, and delivers one
+//! file, NDJSON, a log, a HAR, a VCR cassette) and their origin, hands them to the engine, and delivers one
 //! outcome per item to its caller (the run) in order.
 
 pub mod decompress;
@@ -10,12 +10,14 @@ mod har;
 mod log;
 mod ndjson;
 pub(crate) mod pipeline;
+pub(crate) mod vcr;
 
 pub use crate::engine::outcome::Outcome;
 pub use file::{body_outcome, Limits};
 pub use har::{har_outcomes, API_PATH};
 pub use ndjson::{log_outcomes, ndjson_outcomes};
 pub use pipeline::Pace;
+pub use vcr::{is_cassette, vcr_outcomes};
 
 /// What a reader hands on for each item; `false` back asks it to stop reading (the output was
 /// closed or the run interrupted).

@@ -139,7 +139,7 @@ pub fn check_all(
             .take_while(|t| !t.streams())
             .count();
         let (window, after) = rest.split_at(bodies);
-        let outcomes: Vec<Outcome> = window
+        let outcomes: Vec<Vec<Outcome>> = window
             .par_iter()
             .map(|target| {
                 let outcome = target.check_body(settings, limits);
@@ -147,9 +147,11 @@ pub fn check_all(
                 outcome
             })
             .collect();
-        for (target, outcome) in window.iter().zip(outcomes) {
+        for (target, outcomes) in window.iter().zip(outcomes) {
             let mut input = exit.input(target.display());
-            input.deliver(outcome);
+            for outcome in outcomes {
+                input.deliver(outcome);
+            }
             input.end();
         }
         rest = after;
@@ -243,6 +245,17 @@ pub fn check_ndjson<R: BufRead + Send>(reader: R, settings: &Settings, limit: u6
 /// prefix; `entry` is the 0-based line index and columns point into the line.
 pub fn check_log<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
     Checked::collect(|deliver| log_outcomes(reader, settings, limit, Pace::Batched, deliver))
+}
+
+/// Checks a VCR cassette held whole (YAML or JSON), collected whole; `limit` is `--max-size`.
+pub fn check_vcr(bytes: &[u8], settings: &Settings, limit: u64) -> Checked {
+    Checked::collect(|deliver| {
+        for outcome in crate::input::vcr_outcomes(bytes, settings, &Limits::new(limit)) {
+            if !deliver(outcome) {
+                break;
+            }
+        }
+    })
 }
 
 /// Checks a HAR stream, collected whole.

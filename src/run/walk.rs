@@ -83,24 +83,32 @@ impl Target {
     /// is read on its own, never in a window of files checked in parallel.
     pub fn streams(&self) -> bool {
         match self {
-            Self::Stdin(format, _) | Self::File { format, .. } => *format != InputFormat::Json,
+            // A cassette is read whole, as a JSON body is: YAML cannot be read in parts.
+            Self::Stdin(format, _) | Self::File { format, .. } => {
+                !matches!(format, InputFormat::Json | InputFormat::Vcr)
+            }
             Self::Special { .. } => true,
             Self::Missing { .. } => false,
         }
     }
 
-    /// Reads and checks a single-body input (a JSON file, JSON on stdin, a missing path); never
-    /// panics on its content.
-    pub fn check_body(&self, settings: &Settings, limits: &Limits) -> Outcome {
+    /// Reads and checks an input read whole (a JSON file, JSON on stdin, a cassette, a missing
+    /// path): one outcome, or one per interaction of a cassette; never panics on its content.
+    pub fn check_body(&self, settings: &Settings, limits: &Limits) -> Vec<Outcome> {
+        let format = self.format();
         match self {
-            Self::Missing { reason, .. } => unreadable(reason.clone()),
-            Self::Stdin(..) => {
-                read_whole(std::io::stdin().lock(), "standard input", settings, limits)
-            }
-            Self::File { path, .. } => read_file(path, settings, limits),
+            Self::Missing { reason, .. } => vec![unreadable(reason.clone())],
+            Self::Stdin(..) => read_whole(
+                std::io::stdin().lock(),
+                "standard input",
+                format,
+                settings,
+                limits,
+            ),
+            Self::File { path, .. } => read_file(path, format, settings, limits),
             Self::Special { path, .. } => match open_special(path) {
-                Ok(file) => read_whole(file, "the file", settings, limits),
-                Err(reason) => unreadable(reason),
+                Ok(file) => read_whole(file, "the file", format, settings, limits),
+                Err(reason) => vec![unreadable(reason)],
             },
         }
     }
@@ -114,9 +122,13 @@ impl Target {
         bytes: Option<&dyn Progress>,
         deliver: &mut Deliver<'_>,
     ) {
-        if !self.streams() || self.format() == InputFormat::Json {
+        if !self.streams() || matches!(self.format(), InputFormat::Json | InputFormat::Vcr) {
             // A special file named as JSON is read whole, as standard input in JSON is.
-            deliver(self.check_body(settings, limits));
+            for outcome in self.check_body(settings, limits) {
+                if !deliver(outcome) {
+                    return;
+                }
+            }
             return;
         }
         let Some((reader, pace)) = self.open(bytes, deliver) else {
@@ -127,7 +139,7 @@ impl Target {
             InputFormat::Har => har_outcomes(reader, settings, limit, pace, deliver),
             InputFormat::Log => log_outcomes(reader, settings, limit, pace, deliver),
             // Framed records are read by the run, which opens an input per run of lines.
-            InputFormat::Framed | InputFormat::Ndjson | InputFormat::Json => {
+            InputFormat::Framed | InputFormat::Ndjson | InputFormat::Json | InputFormat::Vcr => {
                 ndjson_outcomes(reader, settings, limit, pace, deliver);
             }
         }
@@ -220,14 +232,20 @@ fn stdin_is_a_file() -> bool {
 
 /// Reads a single body from a stream (standard input, a special file), no more than one byte
 /// past the size limit, and checks it.
-fn read_whole(reader: impl Read, what: &str, settings: &Settings, limits: &Limits) -> Outcome {
+fn read_whole(
+    reader: impl Read,
+    what: &str,
+    format: InputFormat,
+    settings: &Settings,
+    limits: &Limits,
+) -> Vec<Outcome> {
     let mut bytes = Vec::new();
     match reader
         .take(limits.max_size.saturating_add(1))
         .read_to_end(&mut bytes)
     {
-        Ok(_) => whole_outcome(bytes, settings, limits),
-        Err(error) => unreadable(format!("cannot read {what}: {error}")),
+        Ok(_) => whole_outcome(bytes, format, settings, limits),
+        Err(error) => vec![unreadable(format!("cannot read {what}: {error}"))],
     }
 }
 
@@ -295,41 +313,60 @@ fn is_fifo(path: &Path) -> bool {
     }
 }
 
-fn read_file(path: &Path, settings: &Settings, limits: &Limits) -> Outcome {
+fn read_file(
+    path: &Path,
+    format: InputFormat,
+    settings: &Settings,
+    limits: &Limits,
+) -> Vec<Outcome> {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > limits.max_size {
-            return Outcome::about_input(vec![crate::rules::reader::too_large(
+            return vec![Outcome::about_input(vec![crate::rules::reader::too_large(
                 crate::rules::reader::Subject::Input,
                 Some(meta.len()),
                 limits.max_size,
-            )]);
+            )])];
         }
     }
     match std::fs::read(path) {
-        Ok(bytes) => whole_outcome(bytes, settings, limits),
-        Err(error) => unreadable(format!("cannot read the file: {error}")),
+        Ok(bytes) => whole_outcome(bytes, format, settings, limits),
+        Err(error) => vec![unreadable(format!("cannot read the file: {error}"))],
     }
 }
 
-/// Checks a single-body input read whole, decompressed first if it is compressed.
-fn whole_outcome(bytes: Vec<u8>, settings: &Settings, limits: &Limits) -> Outcome {
-    match decompress::whole(bytes, limits.max_size) {
-        Err(error) => unreadable(error.to_string()),
-        Ok((bytes, None)) => body_outcome(&bytes, settings, limits),
-        Ok((bytes, Some(_))) => {
-            let mut outcome = if bytes.len() as u64 > limits.max_size {
-                Outcome::about_input(vec![crate::rules::reader::too_large(
-                    crate::rules::reader::Subject::Input,
-                    None,
-                    limits.max_size,
-                )])
-            } else {
-                body_outcome(&bytes, settings, limits)
-            };
-            outcome.decompressed = true;
-            outcome
+/// Checks an input read whole, decompressed first if it is compressed: a cassette (named so,
+/// or a JSON one told by its first member) interaction by interaction, anything else as one body.
+fn whole_outcome(
+    bytes: Vec<u8>,
+    format: InputFormat,
+    settings: &Settings,
+    limits: &Limits,
+) -> Vec<Outcome> {
+    let (bytes, compressed) = match decompress::whole(bytes, limits.max_size) {
+        Err(error) => return vec![unreadable(error.to_string())],
+        Ok(opened) => opened,
+    };
+    let mut outcomes = if compressed.is_some() && bytes.len() as u64 > limits.max_size {
+        vec![Outcome::about_input(vec![crate::rules::reader::too_large(
+            crate::rules::reader::Subject::Input,
+            None,
+            limits.max_size,
+        )])]
+    } else if format == InputFormat::Vcr || crate::input::is_cassette(&bytes) {
+        crate::input::vcr_outcomes(&bytes, settings, limits)
+    } else {
+        vec![body_outcome(&bytes, settings, limits)]
+    };
+    if compressed.is_some() {
+        match outcomes.last_mut() {
+            Some(last) => last.decompressed = true,
+            None => outcomes.push(Outcome {
+                decompressed: true,
+                ..Outcome::default()
+            }),
         }
     }
+    outcomes
 }
 
 fn unreadable(reason: String) -> Outcome {
@@ -520,6 +557,10 @@ fn passed_over_file(
     }
     let path = entry.path();
     let format = InputFormat::of(path).ok_or(SkipReason::NotACapture)?;
+    // YAML files in a folder are mostly configuration: only cassettes are read.
+    if format == InputFormat::Vcr && !crate::input::vcr::file_is_cassette(path) {
+        return Err(SkipReason::NotACapture);
+    }
     let included = options.include.is_none() || matches(options.include.as_ref(), entry, root);
     if !included || matches(options.exclude.as_ref(), entry, root) {
         return Err(SkipReason::Excluded);

@@ -1,8 +1,10 @@
 //! The last stage: a finding's pointer becomes its place in the input (offset, line, column)
 //! and an excerpt cut from the redacted text, only for findings a run keeps.
 
+pub mod cassette;
 pub mod entry;
 mod raw;
+pub mod scalar;
 
 use std::ops::Range;
 
