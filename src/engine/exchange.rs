@@ -40,6 +40,18 @@ pub enum Held<'a> {
         /// Where the text starts in its file.
         at: Location,
     },
+    /// An entry of a HAR capture whose answer's body is kept apart from it (Playwright's
+    /// `_file`, a member of a HAR zip archive): findings about the exchange are placed in the
+    /// entry, those about the body in the body, from its start, and they carry `body_in` as
+    /// their source (see [`crate::finding::held_in`]).
+    Apart {
+        /// The entry's JSON text.
+        text: &'a str,
+        /// Where the text starts in its file.
+        at: Location,
+        /// Where the body is held, relative to the input: a side file's name, or `!/member`.
+        body_in: &'a str,
+    },
     /// In memory, as the proxy holds it: findings about the answer's body are placed in the
     /// body; those about the exchange carry their pointer alone.
     #[cfg_attr(not(feature = "live"), allow(dead_code))]
@@ -80,7 +92,7 @@ pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcom
     // Findings about the exchange point into it; those about the response into its body.
     let mut entry_findings = request_findings;
     let mut outcome = Outcome::with(index, Vec::new());
-    if let Held::Entry { text, .. } = exchange.held {
+    if let Held::Entry { text, .. } | Held::Apart { text, .. } = exchange.held {
         outcome.origin = settings
             .observe
             .then(|| crate::engine::origin::Origin::of(&normalised, text));
@@ -151,6 +163,22 @@ pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcom
             }
             let mut findings = place.in_entry(entry_findings, body, base64);
             findings.extend(place.in_body(body_findings, body, doc, stop, base64));
+            findings
+        }
+        Held::Apart { text, at, body_in } => {
+            let mut place = EntryText::new(text, at, settings.show_values, settings.needs.excerpts);
+            place.was_read();
+            if settings.needs.fingerprints && !entry_findings.is_empty() {
+                if let Ok(shown) = Doc::parse(place.shown(None, false)) {
+                    set_fingerprints(&mut entry_findings, shown.root());
+                }
+            }
+            let mut findings = place.in_entry(entry_findings, None, false);
+            let mut apart = in_live_body(body_findings, body, doc, stop, settings);
+            for finding in &mut apart {
+                body_in.clone_into(&mut finding.source);
+            }
+            findings.extend(apart);
             findings
         }
         Held::Live => {

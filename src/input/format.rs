@@ -32,7 +32,8 @@ impl InputFormat {
         match extension.as_str() {
             "json" => Some(Self::Json),
             "ndjson" | "jsonl" => Some(Self::Ndjson),
-            "har" => Some(Self::Har),
+            // Playwright's `record_har_path="capture.zip"`: a HAR and its bodies as one archive.
+            "har" | "zip" => Some(Self::Har),
             "log" => Some(Self::Log),
             _ => None,
         }

@@ -2,6 +2,7 @@
 //! file, NDJSON, a log, a HAR) and their origin, hands them to the engine, and delivers one
 //! outcome per item to its caller (the run) in order.
 
+pub(crate) mod archive;
 pub mod decompress;
 pub(crate) mod file;
 pub mod format;
@@ -14,6 +15,7 @@ pub(crate) mod pipeline;
 pub use crate::engine::outcome::Outcome;
 pub use file::{body_outcome, Limits};
 pub use har::{har_outcomes, API_PATH};
+pub(crate) use har::{har_outcomes_in, Bodies};
 pub use ndjson::{log_outcomes, ndjson_outcomes};
 pub use pipeline::Pace;
 

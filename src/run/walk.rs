@@ -7,9 +7,12 @@ use std::time::Duration;
 use walkdir::WalkDir;
 
 use crate::engine::pipeline::Settings;
+use crate::input::archive;
 use crate::input::decompress;
 use crate::input::file::{body_outcome, Limits};
-use crate::input::{har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
+use crate::input::{
+    har_outcomes_in, log_outcomes, ndjson_outcomes, Bodies, Deliver, Outcome, Pace,
+};
 use crate::report::{SkipReason, Skipped};
 use crate::run::progress::Progress;
 
@@ -119,18 +122,65 @@ impl Target {
             deliver(self.check_body(settings, limits));
             return;
         }
-        let Some((reader, pace)) = self.open(bytes, deliver) else {
+        let Some((mut reader, pace)) = self.open(bytes, deliver) else {
             return;
         };
         let limit = limits.max_size;
+        // A zip archive is known by its first bytes, whatever it is called.
+        if std::io::BufRead::fill_buf(&mut reader).is_ok_and(archive::is_zip) {
+            self.zip(reader, settings, limit, pace, deliver);
+            return;
+        }
         match self.format() {
-            InputFormat::Har => har_outcomes(reader, settings, limit, pace, deliver),
+            InputFormat::Har => {
+                let bodies = match self {
+                    Self::File { path, .. } => {
+                        Bodies::Folder(path.parent().unwrap_or(Path::new("")).to_path_buf())
+                    }
+                    _ => Bodies::Nowhere,
+                };
+                har_outcomes_in(reader, settings, limit, &bodies, pace, deliver);
+            }
             InputFormat::Log => log_outcomes(reader, settings, limit, pace, deliver),
             // Framed records are read by the run, which opens an input per run of lines.
             InputFormat::Framed | InputFormat::Ndjson | InputFormat::Json => {
                 ndjson_outcomes(reader, settings, limit, pace, deliver);
             }
         }
+    }
+
+    /// Reads a HAR zip archive: a file from its path (the zip reader seeks), a stream (or a
+    /// compressed file) from memory, bounded by the archive's budget.
+    fn zip(
+        &self,
+        reader: impl std::io::BufRead,
+        settings: &Settings,
+        limit: u64,
+        pace: Pace,
+        deliver: &mut Deliver<'_>,
+    ) {
+        let budget = archive::budget(limit);
+        let plain_file = match self {
+            Self::File { path, .. } => std::fs::File::open(path)
+                .and_then(|mut file| {
+                    let mut head = [0; 4];
+                    file.read_exact(&mut head).map(|()| archive::is_zip(&head))
+                })
+                .unwrap_or(false)
+                .then(|| path.clone()),
+            _ => None,
+        };
+        let stored = match plain_file {
+            Some(path) => archive::Stored::Path(path),
+            None => match archive::stored_from(reader, budget) {
+                Ok(stored) => stored,
+                Err(error) => {
+                    deliver(unreadable(error.to_string()));
+                    return;
+                }
+            },
+        };
+        archive::zip_outcomes(&stored, settings, limit, budget, pace, deliver);
     }
 
     /// How the input's text holds responses.
