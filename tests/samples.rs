@@ -13,10 +13,15 @@ fn sample_files() -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| {
             e.path().extension().is_some_and(|x| {
-                ["json", "har", "ndjson", "log", "gz", "zst"]
+                ["json", "har", "ndjson", "log", "gz", "zst", "zip"]
                     .iter()
                     .any(|k| x == *k)
             })
+        })
+        // Bodies Playwright keeps beside a HAR (`<sha1>.json`) are checked through their HAR.
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "har")
+                || !e.path().components().any(|c| c.as_os_str() == "attach")
         })
         .map(|e| e.path().to_path_buf())
         .collect();
