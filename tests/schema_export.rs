@@ -278,6 +278,8 @@ fn sample_bodies() -> Vec<(String, Value, bool)> {
         if path.extension().is_none_or(|x| x != "json")
             || relative.starts_with("result-only")
             || relative == "documented-example.json"
+            // Playwright's side files: request and response bodies, read through their HAR.
+            || relative.contains("/attach/")
         {
             continue;
         }

@@ -570,11 +570,36 @@ fn passed_over_file(
     }
     let path = entry.path();
     let format = InputFormat::of(path).ok_or(SkipReason::NotACapture)?;
+    if side_file(path) {
+        return Err(SkipReason::NotACapture);
+    }
     let included = options.include.is_none() || matches(options.include.as_ref(), entry, root);
     if !included || matches(options.exclude.as_ref(), entry, root) {
         return Err(SkipReason::Excluded);
     }
     Ok(format)
+}
+
+/// Whether a file met in a folder is a body Playwright keeps beside a HAR (`attach`): named by
+/// the SHA-1 of its content (`0a1b….json`) in a folder that holds a `.har`. It is checked
+/// through its HAR, where it is known as a request's or a response's body; read alone, a
+/// request body would be judged as an answer.
+fn side_file(path: &Path) -> bool {
+    let sha1 = path.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
+        s.len() == 40 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    });
+    sha1 && path
+        .parent()
+        .and_then(|d| std::fs::read_dir(d).ok())
+        .is_some_and(|mut files| {
+            files.any(|f| {
+                f.is_ok_and(|f| {
+                    Path::new(&f.file_name())
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("har"))
+                })
+            })
+        })
 }
 
 /// Whether `globs` match the entry's path as found (`./captures/a.har`) or, as ripgrep matches
