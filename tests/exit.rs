@@ -179,6 +179,32 @@ fn cases(dir: &Path) -> Vec<Case> {
         write("big.har", as_har(body).as_bytes()),
         &["--max-size", "64"],
     ));
+    // Bodies kept apart (Playwright's `_file`) and HAR zip archives.
+    let naming = |file: &str| {
+        let mut har: serde_json::Value = serde_json::from_str(&as_har(body)).expect("HAR");
+        let content = &mut har["log"]["entries"][0]["response"]["content"];
+        content["text"] = "".into();
+        content["_file"] = file.into();
+        har.to_string()
+    };
+    cases.push(plain(
+        "DT011",
+        "har",
+        write("apart.har", naming("absent.json").as_bytes()),
+        &[],
+    ));
+    cases.push(plain(
+        "DT012",
+        "har",
+        write("outside.har", naming("/etc/passwd").as_bytes()),
+        &[],
+    ));
+    cases.push(plain(
+        "DT013",
+        "zip",
+        write("cut.zip", b"PK\x03\x04\x14\x00"),
+        &[],
+    ));
     // An `[[ignore]]` that hides nothing.
     let profile = write(
         "unused.toml",

@@ -9,8 +9,11 @@ use dtlint::run::{check_bytes, check_har, check_vcr};
 use crate::common::root;
 
 /// Rules about reading files rather than bodies and about dtlint's own configuration (the CLI
-/// tests cover them), and DT110, the safety net that no constraint of the current schema can reach.
-const TESTED_BY_CLI: [&str; 6] = ["DT002", "DT003", "DT006", "DT110", "DT901", "DT902"];
+/// tests cover them; DT013 is about zip archives, `har_attach` tests), and DT110, the safety net
+/// that no constraint of the current schema can reach.
+const TESTED_BY_CLI: [&str; 7] = [
+    "DT002", "DT003", "DT006", "DT013", "DT110", "DT901", "DT902",
+];
 
 pub fn fixture_dir(code: &str, name: &str) -> PathBuf {
     root()

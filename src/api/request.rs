@@ -90,6 +90,10 @@ pub struct PostData {
     /// The form's parameters, when the capture decoded them.
     #[serde(default, deserialize_with = "null_as_default")]
     pub params: Vec<NameValue>,
+    /// The file the body is kept in beside the HAR, or the zip member (Playwright's
+    /// `_file`), when `text` is empty; the reader puts what it holds in `text`.
+    #[serde(rename = "_file", default)]
+    pub file: Option<String>,
 }
 
 /// `request` of HAR 1.2, the members dtlint reads. It is also the one representation of a
@@ -433,6 +437,7 @@ impl HarRequest {
                 mime_type: content_type.to_owned(),
                 text: Some(String::from_utf8_lossy(body).into_owned()),
                 params: Vec::new(),
+                file: None,
             }),
             headers: vec![NameValue {
                 name: "content-type".to_owned(),

@@ -45,6 +45,18 @@ pub enum Held<'a> {
     /// scalar that holds it, those about the exchange at the part of the interaction their
     /// pointer names.
     Cassette(&'a Interaction<'a>),
+    /// An entry of a HAR capture whose answer's body is kept apart from it (Playwright's
+    /// `_file`, a member of a HAR zip archive): findings about the exchange are placed in the
+    /// entry, those about the body in the body, from its start, and they carry `body_in` as
+    /// their source (see [`crate::finding::held_in`]).
+    Apart {
+        /// The entry's JSON text.
+        text: &'a str,
+        /// Where the text starts in its file.
+        at: Location,
+        /// Where the body is held, relative to the input: a side file's name, or `!/member`.
+        body_in: &'a str,
+    },
     /// In memory, as the proxy holds it: findings about the answer's body are placed in the
     /// body; those about the exchange carry their pointer alone.
     #[cfg_attr(not(feature = "live"), allow(dead_code))]
@@ -86,7 +98,7 @@ pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcom
     let mut entry_findings = request_findings;
     let mut outcome = Outcome::with(index, Vec::new());
     match exchange.held {
-        Held::Entry { text, .. } => {
+        Held::Entry { text, .. } | Held::Apart { text, .. } => {
             outcome.origin = settings
                 .observe
                 .then(|| crate::engine::origin::Origin::of(&normalised, text));
@@ -170,6 +182,22 @@ pub fn check(index: u64, exchange: &Exchange<'_>, settings: &Settings) -> Outcom
         }
         Held::Cassette(interaction) => {
             interaction.place(entry_findings, body_findings, body, doc, stop, settings)
+        }
+        Held::Apart { text, at, body_in } => {
+            let mut place = EntryText::new(text, at, settings.show_values, settings.needs.excerpts);
+            place.was_read();
+            if settings.needs.fingerprints && !entry_findings.is_empty() {
+                if let Ok(shown) = Doc::parse(place.shown(None, false)) {
+                    set_fingerprints(&mut entry_findings, shown.root());
+                }
+            }
+            let mut findings = place.in_entry(entry_findings, None, false);
+            let mut apart = in_live_body(body_findings, body, doc, stop, settings);
+            for finding in &mut apart {
+                body_in.clone_into(&mut finding.source);
+            }
+            findings.extend(apart);
+            findings
         }
         Held::Live => {
             let mut findings = placed(entry_findings, "", None, Location::START, |_| None);

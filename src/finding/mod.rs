@@ -17,7 +17,9 @@ pub struct Finding {
     pub(crate) rule: &'static Rule,
     /// The rule's severity, or the one the settings gave it.
     pub(crate) severity: Severity,
-    /// Path of the input as given on the command line (or `-` for stdin).
+    /// Path of the input as given on the command line (or `-` for stdin). Before the run's
+    /// exit it is empty, or where the finding's value is held relative to the input: a side
+    /// file beside a HAR, or `!/member` of a zip archive ([`held_in`]).
     pub(crate) source: String,
     /// Index of the response inside a multi-response input; `None` for a plain JSON file.
     pub(crate) entry: Option<u64>,
@@ -152,6 +154,25 @@ impl Finding {
             &self.pointer,
         )
     }
+}
+
+/// The name a report gives to a place a finding is held in, relative to its input `input`:
+/// the input itself when `within` is empty; a member of an archive `capture.zip!/member` when
+/// `within` is `!/member` (Java's `jar:` URLs name a member the same way); otherwise a side file
+/// beside the input, named as the input is (`captures/capture.har` and `0a1b.json` give
+/// `captures/0a1b.json`), with `/` between folders.
+pub fn held_in(input: &str, within: &str) -> String {
+    if within.is_empty() {
+        return input.to_owned();
+    }
+    if within.starts_with("!/") {
+        return format!("{input}{within}");
+    }
+    let folder = match input.rfind(['/', '\\']) {
+        Some(cut) => &input[..=cut],
+        None => "",
+    };
+    format!("{folder}{within}")
 }
 
 /// Converts a JSON pointer into the dotted path used in messages (`/result/role_list/0/id` → `result.role_list[0].id`).

@@ -34,7 +34,8 @@ impl InputFormat {
         match extension.as_str() {
             "json" => Some(Self::Json),
             "ndjson" | "jsonl" => Some(Self::Ndjson),
-            "har" => Some(Self::Har),
+            // Playwright's `record_har_path="capture.zip"`: a HAR and its bodies as one archive.
+            "har" | "zip" => Some(Self::Har),
             "log" => Some(Self::Log),
             "yaml" | "yml" => Some(Self::Vcr),
             _ => None,

@@ -2,6 +2,7 @@
 //! file, NDJSON, a log, a HAR, a VCR cassette) and their origin, hands them to the engine, and delivers one
 //! outcome per item to its caller (the run) in order.
 
+pub(crate) mod archive;
 pub mod decompress;
 pub(crate) mod file;
 pub mod format;
@@ -15,6 +16,7 @@ pub(crate) mod vcr;
 pub use crate::engine::outcome::Outcome;
 pub use file::{body_outcome, Limits};
 pub use har::{har_outcomes, API_PATH};
+pub(crate) use har::{har_outcomes_in, Bodies};
 pub use ndjson::{log_outcomes, ndjson_outcomes};
 pub use pipeline::Pace;
 pub use vcr::{is_cassette, vcr_outcomes};

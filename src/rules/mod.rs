@@ -35,6 +35,8 @@ macro_rules! families {
 // by family in this order too.
 families! {
     pub(crate) mod reader;
+    pub(crate) mod attached;
+    pub(crate) mod cassette;
     pub(crate) mod schema;
     pub(crate) mod language;
     pub(crate) mod quirks;

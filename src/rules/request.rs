@@ -338,6 +338,7 @@ mod tests {
                 mime_type: mime.into(),
                 text: Some(text.into()),
                 params: Vec::new(),
+                file: None,
             }),
             headers: Vec::new(),
         }

@@ -220,13 +220,17 @@ impl<'r> Exit<'r> {
         if !crate::engine::finish::selected(&mut finding, self.selection) {
             return;
         }
+        let passed = finding.shown;
         if !finding.shown {
             shown_safely(&mut finding);
             finding.shown = true;
         }
-        source.clone_into(&mut finding.source);
+        // A finding read back from a shard's result names where it is already.
+        if !passed || finding.source.is_empty() {
+            finding.source = crate::finding::held_in(source, &finding.source);
+        }
         if let Some(excerpt) = &mut finding.excerpt {
-            source.clone_into(&mut excerpt.name);
+            finding.source.clone_into(&mut excerpt.name);
         }
         if !config && !self.partial {
             if self.suppressions.hides(&finding) {

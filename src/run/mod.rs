@@ -262,3 +262,22 @@ pub fn check_vcr(bytes: &[u8], settings: &Settings, limit: u64) -> Checked {
 pub fn check_har<R: BufRead + Send>(reader: R, settings: &Settings, limit: u64) -> Checked {
     Checked::collect(|deliver| har_outcomes(reader, settings, limit, Pace::Batched, deliver))
 }
+
+/// Checks a HAR zip archive held in memory (Playwright's `record_har_path="capture.zip"`),
+/// collected whole: its `.har` member entry by entry, the bodies its entries name in `_file`
+/// read from the archive's members. Findings in a member carry `!/member` as their source until
+/// they pass a run's exit, which names them `<input>!/member`.
+pub fn check_zip(bytes: &[u8], settings: &Settings, limit: u64) -> Checked {
+    let stored = crate::input::archive::Stored::Bytes(bytes.into());
+    let budget = crate::input::archive::budget(limit);
+    Checked::collect(|deliver| {
+        crate::input::archive::zip_outcomes(
+            &stored,
+            settings,
+            limit,
+            budget,
+            Pace::Batched,
+            deliver,
+        );
+    })
+}

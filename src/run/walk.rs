@@ -7,9 +7,12 @@ use std::time::Duration;
 use walkdir::WalkDir;
 
 use crate::engine::pipeline::Settings;
+use crate::input::archive;
 use crate::input::decompress;
 use crate::input::file::{body_outcome, Limits};
-use crate::input::{har_outcomes, log_outcomes, ndjson_outcomes, Deliver, Outcome, Pace};
+use crate::input::{
+    har_outcomes_in, log_outcomes, ndjson_outcomes, Bodies, Deliver, Outcome, Pace,
+};
 use crate::report::{SkipReason, Skipped};
 use crate::run::progress::Progress;
 
@@ -131,18 +134,65 @@ impl Target {
             }
             return;
         }
-        let Some((reader, pace)) = self.open(bytes, deliver) else {
+        let Some((mut reader, pace)) = self.open(bytes, deliver) else {
             return;
         };
         let limit = limits.max_size;
+        // A zip archive is known by its first bytes, whatever it is called.
+        if std::io::BufRead::fill_buf(&mut reader).is_ok_and(archive::is_zip) {
+            self.zip(reader, settings, limit, pace, deliver);
+            return;
+        }
         match self.format() {
-            InputFormat::Har => har_outcomes(reader, settings, limit, pace, deliver),
+            InputFormat::Har => {
+                let bodies = match self {
+                    Self::File { path, .. } => {
+                        Bodies::Folder(path.parent().unwrap_or(Path::new("")).to_path_buf())
+                    }
+                    _ => Bodies::Nowhere,
+                };
+                har_outcomes_in(reader, settings, limit, &bodies, pace, deliver);
+            }
             InputFormat::Log => log_outcomes(reader, settings, limit, pace, deliver),
             // Framed records are read by the run, which opens an input per run of lines.
             InputFormat::Framed | InputFormat::Ndjson | InputFormat::Json | InputFormat::Vcr => {
                 ndjson_outcomes(reader, settings, limit, pace, deliver);
             }
         }
+    }
+
+    /// Reads a HAR zip archive: a file from its path (the zip reader seeks), a stream (or a
+    /// compressed file) from memory, bounded by the archive's budget.
+    fn zip(
+        &self,
+        reader: impl std::io::BufRead,
+        settings: &Settings,
+        limit: u64,
+        pace: Pace,
+        deliver: &mut Deliver<'_>,
+    ) {
+        let budget = archive::budget(limit);
+        let plain_file = match self {
+            Self::File { path, .. } => std::fs::File::open(path)
+                .and_then(|mut file| {
+                    let mut head = [0; 4];
+                    file.read_exact(&mut head).map(|()| archive::is_zip(&head))
+                })
+                .unwrap_or(false)
+                .then(|| path.clone()),
+            _ => None,
+        };
+        let stored = match plain_file {
+            Some(path) => archive::Stored::Path(path),
+            None => match archive::stored_from(reader, budget) {
+                Ok(stored) => stored,
+                Err(error) => {
+                    deliver(unreadable(error.to_string()));
+                    return;
+                }
+            },
+        };
+        archive::zip_outcomes(&stored, settings, limit, budget, pace, deliver);
     }
 
     /// How the input's text holds responses.
@@ -557,6 +607,9 @@ fn passed_over_file(
     }
     let path = entry.path();
     let format = InputFormat::of(path).ok_or(SkipReason::NotACapture)?;
+    if side_file(path) {
+        return Err(SkipReason::NotACapture);
+    }
     // YAML files in a folder are mostly configuration: only cassettes are read.
     if format == InputFormat::Vcr && !crate::input::vcr::file_is_cassette(path) {
         return Err(SkipReason::NotACapture);
@@ -566,6 +619,28 @@ fn passed_over_file(
         return Err(SkipReason::Excluded);
     }
     Ok(format)
+}
+
+/// Whether a file met in a folder is a body Playwright keeps beside a HAR (`attach`): named by
+/// the SHA-1 of its content (`0a1b….json`) in a folder that holds a `.har`. It is checked
+/// through its HAR, where it is known as a request's or a response's body; read alone, a
+/// request body would be judged as an answer.
+fn side_file(path: &Path) -> bool {
+    let sha1 = path.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
+        s.len() == 40 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    });
+    sha1 && path
+        .parent()
+        .and_then(|d| std::fs::read_dir(d).ok())
+        .is_some_and(|mut files| {
+            files.any(|f| {
+                f.is_ok_and(|f| {
+                    Path::new(&f.file_name())
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("har"))
+                })
+            })
+        })
 }
 
 /// Whether `globs` match the entry's path as found (`./captures/a.har`) or, as ripgrep matches

@@ -19,6 +19,9 @@ pub struct Content {
     pub encoding: Option<String>,
     #[serde(rename = "mimeType", default, deserialize_with = "null_as_default")]
     pub mime_type: String,
+    /// Where the body is kept apart from the HAR (Playwright's `_file`), read by `attached`.
+    #[serde(rename = "_file", default)]
+    pub file: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +120,8 @@ struct EmptiedContent<'a> {
     encoding: Option<String>,
     #[serde(rename = "mimeType", default, deserialize_with = "null_as_default")]
     mime_type: String,
+    #[serde(rename = "_file", default)]
+    file: Option<String>,
 }
 
 /// The entry read the quick way, or `None` for the usual read to do it: the body literal is
@@ -137,6 +142,7 @@ fn quick<R: serde::de::DeserializeOwned + Into<HarRequest>>(text: &str) -> Optio
         text: literal,
         encoding,
         mime_type,
+        file,
     } = response.content;
     let at = literal?.get();
     let here = at.as_ptr() as usize == emptied.as_ptr() as usize + open;
@@ -151,6 +157,7 @@ fn quick<R: serde::de::DeserializeOwned + Into<HarRequest>>(text: &str) -> Optio
                 text: Some(body),
                 encoding,
                 mime_type,
+                file,
             },
             // A body was kept: the call was answered, whatever else the producer wrote.
             failure_text: None,

@@ -1,11 +1,13 @@
 //! Reads HAR 1.2 captures entry by entry and checks both sides of each `/topapi/v2/user/get` exchange.
 
+mod attached;
 mod call;
 mod entry;
 mod scanner;
 
 use std::io::BufRead;
 
+pub use attached::{climbs_out, Bodies, Kept};
 pub use scanner::{Item, Scanner};
 
 use super::pipeline::{self, Pace};
@@ -31,11 +33,24 @@ impl pipeline::Weighed for Item {
 }
 
 /// Checks a HAR stream and delivers an outcome per entry as soon as its batch is checked.
-/// Entries are read on one thread and checked in parallel batches.
+/// Entries are read on one thread and checked in parallel batches. A stream has no folder:
+/// bodies its entries keep apart (`_file`) are not read (DT011).
 pub fn har_outcomes<R: BufRead + Send>(
     reader: R,
     settings: &Settings,
     limit: u64,
+    pace: Pace,
+    deliver: &mut Deliver<'_>,
+) {
+    har_outcomes_in(reader, settings, limit, &Bodies::Nowhere, pace, deliver);
+}
+
+/// [`har_outcomes`], reading the bodies entries keep apart (`_file`) from `bodies`.
+pub fn har_outcomes_in<R: BufRead + Send>(
+    reader: R,
+    settings: &Settings,
+    limit: u64,
+    bodies: &Bodies,
     pace: Pace,
     deliver: &mut Deliver<'_>,
 ) {
@@ -50,7 +65,7 @@ pub fn har_outcomes<R: BufRead + Send>(
     };
     pipeline::run(
         produce,
-        |item| check_item(item, settings, limit),
+        |item| check_item(item, settings, limit, bodies),
         pace,
         deliver,
     );
@@ -73,7 +88,7 @@ pub fn har_outcomes<R: BufRead + Send>(
     }
 }
 
-fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
+fn check_item(item: Item, settings: &Settings, limit: u64, bodies: &Bodies) -> Outcome {
     match item {
         // Devtools captures hold scripts and images larger than any limit fit for a body: an
         // entry its kept part shows to be another call is passed over as any other call is.
@@ -108,12 +123,19 @@ fn check_item(item: Item, settings: &Settings, limit: u64) -> Outcome {
             });
             Outcome::with(index, findings)
         }
-        Item::Entry { index, text, at } => check_entry(index, &text, at, settings),
+        Item::Entry { index, text, at } => check_entry(index, &text, at, settings, limit, bodies),
     }
 }
 
-fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Outcome {
-    let entry = match entry::parse(index, text, settings.observe) {
+fn check_entry(
+    index: u64,
+    text: &str,
+    at: Location,
+    settings: &Settings,
+    limit: u64,
+    bodies: &Bodies,
+) -> Outcome {
+    let mut entry = match entry::parse(index, text, settings.observe) {
         Ok(entry) => entry,
         // Another call's entry is skipped whatever its shape: exporters write neighbours dtlint
         // has no say over (in-flight calls, nulls), and they must not fail a capture. Only an
@@ -124,8 +146,12 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
     if !call::is_user_get(Some(&entry.request.method), &entry.request.url) {
         return skipped(index);
     }
+    let filled = bodies.fill(&mut entry, limit);
     let content = &entry.response.content;
     let body = match (content.text.as_deref(), content.encoding.as_deref()) {
+        _ if filled.response.is_some() => {
+            Payload::Bytes(filled.response.as_ref().map_or(&[], |kept| &kept.bytes))
+        }
         _ if entry.unanswered() => Payload::Unanswered {
             status: entry.response.status,
             failure: entry.failure(),
@@ -134,6 +160,14 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
         (Some(text), Some("base64")) => Payload::Base64(text),
         (Some(text), _) => Payload::Text(text),
     };
+    let held = match &filled.response {
+        Some(kept) => Held::Apart {
+            text,
+            at,
+            body_in: &kept.within,
+        },
+        None => Held::Entry { text, at },
+    };
     let exchange = Exchange {
         request: &entry.request,
         answer: Answer {
@@ -141,9 +175,11 @@ fn check_entry(index: u64, text: &str, at: Location, settings: &Settings) -> Out
             mime_type: &content.mime_type,
             body,
         },
-        held: Held::Entry { text, at },
+        held,
     };
-    exchange::check(index, &exchange, settings)
+    let mut outcome = exchange::check(index, &exchange, settings);
+    attached::refused(&mut outcome, filled, text, at, settings);
+    outcome
 }
 
 /// The outcome of an entry of another call, passed over.

@@ -25,7 +25,7 @@ use crate::input::decompress;
 use crate::input::file::Limits;
 use crate::input::API_PATH;
 use crate::json::{LineIndex, Location};
-use crate::rules::reader;
+use crate::rules::{cassette, reader};
 use yaml::{Kind, Node, Tree};
 
 /// How much of a file is looked at to tell a cassette: recorders write the list's key first.
@@ -108,7 +108,7 @@ pub fn vcr_outcomes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Vec<O
     let tree = match Tree::parse(text, MAX_NODES) {
         Ok(tree) => tree,
         Err(broken) => {
-            let finding = reader::cassette_broken(&broken.message);
+            let finding = cassette::cassette_broken(&broken.message);
             return vec![about_input(
                 finding,
                 Location::of(text, broken.at..broken.at),
@@ -121,7 +121,7 @@ pub fn vcr_outcomes(bytes: &[u8], settings: &Settings, limits: &Limits) -> Vec<O
         .or_else(|| tree.member(root, "http_interactions", false))
         .filter(|list| matches!(list.kind, Kind::Sequence(_)))
     else {
-        let finding = reader::cassette_broken(
+        let finding = cassette::cassette_broken(
             "no list of `interactions` (VCR.py) or `http_interactions` (Ruby VCR) at its top",
         );
         let at = Location::of(text, root.span.start..root.span.start);
@@ -176,7 +176,7 @@ struct Decoded<'t> {
 impl<'t> Cassette<'_, 't> {
     /// An interaction's finding placed at `node` (with no excerpt, as for the whole cassette).
     fn invalid(&self, index: u64, node: &Node<'_>, pointer: &str, reason: &str) -> Outcome {
-        let finding = reader::cassette_interaction_invalid(index, pointer, reason);
+        let finding = cassette::cassette_interaction_invalid(index, pointer, reason);
         self.at_node(index, finding, node)
     }
 
@@ -399,7 +399,7 @@ impl Undecodable {
                 return reader::too_large(Subject::Body, None, *limit);
             }
         };
-        reader::cassette_interaction_invalid(index, pointer, &reason)
+        cassette::cassette_interaction_invalid(index, pointer, &reason)
     }
 }
 
