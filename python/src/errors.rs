@@ -39,13 +39,7 @@ pub fn from_settings(py: Python<'_>, error: dtlint::profile::SettingsError) -> P
     let Some(file) = error.file else {
         return SettingsError::new_err(message);
     };
-    let place = error.profile.as_ref().and_then(|profile| {
-        let span = profile.span.as_ref()?;
-        let before = &profile.text[..span.start.min(profile.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Some((line, column))
-    });
+    let place = error.profile.as_ref().and_then(|profile| profile.line_column());
     let (line, column) = (place.map(|p| p.0), place.map(|p| p.1));
     let err = ProfileError::new_err(message);
     let value = err.value(py);

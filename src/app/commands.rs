@@ -17,7 +17,7 @@ use dtlint::report::partial::{self, Of, Partial, ShardSelection};
 use super::cli::{
     AuditArgs, AuditFormat, CheckArgs, ColorChoice, MergeArgs, MergeFormat, OutputFormat,
 };
-use super::{exit_status, profile, progress, ExitStatus, RunError};
+use super::{profile, progress, ExitStatus, RunError};
 
 pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     let check = CheckArgs {
@@ -53,7 +53,7 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         let ended = prepared.run(exit)?;
         partial.write(&partial::Record::Audit(Box::new(builder.record())))?;
         partial.flush()?;
-        return Ok(pipeline_status(exit_status(&ended, false), true));
+        return Ok(pipeline_status(ended.status(false), true));
     }
     let mut builder = audit::Builder::new(caller);
     let exit = prepared.exit(vec![&mut builder]);
@@ -191,7 +191,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         let exit = prepared.exit(vec![&mut partial]).partial();
         let ended = prepared.run(exit)?;
         partial.flush()?;
-        let status = exit_status(&ended, prepared.resolved.deny_warnings);
+        let status = ended.status(prepared.resolved.deny_warnings);
         return Ok(pipeline_status(status, args.exit_zero));
     }
     let prepared = prepare(args, false, check_needs(args))?;
@@ -235,7 +235,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
             .save(path)
             .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
     }
-    let status = exit_status(&ended, prepared.resolved.deny_warnings);
+    let status = ended.status(prepared.resolved.deny_warnings);
     Ok(pipeline_status(status, args.exit_zero))
 }
 
@@ -304,7 +304,7 @@ pub fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     let ended = exit.finish(partials.notes())?;
     drop(reporter);
     target.flush()?;
-    let status = exit_status(&ended, deny_warnings);
+    let status = ended.status(deny_warnings);
     Ok(pipeline_status(status, args.exit_zero))
 }
 

@@ -10,7 +10,7 @@ use dtlint::report::{self, Reporter, Style};
 use dtlint::Severity;
 
 use super::cli::{ColorChoice, FailOn, ListenArgs, MockArgs, ProxyArgs};
-use super::{exit_status, profile, ExitStatus, RunError};
+use super::{profile, ExitStatus, RunError};
 
 /// Largest request body the mock reads; the platform's parameters are a few dozen bytes.
 const MOCK_MAX_BODY: u64 = 1 << 20;
@@ -209,5 +209,5 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
             s.infos
         )?;
     }
-    Ok(exit_status(&ended, resolved.deny_warnings))
+    Ok(ended.status(resolved.deny_warnings))
 }

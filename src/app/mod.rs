@@ -13,7 +13,6 @@ pub mod settings;
 use std::io::{self, Write};
 
 use dtlint::report;
-use dtlint::run::exit::Ended;
 use dtlint::{privacy, rules, Caller};
 
 use cli::{Cli, Command};
@@ -100,9 +99,4 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
             Ok(ExitStatus::Clean)
         }
     }
-}
-
-/// The exit status of a finished run.
-fn exit_status(ended: &Ended, deny_warnings: bool) -> ExitStatus {
-    ended.status(deny_warnings)
 }

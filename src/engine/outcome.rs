@@ -42,6 +42,15 @@ impl Outcome {
         }
     }
 
+    /// Item `index`, passed over: another call's HAR entry or interaction, a blank line.
+    pub fn passed_over(index: u64) -> Self {
+        Self {
+            index: Some(index),
+            skipped: true,
+            ..Self::default()
+        }
+    }
+
     /// Findings about the input as a whole, at no entry.
     pub fn about_input(findings: Vec<Finding>) -> Self {
         Self {

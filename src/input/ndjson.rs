@@ -206,13 +206,7 @@ fn check_line(line: Line, settings: &Settings, limit: u64, lines: Lines) -> Outc
         Lines::Json => (text, line.at),
         Lines::Log => match super::log::body(text) {
             Some(body) => (&text[body.clone()], line.at.after(&text[..body.start])),
-            None => {
-                return Outcome {
-                    index: Some(line.index),
-                    skipped: true,
-                    ..Outcome::default()
-                }
-            }
+            None => return Outcome::passed_over(line.index),
         },
     };
     let check = check_text_at(text, at, settings);

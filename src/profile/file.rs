@@ -177,9 +177,7 @@ pub(super) fn suppression(
             "say why these findings are accepted",
         ));
     }
-    let prefix = &loaded.text[..span.start.min(loaded.text.len())];
-    let line = prefix.matches('\n').count() + 1;
-    let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let (line, column) = super::line_column(&loaded.text, span.start);
     Ok(Suppress {
         rules: rules.iter().map(|r| r.code).collect(),
         pointer: s

@@ -112,6 +112,23 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
+impl ProfileText {
+    /// The 1-based line and column (in characters) where the error lies, when known.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        self.span
+            .as_ref()
+            .map(|span| line_column(&self.text, span.start))
+    }
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 /// What a run checks with, beyond its rule settings.
 #[non_exhaustive]
 #[derive(Debug, Clone)]

@@ -11,16 +11,11 @@ Environment as for generate.py (DTLINT, CHROMIUM).
 """
 
 import json
-import re
-import shutil
-import subprocess
-import tempfile
-import pathlib
 import time
 
 from playwright.sync_api import sync_playwright
 
-from generate import CHROMIUM, DTLINT, HERE, ROOT, TOKEN
+from generate import CHROMIUM, HERE, ROOT, TOKEN, mock_serving
 
 USER = ROOT / "samples/internal-basic/basic-compact.json"
 
@@ -39,21 +34,8 @@ async function call(userid, abortAfter) {
 
 
 def main():
-    work = pathlib.Path(tempfile.mkdtemp())
-    users = work / "users.ndjson"
-    users.write_text(json.dumps(json.loads(USER.read_text())) + "\n")
     userid = json.loads(USER.read_text())["result"]["userid"]
-    mock = subprocess.Popen(
-        [DTLINT, "mock", "--listen", "127.0.0.1:0", "--users", str(users), "--token", TOKEN],
-        stderr=subprocess.PIPE, text=True)
-    try:
-        base = None
-        for line in mock.stderr:
-            found = re.search(r"http://127\.0\.0\.1:\d+", line)
-            if found:
-                base = found.group(0)
-                break
-        assert base, "the mock printed no address"
+    with mock_serving([USER]) as base:
         held = {"first": True}
 
         def hold_the_first(route):
@@ -79,10 +61,6 @@ def main():
             print(page.evaluate("([u, t]) => call(u, t)", [userid, 0])[:60])
             context.close()
             browser.close()
-    finally:
-        mock.terminate()
-        mock.wait()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ Environment: DTLINT (default target/debug/dtlint, or $CARGO_TARGET_DIR/debug/dtl
 (default /usr/bin/chromium).
 """
 
+import contextlib
 import json
 import os
 import pathlib
@@ -47,13 +48,14 @@ async function call(userid) {
 </script>""" % TOKEN
 
 
-def main():
+@contextlib.contextmanager
+def mock_serving(paths):
+    """`dtlint mock` serving the users of `paths` (answers as JSON files); yields its base URL."""
     work = pathlib.Path(tempfile.mkdtemp())
     users = work / "users.ndjson"
     with users.open("w") as out:
-        for path in USERS:
+        for path in paths:
             out.write(json.dumps(json.loads(path.read_text())) + "\n")
-    ids = [json.loads(p.read_text())["result"]["userid"] for p in USERS]
     mock = subprocess.Popen(
         [DTLINT, "mock", "--listen", "127.0.0.1:0", "--users", str(users), "--token", TOKEN],
         stderr=subprocess.PIPE, text=True)
@@ -65,6 +67,16 @@ def main():
                 base = found.group(0)
                 break
         assert base, "the mock printed no address"
+        yield base
+    finally:
+        mock.terminate()
+        mock.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    ids = [json.loads(p.read_text())["result"]["userid"] for p in USERS]
+    with mock_serving(USERS) as base:
         attach = HERE / "attach"
         shutil.rmtree(attach, ignore_errors=True)
         forms = {
@@ -84,10 +96,6 @@ def main():
                     page.evaluate("userid => call(userid)", userid)
                 context.close()
             browser.close()
-    finally:
-        mock.terminate()
-        mock.wait()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

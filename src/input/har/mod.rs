@@ -96,11 +96,7 @@ fn check_item(item: Item, settings: &Settings, limit: u64, bodies: &Bodies) -> O
             index,
             call: Some(false),
             ..
-        } => Outcome {
-            index: Some(index),
-            skipped: true,
-            ..Outcome::default()
-        },
+        } => Outcome::passed_over(index),
         Item::TooLarge {
             index,
             size,
@@ -140,11 +136,11 @@ fn check_entry(
         // Another call's entry is skipped whatever its shape: exporters write neighbours dtlint
         // has no say over (in-flight calls, nulls), and they must not fail a capture. Only an
         // entry that does not read as HAR pays for this second, lighter read.
-        Err(_) if call::user_get(text) == Some(false) => return skipped(index),
+        Err(_) if call::user_get(text) == Some(false) => return Outcome::passed_over(index),
         Err(finding) => return exchange::unreadable(index, *finding, text, at, settings),
     };
     if !call::is_user_get(Some(&entry.request.method), &entry.request.url) {
-        return skipped(index);
+        return Outcome::passed_over(index);
     }
     let filled = bodies.fill(&mut entry, limit);
     let content = &entry.response.content;
@@ -180,15 +176,6 @@ fn check_entry(
     let mut outcome = exchange::check(index, &exchange, settings);
     attached::refused(&mut outcome, filled, text, at, settings);
     outcome
-}
-
-/// The outcome of an entry of another call, passed over.
-fn skipped(index: u64) -> Outcome {
-    Outcome {
-        index: Some(index),
-        skipped: true,
-        ..Outcome::default()
-    }
 }
 
 #[cfg(test)]

@@ -205,7 +205,7 @@ impl<'t> Cassette<'_, 't> {
         let method_node = tree.member(request, "method", false);
         let method = method_node.and_then(Node::text).unwrap_or("");
         if !is_user_get(method, uri) {
-            return skipped(index);
+            return Outcome::passed_over(index);
         }
         let Some(response) = tree
             .member(node, "response", false)
@@ -474,15 +474,6 @@ fn block_header(text: &str, content: usize) -> Option<usize> {
     rest.bytes()
         .all(|b| matches!(b, b'-' | b'+' | b'1'..=b'9'))
         .then_some(header_line + bar)
-}
-
-/// The outcome of an interaction of another call, passed over.
-fn skipped(index: u64) -> Outcome {
-    Outcome {
-        index: Some(index),
-        skipped: true,
-        ..Outcome::default()
-    }
 }
 
 #[cfg(test)]
