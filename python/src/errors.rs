@@ -39,7 +39,10 @@ pub fn from_settings(py: Python<'_>, error: dtlint::profile::SettingsError) -> P
     let Some(file) = error.file else {
         return SettingsError::new_err(message);
     };
-    let place = error.profile.as_ref().and_then(|profile| profile.line_column());
+    let place = error
+        .profile
+        .as_ref()
+        .and_then(|profile| profile.line_column());
     let (line, column) = (place.map(|p| p.0), place.map(|p| p.1));
     let err = ProfileError::new_err(message);
     let value = err.value(py);
