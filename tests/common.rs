@@ -45,6 +45,16 @@ pub fn dtlint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, String, 
     )
 }
 
+/// Standard error without the note a run with no app type writes there when its report is
+/// for a program (which rules it could not apply): whatever else the run said.
+pub fn besides_notes(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| !line.starts_with("dtlint: note: no app type given"))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 /// A JSON report as a value.
 pub fn json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("report is JSON ({e}):\n{stdout}"))

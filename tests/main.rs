@@ -10,6 +10,7 @@ mod common;
 mod compressed;
 mod ecosystem;
 mod exit;
+mod first_use;
 mod har_attach;
 mod har_producers;
 mod har_repeats_numbers;

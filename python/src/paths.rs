@@ -102,6 +102,7 @@ impl PathCheck {
             read_special: false,
             follow: walk.follow,
             list_skipped: false,
+            captures_only: false,
         };
         let (sender, events) = sync_channel(WAITING);
         let stop = Arc::new(AtomicBool::new(false));

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::settings::SettingsArgs;
+use super::settings::{CallerArgs, SettingsArgs};
 use dtlint::report::{self, Format};
 use dtlint::run::InputFormat;
 use dtlint::{AppType, Permission};
@@ -94,12 +94,19 @@ pub enum Command {
     },
 }
 
+/// Where `proxy` listens by default.
+#[cfg(feature = "live")]
+pub const PROXY_LISTEN: &str = "127.0.0.1:8787";
+/// Where `mock` listens by default: the next port, so a proxy can stand in front of it.
+#[cfg(feature = "live")]
+pub const MOCK_LISTEN: &str = "127.0.0.1:8788";
+
 /// Where `mock` and `proxy` listen.
 #[cfg(feature = "live")]
 #[derive(Debug, Args)]
 pub struct ListenArgs {
     /// Address to listen on (port 0: any free port; the address is printed at start).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+    #[arg(long, value_name = "ADDR", default_value = PROXY_LISTEN)]
     pub listen: String,
     /// Allow --listen to name an address other machines can reach.
     #[arg(long)]
@@ -163,18 +170,16 @@ pub struct ListenArgs {
 
 #[cfg(feature = "live")]
 #[derive(Debug, Args)]
+// Not the proxy's port: the two run together, the proxy in front of the mock.
+#[command(mut_arg("listen", |a| a.default_value(MOCK_LISTEN)))]
 pub struct MockArgs {
     #[command(flatten)]
     pub listen: ListenArgs,
     /// The user directory: successful answers or `result` objects as JSON, NDJSON or a HAR.
-    #[arg(
-        long,
-        value_name = "FILE",
-        required_unless_present = "generate",
-        conflicts_with = "generate"
-    )]
+    /// One of --users or --generate is needed.
+    #[arg(long, value_name = "FILE", conflicts_with = "generate")]
     pub users: Option<PathBuf>,
-    /// Generate N users instead (with --seed).
+    /// Serve N generated users instead (with --seed).
     #[arg(long, value_name = "N")]
     pub generate: Option<usize>,
     /// The seed of generated users, request ids and issued tokens.
@@ -187,7 +192,7 @@ pub struct MockArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 7200)]
     pub token_lifetime: u64,
     #[command(flatten)]
-    pub settings: SettingsArgs,
+    pub caller: CallerArgs,
 }
 
 /// The findings that make `proxy` answer 502.
@@ -280,8 +285,9 @@ pub enum AuditFormat {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Files, folders or - for standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files, folders or - for standard input [default: the current folder], read as `check`
+    /// reads them.
+    #[arg(value_name = "PATH", default_value = ".", hide_default_value = true)]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub settings: SettingsArgs,
@@ -290,12 +296,8 @@ pub struct AuditArgs {
     /// Write the report here instead of standard output.
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// How to read standard input (`-`).
-    #[arg(long, value_enum, default_value_t = InputFormat::Json)]
-    pub stdin_format: InputFormat,
-    /// The path standard input's findings name instead of `-`.
-    #[arg(long, value_name = "PATH")]
-    pub stdin_filename: Option<String>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// Write this shard's partial audit (every app, examples with where they stand) for
     /// `dtlint merge`, instead of the report.
     #[arg(long, conflicts_with_all = ["format", "out"])]
@@ -349,8 +351,14 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
+    /// Files, folders or - for standard input [default: the current folder], read as `check`
+    /// reads them.
+    #[arg(value_name = "PATH", default_value = ".", hide_default_value = true)]
+    pub paths: Vec<PathBuf>,
     #[command(flatten)]
-    pub check: CheckArgs,
+    pub settings: SettingsArgs,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// The baseline file to write.
     #[arg(
         short = 'o',
@@ -379,8 +387,11 @@ pub enum OutputFormat {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files, folders (walked for .json files) or - for standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files, folders or - for standard input [default: the current folder]. Folders are walked
+    /// for captures: .json, .ndjson/.jsonl, .har, .zip, .log and cassettes (.yaml/.yml), each
+    /// also compressed (.gz, .zst); a .json that names none of an answer's members (such as a
+    /// package.json) is passed over. Hidden files, target/ and node_modules/ are passed over.
+    #[arg(value_name = "PATH", default_value = ".", hide_default_value = true)]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub settings: SettingsArgs,
@@ -397,15 +408,32 @@ pub struct CheckArgs {
     /// With --baseline: rewrite the file with the current findings.
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
-    /// With the human format: full diagnostics, or one line per finding.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
-    pub output_format: OutputFormat,
-    /// Group findings by rule and pointer with counts instead of listing each (human, json).
+    /// With the human format: full diagnostics (default), or one line per finding.
+    #[arg(long, value_enum)]
+    pub output_format: Option<OutputFormat>,
+    /// Group findings by rule and pointer with counts instead of listing each (human and json
+    /// formats only; --output files list each finding).
     #[arg(long)]
     pub statistics: bool,
     /// When to colour human output (NO_COLOR is honoured with auto).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// Exit 0 even when findings would fail the run; usage errors, bad profiles and inputs
+    /// that cannot be read still exit 2 (for pipelines that judge the findings themselves).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Write this shard's partial result for `dtlint merge` (typed NDJSON records: findings
+    /// with fingerprints, each input's counts and span, the summary) instead of a report.
+    /// Suppressions and the baseline are left to the merge, which applies them once.
+    #[arg(long, conflicts_with_all = ["format", "output", "baseline", "statistics"])]
+    pub partial: bool,
+}
+
+/// Which inputs are read and how: shared by the commands that read captures.
+#[derive(Debug, Clone, Args)]
+pub struct WalkArgs {
     /// Walk into hidden folders and read hidden files.
     #[arg(long)]
     pub hidden: bool,
@@ -430,22 +458,18 @@ pub struct CheckArgs {
     /// No progress bar (it is shown only on a terminal anyway).
     #[arg(long, short)]
     pub quiet: bool,
-    /// How to read standard input (`-`).
-    #[arg(long, value_enum, default_value_t = InputFormat::Json)]
+    /// How to read standard input (`-`): by default told by its first bytes (a HAR, a
+    /// cassette, NDJSON, one JSON body or a log, compressed or not).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub stdin_format: InputFormat,
     /// The path standard input's findings name instead of `-` (as ruff's): suppressions and
     /// baselines match it as they match that path.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
-    /// Exit 0 even when findings would fail the run; usage errors, bad profiles and inputs
-    /// that cannot be read still exit 2 (for pipelines that judge the findings themselves).
+    /// Pass over named .json and .yaml files that hold no capture, as files met in folders are (for
+    /// pre-commit hooks, which name every file their pattern matches).
     #[arg(long)]
-    pub exit_zero: bool,
-    /// Write this shard's partial result for `dtlint merge` (typed NDJSON records: findings
-    /// with fingerprints, each input's counts and span, the summary) instead of a report.
-    /// Suppressions and the baseline are left to the merge, which applies them once.
-    #[arg(long, conflicts_with_all = ["format", "output", "baseline", "statistics"])]
-    pub partial: bool,
+    pub captures_only: bool,
     /// Largest input read, in bytes (suffixes K, M, G).
     #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
     pub max_size: u64,

@@ -15,7 +15,8 @@ use super::settings;
 use dtlint::report::partial::{self, Of, Partial, ShardSelection};
 
 use super::cli::{
-    AuditArgs, AuditFormat, CheckArgs, ColorChoice, MergeArgs, MergeFormat, OutputFormat,
+    AuditArgs, AuditFormat, BaselineArgs, CheckArgs, ColorChoice, MergeArgs, MergeFormat,
+    OutputFormat,
 };
 use super::{profile, progress, ExitStatus, RunError};
 
@@ -27,25 +28,25 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         output: Vec::new(),
         baseline: None,
         update_baseline: false,
-        output_format: OutputFormat::Full,
+        output_format: None,
         statistics: false,
         color: ColorChoice::Never,
-        hidden: false,
-        glob: Vec::new(),
-        exclude: Vec::new(),
-        follow: false,
-        read_special: false,
-        verbose: false,
-        quiet: true,
-        stdin_format: args.stdin_format,
-        stdin_filename: args.stdin_filename.clone(),
+        walk: args.walk.clone(),
         exit_zero: args.exit_zero,
         partial: args.partial,
-        max_size: Limits::default().max_size,
     };
     let needs = Needs::new(true, false);
     let prepared = prepare(&check, true, needs)?;
     let caller = &prepared.resolved.settings.caller;
+    if caller.app_type.is_none() && !args.partial {
+        // Without a caller the audit is still an inventory (which documented and undocumented
+        // fields the captures carried), which auditors take before they know the app; but
+        // nothing in it is judged, and the report may go to a file nobody opens in CI.
+        writeln!(
+            io::stderr().lock(),
+            "dtlint: warning: no app type given: the audit lists the fields the captures carried and judges no exposure (pass --app-type internal|third-party, or set app-type in dtlint.toml)"
+        )?;
+    }
     if args.partial {
         let mut builder = audit::Builder::partial(caller);
         let mut partial = Partial::new(Of::Audit, out);
@@ -104,7 +105,8 @@ fn pipeline_status(status: ExitStatus, exit_zero: bool) -> ExitStatus {
 /// What `dtlint check` with these arguments prints or keeps of each finding.
 fn check_needs(args: &CheckArgs) -> Needs {
     // Concise human output prints no snippet; --output human=FILE is always full.
-    let human = (args.format == report::Format::Human && args.output_format == OutputFormat::Full)
+    let human = (args.format == report::Format::Human
+        && args.output_format != Some(OutputFormat::Concise))
         || args.output.iter().any(|(f, _)| *f == report::Format::Human);
     Needs::new(human, args.baseline.is_some())
 }
@@ -125,24 +127,26 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
     let mut resolved = profile::resolve(&args.settings)?;
     resolved.settings.observe = observe;
     resolved.settings.needs = needs;
+    let given = &args.walk;
     let walk = WalkOptions {
-        hidden: args.hidden,
-        include: globs(&args.glob, "--glob")?,
-        exclude: globs(&args.exclude, "--exclude")?,
-        stdin_format: Some(args.stdin_format),
-        stdin_name: args.stdin_filename.clone(),
-        read_special: args.read_special,
-        follow: args.follow,
-        list_skipped: args.verbose,
+        hidden: given.hidden,
+        include: globs(&given.glob, "--glob")?,
+        exclude: globs(&given.exclude, "--exclude")?,
+        stdin_format: Some(given.stdin_format),
+        stdin_name: given.stdin_filename.clone(),
+        read_special: given.read_special,
+        follow: given.follow,
+        list_skipped: given.verbose,
+        captures_only: given.captures_only,
     };
     let collected = run::collect(&args.paths, &walk);
     let notes = run::settings_note(&resolved.settings).into_iter().collect();
     Ok(Prepared {
         resolved,
         collected,
-        limits: Limits::new(args.max_size),
-        quiet: args.quiet,
-        verbose: args.verbose,
+        limits: Limits::new(given.max_size),
+        quiet: given.quiet,
+        verbose: given.verbose,
         notes,
     })
 }
@@ -194,6 +198,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         let status = ended.status(prepared.resolved.deny_warnings);
         return Ok(pipeline_status(status, args.exit_zero));
     }
+    refuse_combinations(args)?;
     let prepared = prepare(args, false, check_needs(args))?;
     let baseline = match &args.baseline {
         None => BaselineUse::None,
@@ -209,7 +214,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         color: use_color(args.color),
         width: None,
         statistics: args.statistics,
-        concise: args.output_format == OutputFormat::Concise,
+        concise: args.output_format == Some(OutputFormat::Concise),
     };
     let plain = Style {
         color: false,
@@ -230,6 +235,11 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     for (_, file) in &mut files {
         file.flush()?;
     }
+    // The human report carries its notes itself; any other is read by a program or goes to a
+    // file, so the rules the run could not apply are said where the user is looking too.
+    if args.format != report::Format::Human {
+        write_notes(&prepared.notes)?;
+    }
     if let (Some(path), Some(recorded)) = (&args.baseline, &ended.recorded) {
         recorded
             .save(path)
@@ -237,6 +247,37 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     }
     let status = ended.status(prepared.resolved.deny_warnings);
     Ok(pipeline_status(status, args.exit_zero))
+}
+
+/// Flags that cannot both apply are refused before anything is read, rather than one of them
+/// silently doing nothing.
+fn refuse_combinations(args: &CheckArgs) -> Result<(), RunError> {
+    let format = args.format;
+    if args.output_format.is_some() && format != report::Format::Human {
+        return Err(RunError::Usage(miette::miette!(
+            help = "drop --output-format, or use --format human",
+            "--output-format shapes the human format's findings; --format {} has one form",
+            format_name(format)
+        )));
+    }
+    if args.statistics && !matches!(format, report::Format::Human | report::Format::Json) {
+        let name = format_name(format);
+        return Err(RunError::Usage(miette::miette!(
+            help = format!(
+                "--statistics groups findings in the human and json formats; --output {name}=FILE beside one of them keeps every finding"
+            ),
+            "--statistics cannot be written as {name}: its findings are listed one by one"
+        )));
+    }
+    Ok(())
+}
+
+/// A report format as `--format` spells it.
+fn format_name(format: report::Format) -> String {
+    use clap::ValueEnum;
+    format
+        .to_possible_value()
+        .map_or_else(|| format!("{format:?}"), |v| v.get_name().to_owned())
 }
 
 /// `dtlint merge`: partial results joined through one run's exit (findings) or into one
@@ -374,14 +415,38 @@ fn hiding(path: &std::path::Path) -> Result<BaselineUse, RunError> {
 }
 
 /// `dtlint baseline`: records the findings of the inputs, reports none of them.
-pub fn record_baseline(args: &CheckArgs) -> Result<baseline::Baseline, RunError> {
+pub fn record_baseline(args: &BaselineArgs) -> Result<baseline::Baseline, RunError> {
+    let check = CheckArgs {
+        paths: args.paths.clone(),
+        settings: args.settings.clone(),
+        format: report::Format::Json,
+        output: Vec::new(),
+        baseline: None,
+        update_baseline: false,
+        output_format: None,
+        statistics: false,
+        color: ColorChoice::Never,
+        walk: args.walk.clone(),
+        exit_zero: false,
+        partial: false,
+    };
     let needs = Needs::new(false, true);
-    let prepared = prepare(args, false, needs)?;
+    let prepared = prepare(&check, false, needs)?;
     let exit = prepared
         .exit(Vec::new())
         .with_baseline(BaselineUse::Record(Recorder::default()));
     let ended = prepared.run(exit)?;
     Ok(ended.recorded.unwrap_or_default())
+}
+
+/// The run's notes on standard error, where a report written for a program or to a file
+/// leaves them unseen.
+fn write_notes(notes: &[String]) -> io::Result<()> {
+    let mut stderr = io::stderr().lock();
+    for note in notes {
+        writeln!(stderr, "dtlint: note: {note}")?;
+    }
+    Ok(())
 }
 
 /// A report file, buffered.

@@ -74,12 +74,17 @@ fn announce(what: &str, listener: &TcpListener, rest: &str) -> Result<(), RunErr
 }
 
 pub fn mock(args: &MockArgs) -> Result<ExitStatus, RunError> {
-    let resolved = profile::resolve(&args.settings)?;
+    let resolved = profile::resolve(&args.caller.settings())?;
     let caller = resolved.settings.caller;
     let directory = match (&args.users, args.generate) {
         (Some(path), _) => Directory::load(path).map_err(usage)?,
         (None, Some(count)) => Directory::generate(count, args.seed, caller.corp_id.as_deref()),
-        (None, None) => return Err(usage("give --users FILE or --generate N".to_owned())),
+        (None, None) => {
+            return Err(RunError::Usage(miette::miette!(
+                help = "--generate 50 serves 50 made-up users; --users FILE serves answers you captured (JSON, NDJSON or a HAR)",
+                "the mock needs users to answer with"
+            )))
+        }
     };
     let mock = mock::Mock::new(directory, caller, &args.token, args.seed)
         .with_token_lifetime(Duration::from_secs(args.token_lifetime));
@@ -89,12 +94,12 @@ pub fn mock(args: &MockArgs) -> Result<ExitStatus, RunError> {
     let skipped = match skipped {
         0 => String::new(),
         n => format!(
-            ", {n} unreadable {} passed over",
-            if n == 1 { "line" } else { "lines" }
+            ", {} passed over",
+            report::count(n as u64, "unreadable line", "unreadable lines")
         ),
     };
-    let noun = if users == 1 { "user" } else { "users" };
-    announce("mock", &listener, &format!(" ({users} {noun}{skipped})"))?;
+    let users = report::count(users as u64, "user", "users");
+    announce("mock", &listener, &format!(" ({users}{skipped})"))?;
     let server = mock::serve(mock, listener, limits)?;
     if let Some(cut) = server.tally().describe() {
         let mut err = io::stderr().lock();
@@ -202,11 +207,11 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         let mut err = io::stderr().lock();
         writeln!(
             err,
-            "dtlint proxy: {}; {} errors, {} warnings, {} infos",
+            "dtlint proxy: {}; {}, {}, {}",
             proxy::describe(&counts),
-            s.errors,
-            s.warnings,
-            s.infos
+            report::count(s.errors, "error", "errors"),
+            report::count(s.warnings, "warning", "warnings"),
+            report::count(s.infos, "info", "infos")
         )?;
     }
     Ok(ended.status(resolved.deny_warnings))

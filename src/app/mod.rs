@@ -67,7 +67,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
             Ok(ExitStatus::Clean)
         }
         Command::Baseline(args) => {
-            let recorded = commands::record_baseline(&args.check)?;
+            let recorded = commands::record_baseline(&args)?;
             recorded
                 .save(&args.out)
                 .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
@@ -80,10 +80,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
         }
         Command::Explain { rule } => {
             let found = rules::find(&rule).ok_or_else(|| {
-                RunError::Usage(miette::miette!(
-                    help = "`dtlint rules` lists every code and name",
-                    "no rule is called `{rule}`"
-                ))
+                let help = match rules::closest(&rule) {
+                    Some(near) => {
+                        format!("did you mean `{near}`? (`dtlint rules` lists every code and name)")
+                    }
+                    None => "`dtlint rules` lists every code and name".to_owned(),
+                };
+                RunError::Usage(miette::miette!(help = help, "no rule is called `{rule}`"))
             })?;
             report::write_explanation(found, out)?;
             Ok(ExitStatus::Clean)

@@ -34,7 +34,8 @@ pub struct SettingsArgs {
     /// Ignore any dtlint.toml.
     #[arg(long, conflicts_with = "profile")]
     pub no_profile: bool,
-    /// Run only these rules: codes, code prefixes, names or categories (comma-separated).
+    /// Run only these rules: codes, code prefixes, names, categories, or ALL (every rule, those
+    /// off by default included), comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
     /// Run these rules in addition to the selected ones.
@@ -52,6 +53,41 @@ pub struct SettingsArgs {
     /// Show personal values (mobile, email, ...) in snippets instead of masking them; tokens stay redacted.
     #[arg(long)]
     pub show_values: bool,
+}
+
+/// Who calls the API, for the commands that serve or describe rather than check (`mock`):
+/// no rule selection, severities or `--deny`, which they cannot use.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CallerArgs {
+    /// The calling app's type: the fields each user's answer carries.
+    #[arg(long, value_enum)]
+    pub app_type: Option<AppType>,
+    /// A Contacts permission the app holds (repeatable).
+    #[arg(long, value_enum)]
+    pub permission: Vec<Permission>,
+    /// The caller's own organization (corp id), for Enterprise Account fields.
+    #[arg(long, value_name = "CORP_ID")]
+    pub corp_id: Option<String>,
+    /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Ignore any dtlint.toml.
+    #[arg(long, conflicts_with = "profile")]
+    pub no_profile: bool,
+}
+
+impl CallerArgs {
+    /// The same caller as the settings of a checking command, with no rule flags.
+    pub fn settings(&self) -> SettingsArgs {
+        SettingsArgs {
+            app_type: self.app_type,
+            permission: self.permission.clone(),
+            corp_id: self.corp_id.clone(),
+            profile: self.profile.clone(),
+            no_profile: self.no_profile,
+            ..SettingsArgs::default()
+        }
+    }
 }
 
 impl SettingsArgs {

@@ -57,7 +57,11 @@ impl Reporter for Github<'_> {
         )
     }
 
-    fn finish(&mut self, _end: &RunEnd<'_>) -> io::Result<()> {
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
+        // A note is about the run, not a file: a notice with no file shows on the run's page.
+        for note in end.notes {
+            writeln!(self.out, "::notice title=dtlint::{}", data(note))?;
+        }
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use super::{plural, Reporter, RunEnd, Style};
+use super::{Reporter, RunEnd, Style};
 use crate::finding::{Finding, Severity};
 
 pub struct Human<'a> {
@@ -58,23 +58,7 @@ impl Reporter for Human<'_> {
         for note in end.notes {
             writeln!(out, "note: {note}")?;
         }
-        let s = end.summary;
-        let skipped = s.skipped_by_reason.phrase();
-        let unanswered = s.unanswered_phrase();
-        writeln!(
-            out,
-            "{} {} in {} {}{skipped}{unanswered}: {} {}, {} {}, {} {}",
-            s.responses,
-            plural(s.responses, "response", "responses"),
-            s.inputs,
-            plural(s.inputs, "input", "inputs"),
-            s.errors,
-            plural(s.errors, "error", "errors"),
-            s.warnings,
-            plural(s.warnings, "warning", "warnings"),
-            s.infos,
-            plural(s.infos, "info", "infos"),
-        )
+        writeln!(out, "{}", end.summary.line())
     }
 }
 

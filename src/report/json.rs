@@ -53,11 +53,12 @@ struct Report<'a> {
     summary: SummaryJson<'a>,
 }
 
+/// The summary as the JSON report (and `--statistics`' JSON) writes it: counts and notes.
 #[derive(Serialize)]
-struct SummaryJson<'a> {
+pub(super) struct SummaryJson<'a> {
     #[serde(flatten)]
-    counts: Summary,
-    notes: &'a [String],
+    pub(super) counts: Summary,
+    pub(super) notes: &'a [String],
 }
 
 fn skeleton(summary: Summary, notes: &[String]) -> io::Result<String> {

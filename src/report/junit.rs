@@ -98,10 +98,15 @@ impl Reporter for Junit<'_> {
         self.run.input_done(input)
     }
 
-    fn finish(&mut self, _end: &RunEnd<'_>) -> io::Result<()> {
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
         let mut report = Report::new("dtlint");
-        for input in &self.run.inputs {
-            report.add_test_suite(suite(input));
+        for (index, input) in self.run.inputs.iter().enumerate() {
+            let mut suite = suite(input);
+            // The run's notes once, on the first suite, where CI systems show a suite's output.
+            if index == 0 && !end.notes.is_empty() {
+                suite.set_system_err(end.notes.join("\n"));
+            }
+            report.add_test_suite(suite);
         }
         report.serialize(&mut *self.out).map_err(io::Error::other)?;
         writeln!(self.out)

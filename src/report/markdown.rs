@@ -51,6 +51,9 @@ impl Reporter for Markdown<'_> {
             n(s.warnings, "warning", "warnings"),
             n(s.infos, "info", "infos")
         )?;
+        for note in end.notes {
+            writeln!(out, "> **Note:** {note}\n")?;
+        }
         if s.errors + s.warnings + s.infos == 0 {
             writeln!(out, "No findings.")?;
             return Ok(());

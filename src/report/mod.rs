@@ -183,9 +183,22 @@ impl Summary {
     pub fn unanswered_phrase(&self) -> String {
         match self.unanswered {
             0 => String::new(),
-            1 => ", 1 call unanswered".to_owned(),
-            n => format!(", {n} calls unanswered"),
+            n => format!(", {} unanswered", count(n, "call", "calls")),
         }
+    }
+
+    /// The summary line: `4 responses in 1 input, …: 1 error, 2 warnings, 0 infos`.
+    pub fn line(&self) -> String {
+        format!(
+            "{} in {}{}{}: {}, {}, {}",
+            count(self.responses, "response", "responses"),
+            count(self.inputs, "input", "inputs"),
+            self.skipped_by_reason.phrase(),
+            self.unanswered_phrase(),
+            count(self.errors, "error", "errors"),
+            count(self.warnings, "warning", "warnings"),
+            count(self.infos, "info", "infos"),
+        )
     }
 
     /// Counts one finding at its severity.
@@ -337,6 +350,11 @@ impl Skipped {
             reasons.join(", ")
         )
     }
+}
+
+/// `n` and its noun, `one` or `many` as `n` asks: `1 file`, `2 files`.
+pub fn count(n: u64, one: &'static str, many: &'static str) -> String {
+    format!("{n} {}", plural(n, one, many))
 }
 
 /// `one` or `many`, as `n` asks: the one place summaries choose a noun's number.

@@ -124,6 +124,20 @@ fn skeleton() -> io::Result<String> {
     Ok(serde_json::to_string_pretty(&sarif)?)
 }
 
+/// The run's notes as SARIF tool execution notifications (what a run could not do, such as
+/// rules that had no app type to run with), on one successful invocation.
+fn invocations(notes: &[String]) -> io::Result<String> {
+    let notifications: Vec<_> = notes
+        .iter()
+        .map(|note| serde_json::json!({"level": "note", "message": {"text": note}}))
+        .collect();
+    let invocations = serde_json::json!([{
+        "executionSuccessful": true,
+        "toolExecutionNotifications": notifications,
+    }]);
+    Ok(serde_json::to_string(&invocations)?)
+}
+
 /// One SARIF log; its results are written as the findings come.
 pub struct Sarif<'a> {
     out: &'a mut dyn Write,
@@ -156,10 +170,25 @@ impl Reporter for Sarif<'_> {
             .push(&result(finding), self.out)
     }
 
-    fn finish(&mut self, _end: &RunEnd<'_>) -> io::Result<()> {
+    fn finish(&mut self, end: &RunEnd<'_>) -> io::Result<()> {
         let out = &mut *self.out;
         let (results, tail) = opened(&mut self.results, out)?;
         results.close(out)?;
+        if !end.notes.is_empty() {
+            // The run's notes are known only now, after its results: an object's members may
+            // come in any order, so they follow the results array as one more member.
+            write!(
+                out,
+                "],\n      \"invocations\": {}",
+                invocations(end.notes)?
+            )?;
+            out.write_all(
+                tail.trim_start_matches(|c: char| c.is_whitespace() || c == ']')
+                    .as_bytes(),
+            )?;
+            // `tail` began with the results' closing bracket, written above.
+            return writeln!(out);
+        }
         out.write_all(tail.as_bytes())?;
         writeln!(out)
     }

@@ -18,6 +18,14 @@ struct Group<'a> {
     count: u64,
 }
 
+/// The JSON form: the groups with the run's summary and notes, versioned as the JSON report is.
+#[derive(Serialize)]
+struct Grouped<'a> {
+    version: u32,
+    statistics: Vec<Group<'a>>,
+    summary: super::json::SummaryJson<'a>,
+}
+
 pub struct Statistics<'a> {
     json: bool,
     out: &'a mut dyn Write,
@@ -81,7 +89,17 @@ impl Reporter for Statistics<'_> {
         let groups = groups(&self.counts);
         let out = &mut *self.out;
         if self.json {
-            serde_json::to_writer_pretty(&mut *out, &groups)?;
+            // An object, as the JSON report is, so the summary and notes ride along and the
+            // form can grow without breaking readers.
+            let report = Grouped {
+                version: super::json::REPORT_VERSION,
+                statistics: groups,
+                summary: super::json::SummaryJson {
+                    counts: end.summary,
+                    notes: end.notes,
+                },
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
             return writeln!(out);
         }
         for g in &groups {
@@ -99,17 +117,6 @@ impl Reporter for Statistics<'_> {
                 }
             )?;
         }
-        let s = end.summary;
-        writeln!(
-            out,
-            "{} responses in {} inputs{}{}: {} errors, {} warnings, {} infos",
-            s.responses,
-            s.inputs,
-            s.skipped_by_reason.phrase(),
-            s.unanswered_phrase(),
-            s.errors,
-            s.warnings,
-            s.infos
-        )
+        writeln!(out, "{}", end.summary.line())
     }
 }

@@ -98,7 +98,7 @@ declare_rules! {
             "integer-above-2-53",
             Category::Consistency,
             Severity::Info,
-            "an integer above 2^53, which JavaScript clients round (off by default)",
+            "an integer above 2^53, which JavaScript clients round",
         )
     };
 }

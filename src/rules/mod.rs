@@ -86,6 +86,22 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
+/// The rule name, code or category closest to a misspelled `selector`, if one is close: the
+/// measure and threshold clap uses for its own "did you mean" on flags and values, so a
+/// misspelled rule is corrected as a misspelled flag is.
+pub fn closest(selector: &str) -> Option<&'static str> {
+    let names = ALL.iter().flat_map(|r| [r.name, r.code]);
+    let categories = crate::finding::rule::Category::ALL
+        .iter()
+        .map(|c| c.as_str());
+    names
+        .chain(categories)
+        .map(|candidate| (strsim::jaro(selector, candidate), candidate))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
 /// What a body check may read.
 pub(crate) struct Ctx<'a> {
     pub body: Node<'a>,

@@ -62,8 +62,11 @@ pub fn matching(selector: &str) -> Result<Vec<&'static Rule>, String> {
         .filter(|r| r.name == selector || (upper.starts_with("DT") && r.code.starts_with(&upper)))
         .collect();
     if found.is_empty() {
+        let hint = crate::rules::closest(selector)
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_default();
         Err(format!(
-            "`{selector}` is no rule code, code prefix, rule name or category (see `dtlint rules`)"
+            "`{selector}` is no rule code, code prefix, rule name, category or ALL (see `dtlint rules`){hint}"
         ))
     } else {
         Ok(found)

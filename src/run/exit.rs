@@ -62,6 +62,8 @@ pub struct Ended {
     pub interrupted: bool,
     /// With [`BaselineUse::Record`]: the findings recorded.
     pub recorded: Option<Baseline>,
+    /// The run's notes, as the reporters were given them: what it could not do.
+    pub notes: Vec<String>,
 }
 
 impl Ended {
@@ -339,6 +341,7 @@ impl<'r> Exit<'r> {
             unreadable: self.unreadable,
             interrupted: self.interrupted(),
             recorded,
+            notes,
         })
     }
 }

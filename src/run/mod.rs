@@ -170,10 +170,23 @@ fn stream(
         return;
     }
     let mut input = exit.input(target.display());
-    target.check(settings, limits, progress, &mut |outcome| {
+    let mut unreadable = false;
+    let read_as = target.check(settings, limits, progress, &mut |outcome| {
+        // Failures of the format's own grammar, which another format might not have had.
+        unreadable |= outcome
+            .findings
+            .iter()
+            .any(|f| ["DT001", "DT003", "DT004", "DT007", "DT014"].contains(&f.rule.code));
         input.deliver(outcome)
     });
     input.end();
+    if unreadable && target.format() == InputFormat::Auto {
+        exit.note(format!(
+            "{} was read as {} (told by its first bytes); --stdin-format json|ndjson|har|log|vcr says how to read it",
+            target.display(),
+            read_as.name()
+        ));
+    }
 }
 
 /// Reads framed records, each run of adjacent lines of a source as an input of its own named

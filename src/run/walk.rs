@@ -1,6 +1,6 @@
 //! Expands the command line's paths into a sorted list of inputs, walking folders with walkdir.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ use crate::report::{SkipReason, Skipped};
 use crate::run::progress::Progress;
 
 pub use crate::input::format::InputFormat;
+use crate::input::format::SNIFF;
 
 /// Folders never worth walking into: build output and dependencies.
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
@@ -42,6 +43,8 @@ pub struct WalkOptions {
     pub follow: bool,
     /// Keep each path passed over with its reason, for `--verbose`.
     pub list_skipped: bool,
+    /// Pass over named `.json` files that hold no capture, as those met in folders are.
+    pub captures_only: bool,
 }
 
 /// How long a special file named with `--read-special` may take to open: a FIFO's open waits
@@ -117,33 +120,83 @@ impl Target {
     }
 
     /// Reads and checks this input, delivering its outcomes in order; never panics on its
-    /// content. `bytes` counts the bytes of a streamed file as they are read.
+    /// content. `bytes` counts the bytes of a streamed file as they are read. Returns the
+    /// format it was read in: for [`InputFormat::Auto`], the one its first bytes showed.
     pub fn check(
         &self,
         settings: &Settings,
         limits: &Limits,
         bytes: Option<&dyn Progress>,
         deliver: &mut Deliver<'_>,
-    ) {
-        if !self.streams() || matches!(self.format(), InputFormat::Json | InputFormat::Vcr) {
+    ) -> InputFormat {
+        let format = self.format();
+        if !self.streams() || matches!(format, InputFormat::Json | InputFormat::Vcr) {
             // A special file named as JSON is read whole, as standard input in JSON is.
             for outcome in self.check_body(settings, limits) {
                 if !deliver(outcome) {
-                    return;
+                    break;
                 }
             }
-            return;
+            return format;
         }
         let Some((mut reader, pace)) = self.open(bytes, deliver) else {
-            return;
+            return format;
         };
         let limit = limits.max_size;
         // A zip archive is known by its first bytes, whatever it is called.
         if std::io::BufRead::fill_buf(&mut reader).is_ok_and(archive::is_zip) {
             self.zip(reader, settings, limit, pace, deliver);
-            return;
+            return InputFormat::Har;
         }
-        match self.format() {
+        if format == InputFormat::Auto {
+            return self.sniffed(reader, settings, limits, pace, deliver);
+        }
+        self.stream_as(format, reader, settings, limit, pace, deliver);
+        format
+    }
+
+    /// Reads a stream whose format its first bytes tell, in that format.
+    fn sniffed(
+        &self,
+        mut reader: std::io::BufReader<Box<dyn Read + Send>>,
+        settings: &Settings,
+        limits: &Limits,
+        pace: Pace,
+        deliver: &mut Deliver<'_>,
+    ) -> InputFormat {
+        let head = match first_lines(&mut reader) {
+            Ok(head) => head,
+            Err(error) => {
+                deliver(unreadable(format!("cannot read the input: {error}")));
+                return InputFormat::Auto;
+            }
+        };
+        let format = InputFormat::sniff(&head);
+        let rest: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(reader));
+        if matches!(format, InputFormat::Json | InputFormat::Vcr) {
+            for outcome in read_whole(rest, "the input", format, settings, limits) {
+                if !deliver(outcome) {
+                    break;
+                }
+            }
+        } else {
+            let reader = std::io::BufReader::with_capacity(1 << 16, rest);
+            self.stream_as(format, reader, settings, limits.max_size, pace, deliver);
+        }
+        format
+    }
+
+    /// Reads a stream of many responses in `format`.
+    fn stream_as(
+        &self,
+        format: InputFormat,
+        reader: std::io::BufReader<Box<dyn Read + Send>>,
+        settings: &Settings,
+        limit: u64,
+        pace: Pace,
+        deliver: &mut Deliver<'_>,
+    ) {
+        match format {
             InputFormat::Har => {
                 let bodies = match self {
                     Self::File { path, .. } => {
@@ -154,8 +207,13 @@ impl Target {
                 har_outcomes_in(reader, settings, limit, &bodies, pace, deliver);
             }
             InputFormat::Log => log_outcomes(reader, settings, limit, pace, deliver),
-            // Framed records are read by the run, which opens an input per run of lines.
-            InputFormat::Framed | InputFormat::Ndjson | InputFormat::Json | InputFormat::Vcr => {
+            // Framed records are read by the run, which opens an input per run of lines; a
+            // guessed format is never asked for here.
+            InputFormat::Framed
+            | InputFormat::Ndjson
+            | InputFormat::Json
+            | InputFormat::Vcr
+            | InputFormat::Auto => {
                 ndjson_outcomes(reader, settings, limit, pace, deliver);
             }
         }
@@ -278,6 +336,27 @@ fn stdin_is_a_file() -> bool {
     {
         false
     }
+}
+
+/// The first bytes of a stream, enough to tell its format: up to [`SNIFF`] bytes, or fewer once
+/// two lines with text have come of which one holds a `{` (a log's first lines may be about
+/// something else; a live log's next line may be long in coming), or once it ended.
+fn first_lines(reader: &mut impl std::io::BufRead) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let (mut lines, mut braced) = (0, false);
+    while head.len() < SNIFF && (lines < 2 || !braced) {
+        let mut line = Vec::new();
+        let room = (SNIFF - head.len()) as u64;
+        if reader.by_ref().take(room).read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        if !line.trim_ascii().is_empty() {
+            lines += 1;
+        }
+        braced |= line.contains(&b'{');
+        head.extend_from_slice(&line);
+    }
+    Ok(head)
 }
 
 /// Reads a single body from a stream (standard input, a special file), no more than one byte
@@ -450,7 +529,7 @@ impl Collected {
 /// Expands paths: files are taken as given, folders are walked for `.json` files, `-` is stdin.
 pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
     let mut collected = Collected::default();
-    let stdin_format = options.stdin_format.unwrap_or(InputFormat::Json);
+    let stdin_format = options.stdin_format.unwrap_or(InputFormat::Auto);
     for path in paths {
         let display = path.to_string_lossy().into_owned();
         if display == "-" {
@@ -480,11 +559,23 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
                     special_kind(&meta)
                 ),
             }),
-            Ok(_) => collected.targets.push(Target::File {
-                format: InputFormat::of(path).unwrap_or(InputFormat::Json),
-                display,
-                path: path.clone(),
-            }),
+            Ok(_) => {
+                let format = InputFormat::of(path).unwrap_or(InputFormat::Json);
+                let no_capture = match format {
+                    InputFormat::Json => !json_may_hold_capture(path),
+                    InputFormat::Vcr => !crate::input::vcr::file_is_cassette(path),
+                    _ => false,
+                };
+                if options.captures_only && no_capture {
+                    collected.skip(path, SkipReason::NotACapture, options);
+                    continue;
+                }
+                collected.targets.push(Target::File {
+                    format,
+                    display,
+                    path: path.clone(),
+                });
+            }
         }
     }
     collected
@@ -618,7 +709,31 @@ fn passed_over_file(
     if !included || matches(options.exclude.as_ref(), entry, root) {
         return Err(SkipReason::Excluded);
     }
+    if format == InputFormat::Json && !json_may_hold_capture(path) {
+        return Err(SkipReason::NotACapture);
+    }
     Ok(format)
+}
+
+/// How much of a `.json` file is read to tell whether it may be a capture: a user/get answer
+/// names its members within its first few kilobytes.
+const JSON_SNIFF: u64 = 16 * 1024;
+
+/// Whether a `.json` file may hold a capture, by its first bytes: a project's `package.json` or
+/// `tsconfig.json` met in a folder is passed over as ruff passes over what is not Python. A
+/// compressed file, or one that cannot be read, is kept: its reader says what it holds.
+fn json_may_hold_capture(path: &Path) -> bool {
+    if decompress::Compression::named(path) {
+        return true;
+    }
+    let mut head = Vec::new();
+    match std::fs::File::open(path) {
+        Ok(file) => match file.take(JSON_SNIFF).read_to_end(&mut head) {
+            Ok(_) => crate::input::format::may_hold_capture(&head),
+            Err(_) => true,
+        },
+        Err(_) => true,
+    }
 }
 
 /// Whether a file met in a folder is a body Playwright keeps beside a HAR (`attach`): named by
