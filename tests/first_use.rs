@@ -294,6 +294,15 @@ fn json_files_that_hold_no_capture_are_passed_over_in_folders() {
             "{broken} is still reported: {sources:?}"
         );
     }
+    let (_, _, stderr) = dtlint(
+        dir.path(),
+        &["check", "--verbose", "--format", "json"],
+        None,
+    );
+    assert!(
+        stderr.contains("dtlint: skipped ./package.json (not a capture)"),
+        "--verbose lists it as the walk's own: {stderr}"
+    );
     let (code, stdout, _) = dtlint(
         dir.path(),
         &["check", "package.json", "--format", "json"],

@@ -161,6 +161,9 @@ impl Prepared {
             reporters,
         )
         .with_interrupt(super::interrupt::flag());
+        if self.verbose {
+            exit = exit.listing_passed_over();
+        }
         exit.skipped(&self.collected.skipped);
         exit
     }
@@ -180,7 +183,17 @@ impl Prepared {
             &mut exit,
         );
         progress.finish_and_clear();
-        Ok(exit.finish(&self.notes)?)
+        let ended = exit.finish(&self.notes)?;
+        if self.verbose {
+            // Files a folder held that, once read, hold no capture: listed as the walk's are.
+            let late: Vec<_> = ended
+                .no_captures
+                .iter()
+                .map(|path| (path.clone(), report::SkipReason::NotACapture))
+                .collect();
+            report::write_skipped(&late, &mut io::stderr().lock())?;
+        }
+        Ok(ended)
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Outcome {
     pub unanswered: bool,
     /// With `Settings::observe`: where a HAR entry came from (its app's label, its time), for the audit.
     pub origin: Option<Origin>,
+    /// The input, met in a folder, turned out to hold no capture (a project's `package.json`):
+    /// it is counted as a path passed over, not as an input.
+    pub not_a_capture: bool,
 }
 
 impl Outcome {
@@ -47,6 +50,14 @@ impl Outcome {
         Self {
             index: Some(index),
             skipped: true,
+            ..Self::default()
+        }
+    }
+
+    /// The input holds no capture and is passed over (see [`Outcome::not_a_capture`]).
+    pub fn no_capture() -> Self {
+        Self {
+            not_a_capture: true,
             ..Self::default()
         }
     }
@@ -81,6 +92,8 @@ pub struct Tally {
     pub result_only: u64,
     /// Calls that never got an answer.
     pub unanswered: u64,
+    /// The input held no capture and is passed over ([`Outcome::not_a_capture`]).
+    pub not_a_capture: bool,
 }
 
 impl Tally {
@@ -94,6 +107,7 @@ impl Tally {
         self.decompressed |= other.decompressed;
         self.result_only += other.result_only;
         self.unanswered += other.unanswered;
+        self.not_a_capture |= other.not_a_capture;
         for (name, count) in &other.present {
             *self.present.entry(name).or_default() += count;
         }
@@ -110,6 +124,7 @@ impl Tally {
         self.decompressed |= outcome.decompressed;
         self.result_only += u64::from(outcome.result_only);
         self.unanswered += u64::from(outcome.unanswered);
+        self.not_a_capture |= outcome.not_a_capture;
         for name in &outcome.present {
             *self.present.entry(name).or_default() += 1;
         }

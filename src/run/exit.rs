@@ -64,6 +64,8 @@ pub struct Ended {
     pub recorded: Option<Baseline>,
     /// The run's notes, as the reporters were given them: what it could not do.
     pub notes: Vec<String>,
+    /// With [`Exit::listing_passed_over`]: inputs that turned out, once read, to hold no capture.
+    pub no_captures: Vec<String>,
 }
 
 impl Ended {
@@ -103,6 +105,8 @@ pub struct Exit<'r> {
     /// Suppressions that hid nothing are not reported: the run is one of many (a body checked
     /// alone by a library or Python caller).
     unjudged: bool,
+    /// With [`Exit::listing_passed_over`]: inputs that turned out to hold no capture.
+    no_captures: Option<Vec<String>>,
     failure: Option<io::Error>,
 }
 
@@ -141,6 +145,7 @@ impl<'r> Exit<'r> {
             notes: Vec::new(),
             partial: false,
             unjudged: false,
+            no_captures: None,
             failure: None,
         }
     }
@@ -176,6 +181,14 @@ impl<'r> Exit<'r> {
         if !self.notes.contains(&note) {
             self.notes.push(note);
         }
+    }
+
+    /// Keeps the name of each input that turned out to hold no capture, for `--verbose` (kept
+    /// only when asked: a run's memory does not grow with its inputs).
+    #[must_use]
+    pub fn listing_passed_over(mut self) -> Self {
+        self.no_captures = Some(Vec::new());
+        self
     }
 
     /// Applies or records a baseline.
@@ -342,6 +355,7 @@ impl<'r> Exit<'r> {
             interrupted: self.interrupted(),
             recorded,
             notes,
+            no_captures: self.no_captures.take().unwrap_or_default(),
         })
     }
 }
@@ -384,6 +398,17 @@ impl InputExit<'_, '_> {
     /// The input is read to its end.
     pub fn end(self) {
         let exit = self.exit;
+        if self.tally.not_a_capture {
+            // Known only once read: counted with the paths the walk passed over.
+            exit.summary.skipped += 1;
+            exit.summary
+                .skipped_by_reason
+                .add(crate::report::SkipReason::NotACapture);
+            if let Some(listed) = &mut exit.no_captures {
+                listed.push(self.source.to_owned());
+            }
+            return;
+        }
         exit.summary.inputs += 1;
         exit.summary.responses += self.tally.responses;
         exit.summary.skipped_entries += self.tally.skipped_entries;

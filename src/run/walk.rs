@@ -63,6 +63,9 @@ pub enum Target {
         display: String,
         path: PathBuf,
         format: InputFormat,
+        /// Met in a folder (or named with `--captures-only`): a `.json` that names none of an
+        /// answer's members is passed over once read, rather than judged as a body.
+        sniff: bool,
     },
     /// A FIFO, socket or device named with `--read-special`: read as standard input is.
     Special {
@@ -111,7 +114,7 @@ impl Target {
                 settings,
                 limits,
             ),
-            Self::File { path, .. } => read_file(path, format, settings, limits),
+            Self::File { path, sniff, .. } => read_file(path, format, settings, limits, *sniff),
             Self::Special { path, .. } => match open_special(path) {
                 Ok(file) => read_whole(file, "the file", format, settings, limits),
                 Err(reason) => vec![unreadable(reason)],
@@ -447,6 +450,7 @@ fn read_file(
     format: InputFormat,
     settings: &Settings,
     limits: &Limits,
+    sniff: bool,
 ) -> Vec<Outcome> {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > limits.max_size {
@@ -458,6 +462,17 @@ fn read_file(
         }
     }
     match std::fs::read(path) {
+        // Told here, from bytes read anyway on a checking thread, rather than while walking:
+        // a second open and read of every file would slow the walk of a folder of small bodies
+        // by a third.
+        Ok(bytes)
+            if sniff
+                && format == InputFormat::Json
+                && !decompress::Compression::named(path)
+                && !crate::input::format::may_hold_capture(&bytes) =>
+        {
+            vec![Outcome::no_capture()]
+        }
         Ok(bytes) => whole_outcome(bytes, format, settings, limits),
         Err(error) => vec![unreadable(format!("cannot read the file: {error}"))],
     }
@@ -561,12 +576,12 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
             }),
             Ok(_) => {
                 let format = InputFormat::of(path).unwrap_or(InputFormat::Json);
-                let no_capture = match format {
-                    InputFormat::Json => !json_may_hold_capture(path),
-                    InputFormat::Vcr => !crate::input::vcr::file_is_cassette(path),
-                    _ => false,
-                };
-                if options.captures_only && no_capture {
+                // A YAML file is told from its first bytes here, as in a folder; a `.json` once
+                // read, as in a folder.
+                if options.captures_only
+                    && format == InputFormat::Vcr
+                    && !crate::input::vcr::file_is_cassette(path)
+                {
                     collected.skip(path, SkipReason::NotACapture, options);
                     continue;
                 }
@@ -574,6 +589,7 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
                     format,
                     display,
                     path: path.clone(),
+                    sniff: options.captures_only,
                 });
             }
         }
@@ -652,6 +668,7 @@ fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
                 display: path.to_string_lossy().into_owned(),
                 path: path.to_path_buf(),
                 format,
+                sniff: true,
             }),
         }
     }
@@ -709,31 +726,7 @@ fn passed_over_file(
     if !included || matches(options.exclude.as_ref(), entry, root) {
         return Err(SkipReason::Excluded);
     }
-    if format == InputFormat::Json && !json_may_hold_capture(path) {
-        return Err(SkipReason::NotACapture);
-    }
     Ok(format)
-}
-
-/// How much of a `.json` file is read to tell whether it may be a capture: a user/get answer
-/// names its members within its first few kilobytes.
-const JSON_SNIFF: u64 = 16 * 1024;
-
-/// Whether a `.json` file may hold a capture, by its first bytes: a project's `package.json` or
-/// `tsconfig.json` met in a folder is passed over as ruff passes over what is not Python. A
-/// compressed file, or one that cannot be read, is kept: its reader says what it holds.
-fn json_may_hold_capture(path: &Path) -> bool {
-    if decompress::Compression::named(path) {
-        return true;
-    }
-    let mut head = Vec::new();
-    match std::fs::File::open(path) {
-        Ok(file) => match file.take(JSON_SNIFF).read_to_end(&mut head) {
-            Ok(_) => crate::input::format::may_hold_capture(&head),
-            Err(_) => true,
-        },
-        Err(_) => true,
-    }
 }
 
 /// Whether a file met in a folder is a body Playwright keeps beside a HAR (`attach`): named by
