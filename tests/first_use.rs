@@ -390,7 +390,26 @@ fn mock_offers_only_what_it_uses_and_does_not_take_the_proxy_s_port() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--generate"), "{stderr}");
     let (_, help, _) = dtlint(&root(), &["baseline", "--help"], None);
-    for flag in ["--format", "--statistics", "--output-format", "--color"] {
+    for flag in [
+        "--format",
+        "--statistics",
+        "--output-format",
+        "--color",
+        "--deny",
+        "--show-values",
+    ] {
         assert!(!help.contains(flag), "baseline offers {flag}");
     }
+    let (code, _, stderr) = dtlint(
+        &root(),
+        &["baseline", "--deny", "warnings", "samples"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`dtlint baseline` has no use for --deny"),
+        "{stderr}"
+    );
+    let (_, help, _) = dtlint(&root(), &["audit", "--help"], None);
+    assert!(!help.contains("--deny"), "audit offers --deny");
 }

@@ -284,6 +284,8 @@ pub enum AuditFormat {
 }
 
 #[derive(Debug, Args)]
+// The audit's exit code is about exposures: --deny warnings has nothing to act on (refused).
+#[command(mut_arg("deny", |a| a.hide(true)))]
 pub struct AuditArgs {
     /// Files, folders or - for standard input [default: the current folder], read as `check`
     /// reads them.
@@ -350,6 +352,8 @@ pub struct MergeArgs {
 }
 
 #[derive(Debug, Args)]
+// A baseline records fingerprints: it neither fails on warnings nor shows values (refused).
+#[command(mut_arg("deny", |a| a.hide(true)), mut_arg("show_values", |a| a.hide(true)))]
 pub struct BaselineArgs {
     /// Files, folders or - for standard input [default: the current folder], read as `check`
     /// reads them.

@@ -21,6 +21,7 @@ use super::cli::{
 use super::{profile, progress, ExitStatus, RunError};
 
 pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
+    refuse_unused("audit", &[("--deny", !args.settings.deny.is_empty())])?;
     let check = CheckArgs {
         paths: args.paths.clone(),
         settings: args.settings.clone(),
@@ -285,6 +286,18 @@ fn refuse_combinations(args: &CheckArgs) -> Result<(), RunError> {
     Ok(())
 }
 
+/// Flags a command shares with `check` but cannot use: refused, not silently ignored (they
+/// are hidden from its help).
+fn refuse_unused(command: &str, given: &[(&str, bool)]) -> Result<(), RunError> {
+    match given.iter().find(|(_, set)| *set) {
+        Some((flag, _)) => Err(RunError::Usage(miette::miette!(
+            help = "it applies to `dtlint check`",
+            "`dtlint {command}` has no use for {flag}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// A report format as `--format` spells it.
 fn format_name(format: report::Format) -> String {
     use clap::ValueEnum;
@@ -429,6 +442,13 @@ fn hiding(path: &std::path::Path) -> Result<BaselineUse, RunError> {
 
 /// `dtlint baseline`: records the findings of the inputs, reports none of them.
 pub fn record_baseline(args: &BaselineArgs) -> Result<baseline::Baseline, RunError> {
+    refuse_unused(
+        "baseline",
+        &[
+            ("--deny", !args.settings.deny.is_empty()),
+            ("--show-values", args.settings.show_values),
+        ],
+    )?;
     let check = CheckArgs {
         paths: args.paths.clone(),
         settings: args.settings.clone(),
