@@ -310,7 +310,7 @@ fn big_har(entries: usize, apps: usize) -> String {
 #[test]
 fn a_big_capture_keeps_the_structure_and_its_page_stays_small() {
     // The debug build reads about a thousand such entries a second (100,000 would take over a
-    // minute); the caps do not depend on the count. README: the 100,000-entry figure, release.
+    // minute); the caps do not depend on the count. docs/baselines-and-audit.md: the 100,000-entry figure, release.
     let entries = 2_000;
     let dir = tempfile::tempdir().expect("temp");
     let har = dir.path().join("big.har");

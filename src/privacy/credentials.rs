@@ -47,8 +47,8 @@ impl Credential {
 }
 
 /// Names whose value is a credential, matched whole after lowercasing and dropping `_`, `-` and
-/// `.` (so `access_token`, `accessToken` and `Access-Token` are one name). The README's "Never
-/// leak" section lists this table.
+/// `.` (so `access_token`, `accessToken` and `Access-Token` are one name). The "Never leak"
+/// section of docs/redaction.md lists this table.
 pub const NAMES: &[(&str, Credential)] = &[
     ("access_token", Credential::AccessToken),
     ("suite_access_token", Credential::AccessToken),

@@ -68,7 +68,7 @@ pub fn write_rules(format: TableFormat, out: &mut dyn Write) -> io::Result<()> {
     }
 }
 
-/// The rule table the README embeds (a test keeps the two equal).
+/// The rule table docs/rules.md embeds (a test keeps the two equal).
 pub fn rules_markdown() -> String {
     let mut out = String::from(
         "| code | name | category | severity | what it flags |\n|---|---|---|---|---|\n",
@@ -91,7 +91,7 @@ pub fn rules_markdown() -> String {
     out
 }
 
-/// Writes one rule's documentation, as SARIF and the README carry it.
+/// Writes one rule's documentation, as `dtlint explain` prints it and SARIF carries it.
 ///
 /// # Errors
 /// When the writer fails.

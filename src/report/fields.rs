@@ -127,7 +127,7 @@ pub fn write(filter: Option<&Caller>, format: TableFormat, out: &mut dyn Write) 
     }
 }
 
-/// The matrix as markdown (the README embeds it; a test keeps them equal).
+/// The matrix as markdown (docs/fields.md embeds it; a test keeps them equal).
 fn markdown(columns: &[(String, Caller)], rows: &[Row<'_>]) -> String {
     let mut out = String::from("| field |");
     for (label, _) in columns {

@@ -404,7 +404,7 @@ pub enum Format {
 pub enum TableFormat {
     /// Aligned columns, for a terminal.
     Table,
-    /// A markdown table, as the README carries it.
+    /// A markdown table, as docs/rules.md and docs/fields.md carry it.
     Markdown,
     /// JSON, for tools.
     Json,
