@@ -21,6 +21,7 @@ mod live;
 #[cfg(feature = "live")]
 mod live_attack;
 mod memory;
+mod openapi_lint;
 mod outputs;
 #[cfg(feature = "live")]
 mod params;

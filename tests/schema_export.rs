@@ -301,6 +301,26 @@ fn sample_bodies() -> Vec<(String, Value, bool)> {
     bodies
 }
 
+/// Validators of the named schemas of an OpenAPI document, reached through a registry so that
+/// their local references resolve as a tool would resolve them.
+fn components<const N: usize>(document: Value, names: [&str; N]) -> [Validator; N] {
+    let registry = Registry::new()
+        .add("urn:test:openapi", document)
+        .expect("uri")
+        .prepare()
+        .expect("the document indexes");
+    names.map(|name| {
+        jsonschema::options()
+            .offline()
+            .should_validate_formats(true)
+            .with_registry(&registry)
+            .build(&serde_json::json!({
+                "$ref": format!("urn:test:openapi#/components/schemas/{name}")
+            }))
+            .unwrap_or_else(|e| panic!("{name} compiles: {e}"))
+    })
+}
+
 #[test]
 fn samples_validate_against_the_exported_schemas() {
     let (_, plain) = schema(&[]);
@@ -309,34 +329,13 @@ fn samples_validate_against_the_exported_schemas() {
         .should_validate_formats(true)
         .build(&plain)
         .expect("the exported schema compiles");
-    // The OpenAPI document's response schema (success or error, told apart by errcode), reached
-    // through a registry so its local references resolve as a tool would resolve them.
+    // The OpenAPI document's response schema (success or error, told apart by errcode), and
+    // each branch: success and error are exclusive, so the document's anyOf says what oneOf would.
     let (_, document) = schema(&["--format", "openapi"]);
-    let registry = Registry::new()
-        .add("urn:test:openapi", document)
-        .expect("uri")
-        .prepare()
-        .expect("the document indexes");
-    let modelled = jsonschema::options()
-        .offline()
-        .should_validate_formats(true)
-        .with_registry(&registry)
-        .build(&serde_json::json!({
-            "$ref": "urn:test:openapi#/components/schemas/UserGetResponse"
-        }))
-        .expect("the OpenAPI response schema compiles");
-    // Success and error are exclusive, so the document's anyOf says what oneOf would.
-    let branch = |name: &str| {
-        jsonschema::options()
-            .offline()
-            .should_validate_formats(true)
-            .with_registry(&registry)
-            .build(&serde_json::json!({
-                "$ref": format!("urn:test:openapi#/components/schemas/{name}")
-            }))
-            .expect("the branch compiles")
-    };
-    let (success, error) = (branch("UserGetSuccess"), branch("UserGetError"));
+    let [modelled, success, error] = components(
+        document,
+        ["UserGetResponse", "UserGetSuccess", "UserGetError"],
+    );
     let bodies = sample_bodies();
     assert!(bodies.len() >= 40, "only {} bodies", bodies.len());
     let (mut valid, mut invalid) = (0, 0);
@@ -355,6 +354,34 @@ fn samples_validate_against_the_exported_schemas() {
         valid >= 20 && invalid == SHAPE_DEFECTS.len(),
         "{valid} valid, {invalid} invalid"
     );
+}
+
+#[test]
+fn every_example_matches_one_branch_of_its_answer() {
+    // GET /gettoken's answer is split as user/get's is; its examples are checked here, since
+    // nothing else reads them.
+    let (_, document) = schema(&["--format", "openapi"]);
+    let answers = [
+        ("/topapi/v2/user/get", "post", "UserGet"),
+        ("/gettoken", "get", "GetToken"),
+    ];
+    for (path, method, prefix) in answers {
+        let names = ["Response", "Success", "Error"].map(|part| format!("{prefix}{part}"));
+        let [whole, success, error] =
+            components(document.clone(), names.each_ref().map(String::as_str));
+        let examples = document["paths"][path][method]["responses"]["200"]["content"]
+            ["application/json"]["examples"]
+            .as_object()
+            .expect("examples");
+        assert!(examples.len() >= 2, "{path}");
+        for (name, example) in examples {
+            let value = &example["value"];
+            assert!(whole.is_valid(value), "{path}: {name}");
+            let is_success = value["errcode"] == 0;
+            assert_eq!(success.is_valid(value), is_success, "{path}: {name}");
+            assert_eq!(error.is_valid(value), !is_success, "{path}: {name}");
+        }
+    }
 }
 
 /// The profile's settings, as `dtlint check --profile FILE` resolves them.
