@@ -63,7 +63,7 @@ impl Reporter for Human<'_> {
         let unanswered = s.unanswered_phrase();
         writeln!(
             out,
-            "{} {} in {} {}{skipped}{unanswered}: {} {}, {} {}, {} {}",
+            "{} {} in {} {}{skipped}{unanswered}: {} {}, {} {}, {} {}{}",
             s.responses,
             plural(s.responses, "response", "responses"),
             s.inputs,
@@ -74,6 +74,7 @@ impl Reporter for Human<'_> {
             plural(s.warnings, "warning", "warnings"),
             s.infos,
             plural(s.infos, "info", "infos"),
+            s.baselined_phrase(),
         )
     }
 }

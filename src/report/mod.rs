@@ -172,6 +172,10 @@ pub struct Summary {
     /// Calls of the API that never got an answer (DT010); left out of JSON when none.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unanswered: u64,
+    /// Findings the baseline hid (`--baseline`), not counted at their severity; left out of
+    /// JSON when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub baselined: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -185,6 +189,18 @@ impl Summary {
             0 => String::new(),
             1 => ", 1 call unanswered".to_owned(),
             n => format!(", {n} calls unanswered"),
+        }
+    }
+
+    /// `; 3 findings hidden by the baseline` to end a summary line, or nothing when the
+    /// baseline hid none (or no baseline was given).
+    pub fn baselined_phrase(&self) -> String {
+        match self.baselined {
+            0 => String::new(),
+            n => format!(
+                "; {n} {} hidden by the baseline",
+                plural(n, "finding", "findings")
+            ),
         }
     }
 

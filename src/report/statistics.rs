@@ -102,14 +102,15 @@ impl Reporter for Statistics<'_> {
         let s = end.summary;
         writeln!(
             out,
-            "{} responses in {} inputs{}{}: {} errors, {} warnings, {} infos",
+            "{} responses in {} inputs{}{}: {} errors, {} warnings, {} infos{}",
             s.responses,
             s.inputs,
             s.skipped_by_reason.phrase(),
             s.unanswered_phrase(),
             s.errors,
             s.warnings,
-            s.infos
+            s.infos,
+            s.baselined_phrase()
         )
     }
 }

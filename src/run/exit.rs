@@ -240,6 +240,7 @@ impl<'r> Exit<'r> {
                 BaselineUse::None => {}
                 BaselineUse::Hide { hider, .. } => {
                     if hider.hides(&finding) {
+                        self.summary.baselined += 1;
                         return;
                     }
                 }
