@@ -204,3 +204,226 @@ fn baseline_fingerprints_har_request_findings() {
     // DT704 is a warning: it shows, with DT901 for the recorded entry that no longer matches.
     assert_eq!(rules(&stdout), ["DT704", "DT901"], "{stdout}");
 }
+
+/// The (source, message) of every DT901 of a JSON report.
+fn stale(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "DT901")
+        .map(|f| {
+            (
+                f["source"].as_str().unwrap_or("").to_owned(),
+                f["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Captures with one DT201 each (two lines of NDJSON, two entries), recorded in `base.json` by
+/// `dtlint baseline captures`.
+fn recorded_captures(d: &std::path::Path) {
+    for folder in ["captures/sub", "captures/old"] {
+        std::fs::create_dir_all(d.join(folder)).expect("mkdir");
+    }
+    for file in ["a.json", "b.json", "sub/c.json", "old/d.json"] {
+        std::fs::write(d.join("captures").join(file), BODY).expect("write");
+    }
+    std::fs::write(d.join("captures/log.ndjson"), format!("{BODY}\n{BODY}\n")).expect("write");
+    let (code, _, stderr) = dtlint(
+        d,
+        &["baseline", "--no-profile", "captures", "-o", "base.json"],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// `dtlint check --baseline base.json` with `args`, as JSON, and its exit code.
+fn against(d: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let all = [
+        &[
+            "check",
+            "--no-profile",
+            "--baseline",
+            "base.json",
+            "--format",
+            "json",
+        ][..],
+        args,
+    ]
+    .concat();
+    let (code, stdout, stderr) = dtlint(d, &all, None);
+    assert!(code == 0 || code == 1, "{all:?}: {stderr}");
+    (code, json(&stdout))
+}
+
+#[test]
+fn baseline_entries_of_captures_gone_from_the_paths_checked_are_stale() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path();
+    recorded_captures(d);
+    // Nothing changed: every finding hidden, and counted.
+    let (code, report) = against(d, &["captures"]);
+    assert_eq!((code, rules(&report.to_string())), (0, Vec::new()));
+    assert_eq!(report["summary"]["baselined"], 6, "{report:#}");
+    let (_, human, _) = dtlint(
+        d,
+        &[
+            "check",
+            "--no-profile",
+            "--baseline",
+            "base.json",
+            "captures",
+        ],
+        None,
+    );
+    assert!(
+        human.ends_with(
+            "6 responses in 5 inputs: 0 errors, 0 warnings, 0 infos; 6 findings hidden by the baseline\n"
+        ),
+        "{human}"
+    );
+    // Two captures deleted: each recorded entry of theirs is stale, named after the baseline,
+    // sorted by the input, entry and pointer; the run passes (DT901 is a warning) unless
+    // warnings are denied.
+    std::fs::remove_file(d.join("captures/b.json")).expect("rm");
+    std::fs::remove_file(d.join("captures/log.ndjson")).expect("rm");
+    let (code, report) = against(d, &["captures"]);
+    let gone = |input: &str, at: &str| {
+        (
+            "base.json".to_owned(),
+            format!("the baseline records DT201 at {input}{at} /result/boss but {input} is gone: it is within the paths checked and was not read"),
+        )
+    };
+    assert_eq!(
+        (code, stale(&report)),
+        (
+            0,
+            vec![
+                gone("captures/b.json", ""),
+                gone("captures/log.ndjson", " entry 0"),
+                gone("captures/log.ndjson", " entry 1"),
+            ]
+        )
+    );
+    assert_eq!(rules(&report.to_string()), ["DT901"; 3]);
+    assert_eq!(report["summary"]["warnings"], 3);
+    assert_eq!(report["summary"]["baselined"], 3);
+    let (code, _) = against(d, &["--deny", "warnings", "captures"]);
+    assert_eq!(code, 1, "--deny warnings fails on stale entries");
+    // A fixed capture still says that its finding no longer occurs.
+    std::fs::write(
+        d.join("captures/a.json"),
+        BODY.replace("\"boss\":\"true\"", "\"boss\":true"),
+    )
+    .expect("write");
+    let (_, report) = against(d, &["captures"]);
+    assert_eq!(
+        stale(&report)[0].1,
+        "the baseline records DT201 at captures/a.json /result/boss but it no longer occurs"
+    );
+    assert_eq!(stale(&report).len(), 4);
+    // Out of the paths checked: a run over one folder does not judge the others'.
+    let (code, report) = against(d, &["captures/sub"]);
+    assert_eq!((code, stale(&report)), (0, Vec::new()));
+    assert_eq!(report["summary"]["baselined"], 1);
+    // Passed over by --exclude or --glob: not in scope either.
+    let (_, report) = against(
+        d,
+        &["--exclude", "b.json", "--exclude", "*.ndjson", "captures"],
+    );
+    assert_eq!(stale(&report).len(), 1, "only a.json's: {report:#}");
+    let (_, report) = against(d, &["--glob", "sub/**", "captures"]);
+    assert_eq!(stale(&report), Vec::new());
+    // Standard input named as a capture is that capture alone.
+    let (code, stdout, stderr) = dtlint(
+        d,
+        &[
+            "check",
+            "--no-profile",
+            "--baseline",
+            "base.json",
+            "--format",
+            "json",
+            "-",
+            "--stdin-filename",
+            "captures/b.json",
+        ],
+        Some(BODY.as_bytes()),
+    );
+    let report = json(&stdout);
+    assert_eq!((code, stale(&report)), (0, Vec::new()), "{stderr}");
+    assert_eq!(report["summary"]["baselined"], 1);
+    // Without a baseline nothing is said of one.
+    let (_, stdout, _) = dtlint(
+        d,
+        &["check", "--no-profile", "--format", "json", "captures"],
+        None,
+    );
+    assert!(
+        json(&stdout)["summary"].get("baselined").is_none(),
+        "{stdout}"
+    );
+}
+
+/// Shards given paths record them in their partial results: the merge judges the entries of
+/// inputs gone from any shard's paths, once, as the single run over all of them does.
+#[test]
+fn merged_shards_judge_gone_inputs_over_every_shards_paths() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path();
+    recorded_captures(d);
+    std::fs::remove_file(d.join("captures/b.json")).expect("rm");
+    std::fs::remove_file(d.join("captures/old/d.json")).expect("rm");
+    let shard = |name: &str, paths: &[&str]| {
+        let args = [
+            &["check", "--no-profile", "--partial", "--exit-zero"][..],
+            paths,
+        ]
+        .concat();
+        let (code, stdout, stderr) = dtlint(d, &args, None);
+        assert_eq!(code, 0, "{stderr}");
+        std::fs::write(d.join(name), stdout).expect("write");
+    };
+    // The first shard's paths hold b.json, the second's d.json.
+    shard("part-1", &["--exclude", "old", "captures"]);
+    shard("part-2", &["captures/old"]);
+    let merge = |parts: &[&str]| {
+        let args = [
+            &[
+                "merge",
+                "--no-profile",
+                "--baseline",
+                "base.json",
+                "--format",
+                "json",
+            ][..],
+            parts,
+        ]
+        .concat();
+        let (code, stdout, stderr) = dtlint(d, &args, None);
+        (code, json(&stdout), stderr)
+    };
+    let (code, merged, stderr) = merge(&["part-1", "part-2"]);
+    let (single_code, single) = against(d, &["--exclude", "old", "captures", "captures/old"]);
+    assert_eq!(merged, single, "{stderr}");
+    assert_eq!(code, single_code);
+    let gone: Vec<String> = stale(&merged)
+        .into_iter()
+        .filter(|(_, m)| m.contains("is gone"))
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(gone.len(), 2, "{merged:#}");
+    assert!(gone[0].contains("captures/b.json") && gone[1].contains("captures/old/d.json"));
+    assert_eq!(
+        merged["summary"]["baselined"], 4,
+        "a, c and the two lines of the NDJSON"
+    );
+    // Without the second shard, d.json is outside every shard's paths.
+    let (_, alone, _) = merge(&["part-1"]);
+    assert!(
+        stale(&alone).iter().all(|(_, m)| !m.contains("old/d.json")),
+        "{alone:#}"
+    );
+}

@@ -50,11 +50,11 @@ fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str)
     assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
 }
 
-#[test]
-fn sarif_validates_against_the_sarif_2_1_0_schema() {
+/// The official SARIF 2.1.0 schema.
+fn sarif_validator() -> jsonschema::Validator {
     // The official schema's `language` pattern ends in a stray `]` that strict regex engines
     // reject; the shipped file is unmodified and only that pattern is corrected here.
-    let sarif_schema = validator("tests/schemas/sarif-schema-2.1.0.json", |schema| {
+    validator("tests/schemas/sarif-schema-2.1.0.json", |schema| {
         fn fix(value: &mut Value) {
             match value {
                 Value::Object(map) => {
@@ -70,7 +70,12 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
             }
         }
         fix(schema);
-    });
+    })
+}
+
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    let sarif_schema = sarif_validator();
     let sarif = json(&output("sarif", &[]));
     assert_valid(&sarif_schema, &sarif, "SARIF output");
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
@@ -220,4 +225,71 @@ fn concise_human_output_is_one_line_per_finding() {
         assert!(!line.contains('│'), "no snippet: {line}");
     }
     assert_eq!(concise.lines().last(), full.lines().last());
+}
+
+/// With a baseline of the first input's findings, every summary counts what it hid, the same
+/// number in every format, and the JSON report and SARIF log still validate.
+#[test]
+fn every_summary_counts_what_the_baseline_hid() {
+    let dir = tempfile::tempdir().expect("temp");
+    let baseline = dir.path().join("baseline.json");
+    let baseline = baseline.to_str().expect("UTF-8 path");
+    let (code, _, stderr) = dtlint(
+        &root(),
+        &[
+            "baseline",
+            "--no-profile",
+            "--app-type",
+            "internal",
+            INPUTS[0],
+            "-o",
+            baseline,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let recorded = json(&std::fs::read_to_string(baseline).expect("written"))["findings"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!(recorded > 1, "the first input has findings to hide");
+    let with_baseline = ["--baseline", baseline];
+    let report = json(&output("json", &with_baseline));
+    assert_valid(
+        &validator("schemas/report.schema.json", |_| {}),
+        &report,
+        "JSON report with a baseline",
+    );
+    let summary = &report["summary"];
+    assert_eq!(summary["baselined"], recorded, "{summary}");
+    let plain = json(&output("json", &[]));
+    assert_eq!(
+        plain["summary"]["errors"].as_u64().unwrap_or(0)
+            + plain["summary"]["warnings"].as_u64().unwrap_or(0)
+            + plain["summary"]["infos"].as_u64().unwrap_or(0),
+        summary["errors"].as_u64().unwrap_or(0)
+            + summary["warnings"].as_u64().unwrap_or(0)
+            + summary["infos"].as_u64().unwrap_or(0)
+            + recorded as u64,
+        "hidden findings are counted apart from the severities"
+    );
+    assert!(plain["summary"].get("baselined").is_none());
+    let sarif = json(&output("sarif", &with_baseline));
+    assert_valid(&sarif_validator(), &sarif, "SARIF log with a baseline");
+    assert_eq!(sarif["runs"][0]["properties"]["baselined"], recorded);
+    let ndjson = output("ndjson", &with_baseline);
+    let last = json(ndjson.lines().last().expect("a summary line"));
+    assert_eq!(
+        (&last["type"], &last["baselined"]),
+        (&"summary".into(), &recorded.into())
+    );
+    let phrase = format!("; {recorded} findings hidden by the baseline");
+    for format in ["human", "markdown"] {
+        let text = output(format, &with_baseline);
+        assert!(text.contains(&phrase), "{format}: {text}");
+        assert!(
+            !output(format, &[]).contains("hidden by the baseline"),
+            "{format}"
+        );
+    }
+    assert!(output("human", &["--statistics", "--baseline", baseline]).contains(&phrase));
 }

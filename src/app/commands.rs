@@ -116,6 +116,8 @@ fn check_needs(args: &CheckArgs) -> Needs {
 pub struct Prepared {
     pub resolved: settings::Resolved,
     collected: run::Collected,
+    /// What the run was asked to check, for the baseline's entries of inputs that are gone.
+    scope: run::Scope,
     limits: Limits,
     quiet: bool,
     verbose: bool,
@@ -141,10 +143,12 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
         captures_only: given.captures_only,
     };
     let collected = run::collect(&args.paths, &walk);
+    let scope = run::Scope::new(&args.paths, given.hidden, &given.glob, &given.exclude);
     let notes = run::settings_note(&resolved.settings).into_iter().collect();
     Ok(Prepared {
         resolved,
         collected,
+        scope,
         limits: Limits::new(given.max_size),
         quiet: given.quiet,
         verbose: given.verbose,
@@ -202,10 +206,12 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     if args.partial {
         // A shard: fingerprints for the merge's baseline, no snippets, no suppressions.
         let prepared = prepare(args, false, Needs::new(false, true))?;
-        let mut partial = Partial::new(Of::Check, out).with_selection(ShardSelection::of(
-            &prepared.resolved.settings.selection,
-            prepared.resolved.deny_warnings,
-        ));
+        let mut partial = Partial::new(Of::Check, out)
+            .with_selection(ShardSelection::of(
+                &prepared.resolved.settings.selection,
+                prepared.resolved.deny_warnings,
+            ))
+            .with_scope(&prepared.scope);
         let exit = prepared.exit(vec![&mut partial]).partial();
         let ended = prepared.run(exit)?;
         partial.flush()?;
@@ -217,7 +223,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     let baseline = match &args.baseline {
         None => BaselineUse::None,
         Some(_) if args.update_baseline => BaselineUse::Record(Recorder::default()),
-        Some(path) => hiding(path)?,
+        Some(path) => hiding(path, std::slice::from_ref(&prepared.scope))?,
     };
     // Every report file is opened before anything is read, so a bad path fails at once.
     let mut files = Vec::new();
@@ -340,7 +346,7 @@ pub fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     };
     let baseline = match &args.baseline {
         None => BaselineUse::None,
-        Some(path) => hiding(path)?,
+        Some(path) => hiding(path, partials.scopes())?,
     };
     // The shards' findings carry no snippets: the human format lists them one a line.
     let style = Style {
@@ -430,12 +436,17 @@ fn merge_audits(
     ))
 }
 
-/// The baseline at `path`, loaded to hide what it records.
-fn hiding(path: &std::path::Path) -> Result<BaselineUse, RunError> {
+/// The baseline at `path`, loaded to hide what it records, its entries of inputs within
+/// `scopes` (what the run, or each shard, was asked to check) judged when those are gone.
+fn hiding(path: &std::path::Path, scopes: &[run::Scope]) -> Result<BaselineUse, RunError> {
+    let mut hider = baseline::Baseline::load(path)
+        .map_err(|m| RunError::Usage(miette::miette!("{m}")))?
+        .hider();
+    for scope in scopes {
+        hider.scope(scope);
+    }
     Ok(BaselineUse::Hide {
-        hider: baseline::Baseline::load(path)
-            .map_err(|m| RunError::Usage(miette::miette!("{m}")))?
-            .hider(),
+        hider,
         path: path.display().to_string(),
     })
 }
@@ -501,13 +512,7 @@ fn globs(patterns: &[String], flag: &str) -> Result<Option<globset::GlobSet>, Ru
     }
     let mut builder = globset::GlobSetBuilder::new();
     for pattern in patterns {
-        // A bare pattern such as '*.har' matches at any depth, as in ripgrep.
-        let full = if pattern.contains('/') {
-            pattern.clone()
-        } else {
-            format!("**/{pattern}")
-        };
-        let glob = globset::Glob::new(&full)
+        let glob = globset::Glob::new(&run::glob_pattern(pattern))
             .map_err(|e| RunError::Usage(miette::miette!("{flag} {pattern}: {e}")))?;
         builder.add(glob);
     }

@@ -43,13 +43,14 @@ impl Reporter for Markdown<'_> {
         let n = |count: u64, one, many| format!("{count} {}", super::plural(count, one, many));
         writeln!(
             out,
-            "{} in {}{}: **{}**, {}, {}\n",
+            "{} in {}{}: **{}**, {}, {}{}\n",
             n(s.responses, "response", "responses"),
             n(s.inputs, "input", "inputs"),
             s.skipped_by_reason.phrase(),
             n(s.errors, "error", "errors"),
             n(s.warnings, "warning", "warnings"),
-            n(s.infos, "info", "infos")
+            n(s.infos, "info", "infos"),
+            s.baselined_phrase()
         )?;
         for note in end.notes {
             writeln!(out, "> **Note:** {note}\n")?;

@@ -172,6 +172,10 @@ pub struct Summary {
     /// Calls of the API that never got an answer (DT010); left out of JSON when none.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unanswered: u64,
+    /// Findings the baseline hid (`--baseline`), not counted at their severity; left out of
+    /// JSON when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub baselined: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -187,7 +191,8 @@ impl Summary {
         }
     }
 
-    /// The summary line: `4 responses in 1 input, …: 1 error, 2 warnings, 0 infos`.
+    /// The summary line: `4 responses in 1 input, …: 1 error, 2 warnings, 0 infos`, and what the
+    /// baseline hid.
     pub fn line(&self) -> String {
         format!(
             "{} in {}{}{}: {}, {}, {}",
@@ -198,7 +203,19 @@ impl Summary {
             count(self.errors, "error", "errors"),
             count(self.warnings, "warning", "warnings"),
             count(self.infos, "info", "infos"),
-        )
+        ) + &self.baselined_phrase()
+    }
+
+    /// `; 3 findings hidden by the baseline` to end a summary line, or nothing when the
+    /// baseline hid none (or no baseline was given).
+    pub fn baselined_phrase(&self) -> String {
+        match self.baselined {
+            0 => String::new(),
+            n => format!(
+                "; {} hidden by the baseline",
+                count(n, "finding", "findings")
+            ),
+        }
     }
 
     /// Counts one finding at its severity.

@@ -7,7 +7,8 @@
 //!   run's start);
 //! - `input`: an input read to its end, after its findings: its counts, and for a run of framed
 //!   lines where it stands in its source;
-//! - `summary` (last of a check): the run's counts and the remarks of its command and readers;
+//! - `summary` (last of a check): the run's counts, the remarks of its command and readers, and
+//!   the paths it was asked to check (its scope, for the merge's baseline);
 //! - `audit` (last of an audit): what the audit kept, every app and the first examples of each
 //!   field with where they stand, for the merge to cap and render.
 
@@ -58,6 +59,11 @@ pub enum Record {
         summary: Summary,
         /// The remarks of its command and readers.
         notes: Vec<String>,
+        /// The paths the shard was asked to check and how it walked them, when it was given
+        /// paths: a merge's baseline judges the entries of inputs within any shard's scope
+        /// that no shard read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<crate::run::Scope>,
     },
     /// The end of an audit.
     Audit(Box<super::audit::partial::AuditRecord>),
@@ -192,6 +198,7 @@ pub struct Partial<'a> {
     out: &'a mut dyn Write,
     of: Of,
     selection: Option<ShardSelection>,
+    scope: Option<crate::run::Scope>,
     started: bool,
     /// The line being written, then written whole.
     line: Vec<u8>,
@@ -204,6 +211,7 @@ impl<'a> Partial<'a> {
             out,
             of,
             selection: None,
+            scope: None,
             started: false,
             line: Vec::with_capacity(512),
         }
@@ -240,6 +248,14 @@ impl Partial<'_> {
     #[must_use]
     pub fn with_selection(mut self, selection: ShardSelection) -> Self {
         self.selection = Some(selection);
+        self
+    }
+
+    /// Records what the shard was asked to check in the stream's summary record (nothing
+    /// when it was given no path, only standard input).
+    #[must_use]
+    pub fn with_scope(mut self, scope: &crate::run::Scope) -> Self {
+        self.scope = (!scope.is_empty()).then(|| scope.clone());
         self
     }
 
@@ -324,9 +340,11 @@ impl Reporter for Partial<'_> {
             // The audit's own record ends the stream.
             return Ok(());
         }
+        let scope = self.scope.take();
         self.write(&Record::Summary {
             summary: end.summary,
             notes: end.given.to_vec(),
+            scope,
         })
     }
 }

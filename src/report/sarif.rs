@@ -9,7 +9,7 @@ use serde_sarif::sarif::{
 };
 
 use super::stream_json::{split, Elements};
-use super::{Reporter, RunEnd};
+use super::{Reporter, RunEnd, Summary};
 use crate::finding::{display_path, Finding, Severity};
 use crate::rules::{Rule, ALL};
 
@@ -174,6 +174,7 @@ impl Reporter for Sarif<'_> {
         let out = &mut *self.out;
         let (results, tail) = opened(&mut self.results, out)?;
         results.close(out)?;
+        let tail = with_properties(tail, &end.summary);
         if !end.notes.is_empty() {
             // The run's notes are known only now, after its results: an object's members may
             // come in any order, so they follow the results array as one more member.
@@ -191,5 +192,61 @@ impl Reporter for Sarif<'_> {
         }
         out.write_all(tail.as_bytes())?;
         writeln!(out)
+    }
+}
+
+/// The log after its results, with the run's `properties` when the summary has a count that
+/// SARIF has no member for: `baselined`, the findings the baseline hid. The property bag is put
+/// last in the run (members of an object have no order): the log's head, up to the results,
+/// was written before the counts were known, and serde-sarif would print `properties` there.
+fn with_properties(tail: &str, summary: &Summary) -> String {
+    // The run is the log's only one: it closes where `runs` does.
+    match (summary.baselined, tail.rfind("\n    }\n  ]")) {
+        (0, _) | (_, None) => tail.to_owned(),
+        (baselined, Some(close)) => format!(
+            "{},\n      \"properties\": {{\n        \"baselined\": {baselined}\n      }}{}",
+            &tail[..close],
+            &tail[close..]
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(baselined: u64, finding: bool) -> serde_json::Value {
+        let mut out = Vec::new();
+        let mut sarif = Sarif::new(&mut out);
+        if finding {
+            let mut f = Finding::new(&crate::rules::QUOTED_BOOLEAN, "/result/boss", "quoted");
+            "a.json".clone_into(&mut f.source);
+            sarif.finding(&f).unwrap();
+        }
+        let summary = Summary {
+            baselined,
+            ..Summary::default()
+        };
+        sarif
+            .finish(&RunEnd {
+                summary,
+                notes: &[],
+                given: &[],
+            })
+            .unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn the_run_counts_what_the_baseline_hid_in_its_properties() {
+        for finding in [false, true] {
+            let run = &log(3, finding)["runs"][0];
+            assert_eq!(run["properties"]["baselined"], 3, "{run}");
+            assert_eq!(
+                run["results"].as_array().unwrap().len(),
+                usize::from(finding)
+            );
+            assert!(log(0, finding)["runs"][0].get("properties").is_none());
+        }
     }
 }

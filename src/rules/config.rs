@@ -6,13 +6,13 @@ use crate::finding::{Category, Finding, Severity};
 
 declare_rules! {
     /// ## What it does
-    /// With `--baseline FILE`, reports each recorded finding that no longer occurs: its rule, source, entry, pointer and value hash match nothing in this run.
+    /// With `--baseline FILE`, reports each recorded finding that no longer occurs: its rule, source, entry, pointer and value hash match nothing in this run. An entry is judged when this run read its input, and also when its input is gone: within the paths checked (named, or under a folder named, where the walk would read it past `--hidden`, `--glob` and `--exclude`) but not read, because the capture was deleted or renamed. Entries of inputs outside the paths checked (a run over one folder of many) are neither used nor reported. A merge judges over every shard's inputs and paths.
     ///
     /// ## Why is this bad?
-    /// A stale entry would hide the same defect if it came back. Run with `--update-baseline` to drop it.
+    /// A stale entry would hide the same defect if it came back, or in a new capture saved under the old name. Run with `--update-baseline` to drop it.
     ///
     /// ## Example
-    /// Fails: a baseline recording DT201 at `/result/boss` after the capture was fixed.
+    /// Fails: a baseline recording DT201 at `/result/boss` after the capture was fixed, or after `captures/a.json` was deleted and `dtlint check --baseline baseline.json captures` ran.
     pub const STALE_BASELINE_ENTRY = emitted(
         "DT901",
         "stale-baseline-entry",
@@ -60,6 +60,31 @@ pub fn stale_baseline_entry(
         format!("the baseline records {rule} at {source}{at} {pointer} but it no longer occurs"),
     )
     .with_help("run with --update-baseline to drop stale entries")
+}
+
+/// DT901 for an entry whose input (`input`: the source, or the archive a member of it is in)
+/// is within the paths checked but was not read: deleted, or renamed.
+pub fn gone_baseline_entry(
+    rule: &str,
+    source: &str,
+    entry: Option<u64>,
+    pointer: &str,
+    input: &str,
+) -> Finding {
+    let at = entry.map(|e| format!(" entry {e}")).unwrap_or_default();
+    let pointer = if pointer.is_empty() {
+        "(body)"
+    } else {
+        pointer
+    };
+    Finding::new(
+        &STALE_BASELINE_ENTRY,
+        "",
+        format!(
+            "the baseline records {rule} at {source}{at} {pointer} but {input} is gone: it is within the paths checked and was not read"
+        ),
+    )
+    .with_help("run with --update-baseline to drop the entries of inputs that are gone")
 }
 
 /// DT902: an `[[ignore]]` entry of the profile, described by `summary`, that hid nothing.

@@ -26,7 +26,8 @@ pub enum BaselineUse {
     #[default]
     None,
     /// Hide the findings a baseline records; its unmatched entries are reported as stale
-    /// under `path`.
+    /// under `path`: those of inputs the run read, and those of inputs within the run's scope
+    /// (given to the hider) that it did not read.
     Hide {
         /// The loaded baseline.
         hider: Hider,
@@ -102,6 +103,10 @@ pub struct Exit<'r> {
     notes: Vec<String>,
     /// The run writes a partial result: suppressions and the baseline are left to the merge.
     partial: bool,
+    /// Inputs within the run's scope may have gone unread for another reason than being gone
+    /// (a merge missing a shard's result): the baseline's entries of inputs not read are not
+    /// judged.
+    incomplete: bool,
     /// Suppressions that hid nothing are not reported: the run is one of many (a body checked
     /// alone by a library or Python caller).
     unjudged: bool,
@@ -144,6 +149,7 @@ impl<'r> Exit<'r> {
             result_only: (Vec::new(), 0),
             notes: Vec::new(),
             partial: false,
+            incomplete: false,
             unjudged: false,
             no_captures: None,
             failure: None,
@@ -164,6 +170,13 @@ impl<'r> Exit<'r> {
     pub fn unjudged(mut self) -> Self {
         self.unjudged = true;
         self
+    }
+
+    /// Marks the run as not having read every input within its scope for a reason other
+    /// than the input being gone (a merge missing a shard's result): the baseline's entries of
+    /// inputs not read are left unjudged, as an interrupted run leaves them.
+    pub fn incomplete(&mut self) {
+        self.incomplete = true;
     }
 
     /// Whether a reporter lists the entries that were responses (JUnit's cases).
@@ -255,6 +268,7 @@ impl<'r> Exit<'r> {
                 BaselineUse::None => {}
                 BaselineUse::Hide { hider, .. } => {
                     if hider.hides(&finding) {
+                        self.summary.baselined += 1;
                         return;
                     }
                 }
@@ -318,7 +332,12 @@ impl<'r> Exit<'r> {
         let mut recorded = None;
         match std::mem::take(&mut self.baseline) {
             BaselineUse::None => {}
-            BaselineUse::Hide { hider, path } => self.config(&path, hider.stale(&path)),
+            BaselineUse::Hide { hider, path } => {
+                // An interrupted or incomplete run did not read every input within its scope:
+                // only the entries of inputs it read are judged.
+                let complete = !self.interrupted() && !self.incomplete;
+                self.config(&path, hider.stale(&path, complete));
+            }
             BaselineUse::Record(recorder) => recorded = Some(recorder.finish()),
         }
         let mut notes = notes.to_vec();

@@ -23,6 +23,7 @@ use crate::report::partial::{
 };
 use crate::report::{Skipped, Summary};
 use crate::run::exit::Exit;
+use crate::run::Scope;
 
 /// Findings handed to the exit at a time: a span's findings are read in slices, never whole.
 const SLICE: usize = 1024;
@@ -61,6 +62,8 @@ pub struct Partials {
     audits: Vec<AuditRecord>,
     /// The selection the first shard recorded.
     selection: Option<ShardSelection>,
+    /// What each shard was asked to check, for those given paths.
+    scopes: Vec<Scope>,
     /// What could not be read or joined: a reason per stream, reported as its findings.
     problems: Vec<(String, Option<usize>, String)>,
 }
@@ -123,6 +126,7 @@ impl Partials {
         let mut findings_from = 0u64;
         let mut ended = false;
         let mut pieces = Vec::new();
+        let mut scope = None;
         loop {
             line.clear();
             let read = reader
@@ -182,8 +186,13 @@ impl Partials {
                     });
                     findings_from = offset;
                 }
-                Record::Summary { summary, notes } => {
+                Record::Summary {
+                    summary,
+                    notes,
+                    scope: shard,
+                } => {
                     self.summary(&summary, notes);
+                    scope = shard;
                     ended = true;
                 }
                 Record::Audit(audit) => {
@@ -207,6 +216,9 @@ impl Partials {
                 .or_default()
                 .push(piece);
         }
+        // Only a stream whose inputs are all taken lends its scope: the entries of inputs that
+        // a stream left out are not judged gone.
+        self.scopes.extend(scope);
         Ok(())
     }
 
@@ -264,6 +276,12 @@ impl Partials {
         self.selection.as_ref()
     }
 
+    /// What the shards were asked to check, those given paths each: the scope of the
+    /// merged run is their union.
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
     /// The shards' audits.
     pub fn take_audits(&mut self) -> Vec<AuditRecord> {
         std::mem::take(&mut self.audits)
@@ -316,6 +334,10 @@ impl Partials {
     /// them, with the streams that could not be read reported as unreadable inputs.
     pub fn deliver(&self, exit: &mut Exit<'_>) {
         exit.skipped(&self.skipped);
+        if self.failed() {
+            // A shard's inputs are missing: none of the baseline's entries is judged gone.
+            exit.incomplete();
+        }
         let entries = exit.keeps_entries();
         for (source, pieces) in &self.sources {
             if !exit.going() {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 pub use crate::engine::outcome::Tally;
 use walk::Target;
-pub use walk::{collect, Collected, InputFormat, WalkOptions};
+pub use walk::{collect, glob_pattern, Collected, InputFormat, Scope, WalkOptions, Within};
 
 use crate::engine::pipeline::Settings;
 use crate::finding::Finding;

@@ -47,6 +47,145 @@ pub struct WalkOptions {
     pub captures_only: bool,
 }
 
+/// A `--glob` or `--exclude` pattern as the walk matches it: a bare pattern such as `*.har`
+/// matches at any depth, as in ripgrep.
+pub fn glob_pattern(pattern: &str) -> String {
+    if pattern.contains('/') {
+        pattern.to_owned()
+    } else {
+        format!("**/{pattern}")
+    }
+}
+
+/// What a run was asked to check, as the walk finds inputs: the paths named on the command line
+/// and the options that pass over paths in folders by their names (`--hidden`, `--glob`,
+/// `--exclude`, build and dependency folders). A baseline entry of an input within it that the
+/// run did not read is stale: the input is gone. A shard keeps its scope in its partial result,
+/// so a merge judges over the union of its shards' scopes.
+///
+/// Paths are judged by name alone, as the baseline records them (`/` between folders): a path
+/// is within the scope when it is one of the paths named, or lies under one of them, at a
+/// path the walk of that folder would have read: no folder on the way passed over, a name that
+/// says a format dtlint reads, not hidden, matched by `--glob` and not by `--exclude`. Standard
+/// input is no path: the input it holds is checked under its name (`--stdin-filename`), or,
+/// framed, under the names its records carry, so none of it can be gone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Scope {
+    /// The paths named, with `/` as separator.
+    pub paths: Vec<String>,
+    /// `--hidden`: hidden files and folders were read too.
+    #[serde(default)]
+    pub hidden: bool,
+    /// The `--glob` patterns, as given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub glob: Vec<String>,
+    /// The `--exclude` patterns, as given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+}
+
+impl Scope {
+    /// The scope of a run over `paths` (`-` is standard input, no path) with these options.
+    pub fn new(paths: &[PathBuf], hidden: bool, glob: &[String], exclude: &[String]) -> Self {
+        let mut named: Vec<String> = paths
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .filter(|p| p != "-")
+            .collect();
+        named.sort();
+        named.dedup();
+        Self {
+            paths: named,
+            hidden,
+            glob: glob.to_vec(),
+            exclude: exclude.to_vec(),
+        }
+    }
+
+    /// Whether no path was named (standard input alone, or a merge of such shards).
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// The scope with its patterns compiled, to judge paths by.
+    pub fn within(&self) -> Within {
+        let compile = |patterns: &[String]| {
+            let mut builder = globset::GlobSetBuilder::new();
+            // The run compiled them before it started: one that does not compile here (a
+            // shard's, written by another dtlint) matches nothing.
+            for glob in patterns
+                .iter()
+                .filter_map(|p| globset::Glob::new(&glob_pattern(p)).ok())
+            {
+                builder.add(glob);
+            }
+            (!patterns.is_empty())
+                .then(|| builder.build().ok())
+                .flatten()
+        };
+        Within {
+            paths: self.paths.clone(),
+            options: WalkOptions {
+                hidden: self.hidden,
+                include: compile(&self.glob),
+                exclude: compile(&self.exclude),
+                ..WalkOptions::default()
+            },
+        }
+    }
+}
+
+/// A [`Scope`] ready to judge paths.
+#[derive(Debug, Clone)]
+pub struct Within {
+    paths: Vec<String>,
+    options: WalkOptions,
+}
+
+impl Within {
+    /// Whether the input `path` (`/` between folders) is within the scope: named, or under a
+    /// folder named where the walk would have read it.
+    pub fn covers(&self, path: &str) -> bool {
+        self.paths
+            .iter()
+            .any(|named| path == named || self.walked_to(named, path))
+    }
+
+    /// Whether the walk of the folder `root` would read a file at `path`, judged by names.
+    fn walked_to(&self, root: &str, path: &str) -> bool {
+        // As a walk names what it finds: the root as given, then `/` unless it ends in one.
+        let Some(rest) = path.strip_prefix(root) else {
+            return false;
+        };
+        let rest = if root.ends_with('/') {
+            rest
+        } else {
+            match rest.strip_prefix('/') {
+                Some(rest) => rest,
+                None => return false,
+            }
+        };
+        let (folders, file) = rest.rsplit_once('/').unwrap_or(("", rest));
+        if file.is_empty() {
+            return false;
+        }
+        let root_path = Path::new(root);
+        let options = &self.options;
+        let mut at = path.len() - rest.len();
+        for folder in folders.split('/').filter(|_| !folders.is_empty()) {
+            at += folder.len() + 1;
+            let folder_path = Path::new(&path[..at - 1]);
+            if folder_passed_over(folder, folder_path, root_path, options).is_some() {
+                return false;
+            }
+        }
+        let file_path = Path::new(path);
+        !hidden(file, options)
+            && InputFormat::of(file_path).is_some()
+            && !excluded(file_path, root_path, options)
+    }
+}
+
 /// How long a special file named with `--read-special` may take to open: a FIFO's open waits
 /// for a writer, which may be a command started just after dtlint, or none at all.
 const OPEN_WAIT: Duration = Duration::from_secs(5);
@@ -674,8 +813,8 @@ fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
     }
 }
 
-fn hidden(entry: &walkdir::DirEntry, options: &WalkOptions) -> bool {
-    !options.hidden && entry.file_name().to_string_lossy().starts_with('.')
+fn hidden(name: &str, options: &WalkOptions) -> bool {
+    !options.hidden && name.starts_with('.')
 }
 
 /// Why a folder is not walked into, if it is not.
@@ -684,14 +823,36 @@ fn passed_over_folder(
     root: &Path,
     options: &WalkOptions,
 ) -> Option<SkipReason> {
-    if hidden(entry, options) {
+    folder_passed_over(
+        &entry.file_name().to_string_lossy(),
+        entry.path(),
+        root,
+        options,
+    )
+}
+
+/// Why the folder `name` at `path`, met in the walk of `root`, is not walked into, if it is not:
+/// known from its name and path alone.
+fn folder_passed_over(
+    name: &str,
+    path: &Path,
+    root: &Path,
+    options: &WalkOptions,
+) -> Option<SkipReason> {
+    if hidden(name, options) {
         return Some(SkipReason::Hidden);
     }
-    let name = entry.file_name().to_string_lossy();
-    if SKIPPED_DIRS.contains(&name.as_ref()) || matches(options.exclude.as_ref(), entry, root) {
+    if SKIPPED_DIRS.contains(&name) || matches(options.exclude.as_ref(), path, root) {
         return Some(SkipReason::Excluded);
     }
     None
+}
+
+/// Whether the globs pass over a file at `path` met in the walk of `root`: not matched by
+/// `--glob`, or matched by `--exclude`.
+fn excluded(path: &Path, root: &Path, options: &WalkOptions) -> bool {
+    let included = options.include.is_none() || matches(options.include.as_ref(), path, root);
+    !included || matches(options.exclude.as_ref(), path, root)
 }
 
 /// The format a file met in a folder is read in, or why it is passed over: what it is first,
@@ -710,7 +871,7 @@ fn passed_over_file(
     if !kind.is_file() {
         return Err(SkipReason::SpecialFile);
     }
-    if hidden(entry, options) {
+    if hidden(&entry.file_name().to_string_lossy(), options) {
         return Err(SkipReason::Hidden);
     }
     let path = entry.path();
@@ -722,8 +883,7 @@ fn passed_over_file(
     if format == InputFormat::Vcr && !crate::input::vcr::file_is_cassette(path) {
         return Err(SkipReason::NotACapture);
     }
-    let included = options.include.is_none() || matches(options.include.as_ref(), entry, root);
-    if !included || matches(options.exclude.as_ref(), entry, root) {
+    if excluded(path, root, options) {
         return Err(SkipReason::Excluded);
     }
     Ok(format)
@@ -734,31 +894,36 @@ fn passed_over_file(
 /// through its HAR, where it is known as a request's or a response's body; read alone, a
 /// request body would be judged as an answer.
 fn side_file(path: &Path) -> bool {
-    let sha1 = path.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
-        s.len() == 40 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    });
-    sha1 && path
-        .parent()
-        .and_then(|d| std::fs::read_dir(d).ok())
-        .is_some_and(|mut files| {
-            files.any(|f| {
-                f.is_ok_and(|f| {
-                    Path::new(&f.file_name())
-                        .extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("har"))
+    sha1_named(path)
+        && path
+            .parent()
+            .and_then(|d| std::fs::read_dir(d).ok())
+            .is_some_and(|mut files| {
+                files.any(|f| {
+                    f.is_ok_and(|f| {
+                        Path::new(&f.file_name())
+                            .extension()
+                            .is_some_and(|e| e.eq_ignore_ascii_case("har"))
+                    })
                 })
             })
-        })
+}
+
+/// Whether a file is named as Playwright names a body it keeps beside a HAR: by the SHA-1 of
+/// its content (`0a1b….json`).
+pub(crate) fn sha1_named(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s.len() == 40 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }
 
 /// Whether `globs` match the entry's path as found (`./captures/a.har`) or, as ripgrep matches
 /// them, relative to the folder walked (`captures/a.har`), so `--glob 'captures/**/*.har' .` reads
 /// what it says.
-fn matches(globs: Option<&globset::GlobSet>, entry: &walkdir::DirEntry, root: &Path) -> bool {
+fn matches(globs: Option<&globset::GlobSet>, path: &Path, root: &Path) -> bool {
     let Some(globs) = globs else {
         return false;
     };
-    let path = entry.path();
     globs.is_match(path) || path.strip_prefix(root).is_ok_and(|p| globs.is_match(p))
 }
 
