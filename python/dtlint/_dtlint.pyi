@@ -86,6 +86,8 @@ class Summary:
     responses: int
     skipped: int
     skipped_entries: int
+    unanswered: int
+    """Calls of the API that never got an answer (cancelled or failed on the way)."""
     errors: int
     warnings: int
     infos: int

@@ -14,6 +14,8 @@ pub struct Summary {
     pub skipped: u64,
     /// HAR entries of other endpoints passed over.
     pub skipped_entries: u64,
+    /// Calls of the API that never got an answer (cancelled or failed on the way).
+    pub unanswered: u64,
     /// Findings at error severity.
     pub errors: u64,
     /// Findings at warning severity.
@@ -40,6 +42,7 @@ impl Summary {
             responses: summary.responses,
             skipped: summary.skipped,
             skipped_entries: summary.skipped_entries,
+            unanswered: summary.unanswered,
             errors: summary.errors,
             warnings: summary.warnings,
             infos: summary.infos,
@@ -54,9 +57,15 @@ impl Summary {
 #[pymethods]
 impl Summary {
     fn __repr__(&self) -> String {
+        use dtlint::report::count;
         format!(
-            "<Summary {} responses in {} inputs: {} errors, {} warnings, {} infos; exit {}>",
-            self.responses, self.inputs, self.errors, self.warnings, self.infos, self.exit_code
+            "<Summary {} in {}: {}, {}, {}; exit {}>",
+            count(self.responses, "response", "responses"),
+            count(self.inputs, "input", "inputs"),
+            count(self.errors, "error", "errors"),
+            count(self.warnings, "warning", "warnings"),
+            count(self.infos, "info", "infos"),
+            self.exit_code
         )
     }
 }
