@@ -16,26 +16,15 @@ use dtlint::report::partial::{self, Of, Partial, ShardSelection};
 
 use super::cli::{
     AuditArgs, AuditFormat, BaselineArgs, CheckArgs, ColorChoice, MergeArgs, MergeFormat,
-    OutputFormat,
+    OutputFormat, WalkArgs,
 };
 use super::{profile, progress, ExitStatus, RunError};
 
 pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
     refuse_unused("audit", &[("--deny", !args.settings.deny.is_empty())])?;
-    let check = CheckArgs {
-        paths: args.paths.clone(),
-        settings: args.settings.clone(),
-        format: report::Format::Json,
-        output: Vec::new(),
-        baseline: None,
-        update_baseline: false,
-        output_format: None,
-        statistics: false,
-        color: ColorChoice::Never,
-        walk: args.walk.clone(),
-        exit_zero: args.exit_zero,
-        partial: args.partial,
-    };
+    let mut check = CheckArgs::reading(&args.paths, &args.settings, &args.walk);
+    check.exit_zero = args.exit_zero;
+    check.partial = args.partial;
     let needs = Needs::new(true, false);
     let prepared = prepare(&check, true, needs)?;
     let caller = &prepared.resolved.settings.caller;
@@ -110,6 +99,31 @@ fn check_needs(args: &CheckArgs) -> Needs {
         && args.output_format != Some(OutputFormat::Concise))
         || args.output.iter().any(|(f, _)| *f == report::Format::Human);
     Needs::new(human, args.baseline.is_some())
+}
+
+impl CheckArgs {
+    /// The arguments of a check that reads `paths` as given and reports nothing of its own:
+    /// what `audit` and `baseline` run before they write what they make of it.
+    fn reading(
+        paths: &[std::path::PathBuf],
+        settings: &settings::SettingsArgs,
+        walk: &WalkArgs,
+    ) -> Self {
+        Self {
+            paths: paths.to_vec(),
+            settings: settings.clone(),
+            format: report::Format::Json,
+            output: Vec::new(),
+            baseline: None,
+            update_baseline: false,
+            output_format: None,
+            statistics: false,
+            color: ColorChoice::Never,
+            walk: walk.clone(),
+            exit_zero: false,
+            partial: false,
+        }
+    }
 }
 
 /// A run's inputs and settings, resolved from the command line, before anything is read.
@@ -460,20 +474,7 @@ pub fn record_baseline(args: &BaselineArgs) -> Result<baseline::Baseline, RunErr
             ("--show-values", args.settings.show_values),
         ],
     )?;
-    let check = CheckArgs {
-        paths: args.paths.clone(),
-        settings: args.settings.clone(),
-        format: report::Format::Json,
-        output: Vec::new(),
-        baseline: None,
-        update_baseline: false,
-        output_format: None,
-        statistics: false,
-        color: ColorChoice::Never,
-        walk: args.walk.clone(),
-        exit_zero: false,
-        partial: false,
-    };
+    let check = CheckArgs::reading(&args.paths, &args.settings, &args.walk);
     let needs = Needs::new(false, true);
     let prepared = prepare(&check, false, needs)?;
     let exit = prepared
