@@ -42,3 +42,38 @@ impl InputFormat {
         }
     }
 }
+
+/// What an input holds, told by its format and its first bytes once decompressed: the one
+/// decision `dtlint check` and `dtlint redact` both read an input by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// One response body, read whole.
+    Body,
+    /// A VCR cassette, read whole: named so, or a JSON one told by its first member.
+    Cassette,
+    /// A HAR, streamed entry by entry.
+    Har,
+    /// A HAR zip archive (Playwright's `capture.zip`), told by its first bytes whatever it is
+    /// called.
+    Zip,
+    /// One JSON value per line (NDJSON, JSON Lines, framed records).
+    Lines,
+    /// An application log: a body after any prefix on its line.
+    Log,
+}
+
+impl InputFormat {
+    /// What an input of this format holds, given its first bytes (decompressed): the whole
+    /// text for a format read whole (JSON, a cassette), as much as is at hand for a stream.
+    pub fn content(self, head: &[u8]) -> Content {
+        match self {
+            Self::Vcr => Content::Cassette,
+            Self::Json if crate::input::is_cassette(head) => Content::Cassette,
+            Self::Json => Content::Body,
+            _ if crate::input::archive::is_zip(head) => Content::Zip,
+            Self::Har => Content::Har,
+            Self::Log => Content::Log,
+            Self::Ndjson | Self::Framed => Content::Lines,
+        }
+    }
+}

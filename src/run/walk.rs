@@ -16,7 +16,7 @@ use crate::input::{
 use crate::report::{SkipReason, Skipped};
 use crate::run::progress::Progress;
 
-pub use crate::input::format::InputFormat;
+pub use crate::input::format::{Content, InputFormat};
 
 /// Folders never worth walking into: build output and dependencies.
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
@@ -139,12 +139,10 @@ impl Target {
         };
         let limit = limits.max_size;
         // A zip archive is known by its first bytes, whatever it is called.
-        if std::io::BufRead::fill_buf(&mut reader).is_ok_and(archive::is_zip) {
-            self.zip(reader, settings, limit, pace, deliver);
-            return;
-        }
-        match self.format() {
-            InputFormat::Har => {
+        let head = std::io::BufRead::fill_buf(&mut reader).unwrap_or_default();
+        match self.format().content(head) {
+            Content::Zip => self.zip(reader, settings, limit, pace, deliver),
+            Content::Har => {
                 let bodies = match self {
                     Self::File { path, .. } => {
                         Bodies::Folder(path.parent().unwrap_or(Path::new("")).to_path_buf())
@@ -153,9 +151,9 @@ impl Target {
                 };
                 har_outcomes_in(reader, settings, limit, &bodies, pace, deliver);
             }
-            InputFormat::Log => log_outcomes(reader, settings, limit, pace, deliver),
+            Content::Log => log_outcomes(reader, settings, limit, pace, deliver),
             // Framed records are read by the run, which opens an input per run of lines.
-            InputFormat::Framed | InputFormat::Ndjson | InputFormat::Json | InputFormat::Vcr => {
+            Content::Lines | Content::Body | Content::Cassette => {
                 ndjson_outcomes(reader, settings, limit, pace, deliver);
             }
         }
@@ -402,7 +400,7 @@ fn whole_outcome(
             None,
             limits.max_size,
         )])]
-    } else if format == InputFormat::Vcr || crate::input::is_cassette(&bytes) {
+    } else if format.content(&bytes) == Content::Cassette {
         crate::input::vcr_outcomes(&bytes, settings, limits)
     } else {
         vec![body_outcome(&bytes, settings, limits)]
