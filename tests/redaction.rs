@@ -709,3 +709,110 @@ fn bad_inputs_are_reported_and_the_rest_of_the_folder_is_written() {
     let whole = texts_of(&std::fs::read(dir.path().join("out/whole.har.gz")).expect("copy"));
     assert_clean("whole.har.gz", &whole.join("\n"), true);
 }
+
+/// A Playwright HAR whose bodies are kept apart (`_file`) is copied with them, beside its
+/// copy and under their names; a copy that would be written beside the bodies themselves is
+/// refused, since the bodies' copies would be written over them.
+#[test]
+fn bodies_kept_apart_go_with_their_har_and_never_over_themselves() {
+    let dir = tempfile::tempdir().expect("temp");
+    let attach = dir.path().join("attach");
+    std::fs::create_dir_all(&attach).expect("dir");
+    let samples = root().join("samples/har/playwright/attach");
+    for file in files_under(&samples) {
+        std::fs::copy(samples.join(&file), attach.join(&file)).expect("copy");
+    }
+    let (code, _, stderr) = dtlint(
+        dir.path(),
+        &["redact", "attach/capture.har", "-o", "attach/clean.har"],
+        None,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("attach/capture.har: it keeps 5 bodies apart beside it")
+            && stderr.contains("write the copy to another folder"),
+        "{stderr}"
+    );
+    assert!(!attach.join("clean.har").exists());
+    assert_eq!(
+        files_under(&attach),
+        files_under(&samples),
+        "nothing written"
+    );
+    let (code, stdout, stderr) = dtlint(
+        dir.path(),
+        &["redact", "attach/capture.har", "-o", "out/clean.har"],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("redacted 1 file: ")
+            && stderr.contains("copied 5 bodies that HARs keep apart beside their copies"),
+        "{stderr}"
+    );
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+    let out = dir.path().join("out");
+    for file in files_under(&samples) {
+        if file.extension().is_some_and(|e| e != "har") {
+            let copy = std::fs::read_to_string(out.join(&file)).expect("a body's copy");
+            assert!(!copy.contains("playwright-sample-token"), "{copy}");
+        }
+    }
+    assert_eq!(
+        findings(&attach, "third-party", "capture.har"),
+        findings(&out, "third-party", "clean.har")
+    );
+}
+
+/// A large compressed log is copied line by line, compressed as it is written: 48 MiB of log
+/// (a body on every other line) in a fraction of its size in memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_log_is_streamed_line_by_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp");
+    let request = "2024-05-01 10:00:01.100 DEBUG [x] DingTalkClient - POST /topapi/v2/user/get?access_token=OLD-ACCESS-TOKEN-0002 userid=manager4220\n";
+    let answer = "2024-05-01 10:00:01.500 INFO  [x] DingTalkClient - user/get response: {\"errcode\":0,\"errmsg\":\"ok\",\"result\":{\"userid\":\"manager4220\",\"mobile\":\"13900139000\",\"email\":\"zhang.wei@example.org\",\"name\":\"张三\"},\"request_id\":\"reqidfixture02\"} (12 ms)\n";
+    let file = std::fs::File::create(dir.path().join("big.log.gz")).expect("create");
+    let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    let pairs = (48 << 20) / (request.len() + answer.len());
+    for _ in 0..pairs {
+        encoder
+            .write_all(request.as_bytes())
+            .and_then(|()| encoder.write_all(answer.as_bytes()))
+            .expect("write");
+    }
+    encoder.finish().expect("finish");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dtlint"))
+        .current_dir(dir.path())
+        .args(["redact", "big.log.gz", "-o", "clean.log.gz"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("dtlint starts");
+    let pid = child.id();
+    let mut peak = 0;
+    while child.try_wait().expect("status").is_none() {
+        peak = peak.max(crate::common::peak_kib(pid).unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "removed {pairs} access tokens; masked {pairs} phone numbers, {pairs} email addresses"
+        )),
+        "{stderr}"
+    );
+    assert!(peak < 40 * 1024, "peak RSS {peak} KiB for 48 MiB of log");
+    let copy = std::fs::read(dir.path().join("clean.log.gz")).expect("copy");
+    let (plain, compression) = dtlint::input::decompress::whole(copy, 1 << 30).expect("gzip");
+    assert_eq!(
+        compression,
+        Some(dtlint::input::decompress::Compression::Gzip)
+    );
+    let text = String::from_utf8(plain).expect("text");
+    assert_eq!(text.lines().count(), 2 * pairs);
+    assert_clean("the copy", &text, true);
+}

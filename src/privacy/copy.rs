@@ -183,6 +183,19 @@ impl Run {
                     .walk(None, pass, limit, bound)
                     .map(drop)
             },
+            |files| {
+                // The copies of its bodies would be written over the bodies themselves, and
+                // the copy would name bodies that were never redacted.
+                if files.is_empty() || !same_folder(path, dest) {
+                    return Ok(());
+                }
+                let n = files.len() as u64;
+                Err(format!(
+                    "it keeps {n} {} apart beside it (`_file`), whose copies would be written over {}; write the copy to another folder",
+                    crate::report::plural(n, "body", "bodies"),
+                    crate::report::plural(n, "it", "them"),
+                ))
+            },
         )?;
         self.summary.written.push(dest.to_path_buf());
         if !files.is_empty() {
@@ -252,19 +265,41 @@ impl Run {
                 pass.body(&bytes);
                 Ok(())
             },
+            |()| Ok(()),
         )?;
         Ok(true)
     }
 
     /// Writes a copy through a temporary file beside `dest`, compressed as `compression` says,
     /// reads it back (decompressed) and renames it into place only when none of the values
-    /// removed so far is found in it.
+    /// removed from it is found in it, and `accept` takes what the writing gave. What a copy
+    /// that is not kept removed and masked is not counted.
     fn write_checked<T>(
         &mut self,
         dest: &Path,
         compression: Option<Compression>,
         write: impl FnOnce(&mut dyn Write, &mut Pass<'_>) -> Result<T, String>,
         read_back: impl FnOnce(&Path, &mut Pass<'_>) -> Result<(), String>,
+        accept: impl FnOnce(&T) -> Result<(), String>,
+    ) -> Result<T, String> {
+        let counted = (
+            self.scrubbing.scrubber.tally.clone(),
+            self.scrubbing.as_text,
+        );
+        let written = self.checked(dest, compression, write, read_back, accept);
+        if written.is_err() {
+            (self.scrubbing.scrubber.tally, self.scrubbing.as_text) = counted;
+        }
+        written
+    }
+
+    fn checked<T>(
+        &mut self,
+        dest: &Path,
+        compression: Option<Compression>,
+        write: impl FnOnce(&mut dyn Write, &mut Pass<'_>) -> Result<T, String>,
+        read_back: impl FnOnce(&Path, &mut Pass<'_>) -> Result<(), String>,
+        accept: impl FnOnce(&T) -> Result<(), String>,
     ) -> Result<T, String> {
         let shown = dest.display();
         let dir = match dest.parent() {
@@ -299,10 +334,20 @@ impl Run {
                 crate::report::plural(survivors as u64, "value is", "values are")
             ));
         }
+        accept(&value)?;
         temp.persist(dest)
             .map_err(|e| format!("{shown}: cannot write: {}", e.error))?;
         Ok(value)
     }
+}
+
+/// Whether the files at `a` and `b` are in the same folder.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    let folder = |p: &Path| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    same_file::is_same_file(folder(a), folder(b)).unwrap_or(false)
 }
 
 /// A UTF-8 byte order mark.
