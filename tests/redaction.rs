@@ -816,3 +816,100 @@ fn a_large_log_is_streamed_line_by_line() {
     assert_eq!(text.lines().count(), 2 * pairs);
     assert_clean("the copy", &text, true);
 }
+
+/// Every sample capture, gzip- and zstd-compressed (those that are not already), is copied
+/// compressed the same way, with the same findings at the same places as its original.
+#[test]
+fn every_sample_compressed_either_way_is_copied_compressed_alike() {
+    let samples = root().join("samples");
+    let dir = tempfile::tempdir().expect("temp");
+    let packed = dir.path().join("packed");
+    // The captures, as the folder's copy says: what `redact` copies of samples/.
+    let (code, stdout, stderr) = dtlint(
+        &root(),
+        &["redact", "samples", "-o", &arg(&dir.path().join("plain"))],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut count = 0;
+    for line in stdout.lines() {
+        let copy = PathBuf::from(line.strip_prefix("wrote ").expect("a path"));
+        let file = copy
+            .strip_prefix(dir.path().join("plain"))
+            .expect("under")
+            .to_path_buf();
+        let bytes = std::fs::read(samples.join(&file)).expect("sample");
+        let name = file.to_string_lossy();
+        if dtlint::input::decompress::Compression::of(&bytes).is_some() || name.contains("/attach/")
+        {
+            continue;
+        }
+        let target = packed.join(&file);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("dirs");
+        std::fs::write(format!("{}.gz", target.display()), gzip(&bytes)).expect("w");
+        std::fs::write(
+            format!("{}.zst", target.display()),
+            ruzstd::encoding::compress_to_vec(
+                &bytes[..],
+                ruzstd::encoding::CompressionLevel::Fastest,
+            ),
+        )
+        .expect("w");
+        count += 2;
+    }
+    assert!(count > 100, "{count} compressed samples");
+    let (code, stdout, stderr) = dtlint(dir.path(), &["redact", "packed", "-o", "clean"], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), count, "{stdout}");
+    for file in files_under(&dir.path().join("clean")) {
+        let original = std::fs::read(packed.join(&file)).expect("original");
+        let copy = std::fs::read(dir.path().join("clean").join(&file)).expect("copy");
+        assert_eq!(
+            dtlint::input::decompress::Compression::of(&copy),
+            dtlint::input::decompress::Compression::of(&original),
+            "{}",
+            file.display()
+        );
+        let copy_texts = texts_of(&copy).join("\n");
+        for secret in credentials_in(&texts_of(&original)) {
+            assert!(
+                !copy_texts.contains(&secret),
+                "{}: {secret}",
+                file.display()
+            );
+        }
+    }
+    let report = |folder: &str| {
+        let (_, stdout, _) = dtlint(
+            &dir.path().join(folder),
+            &[
+                "check",
+                "--no-profile",
+                "--app-type",
+                "third-party",
+                "--format",
+                "json",
+                ".",
+            ],
+            None,
+        );
+        let mut list: Vec<(String, u64, String, String)> = crate::common::json(&stdout)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["source"].as_str().unwrap_or("").to_owned(),
+                    f["entry"].as_u64().unwrap_or(u64::MAX),
+                    f["rule"].as_str().unwrap_or("").to_owned(),
+                    f["pointer"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        list.sort();
+        list
+    };
+    let findings = report("packed");
+    assert!(findings.len() > 100, "{findings:?}");
+    assert_eq!(findings, report("clean"));
+}
