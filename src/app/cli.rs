@@ -76,14 +76,23 @@ pub enum Command {
     /// 1 at least one, 2 an error.
     #[cfg(feature = "live")]
     Proxy(Box<ProxyArgs>),
-    /// Write a copy of a capture (HAR, JSON body, NDJSON, or a folder of them) without
-    /// credentials and with personal values masked, for tickets.
+    /// Write a copy of a capture without credentials and with personal values masked, for
+    /// tickets: whatever `check` reads, found and told apart as `check` does it.
     ///
-    /// Every entry and every place in it is redacted, whatever its host or path. The copy is
-    /// read back before it is kept: if any removed value is still in it, nothing is written
-    /// and the exit code is 2.
+    /// A HAR (with the bodies Playwright keeps beside it in `_file`, or its zip archive), a
+    /// JSON body, NDJSON, an application log, a VCR cassette, any of them gzip- or
+    /// zstd-compressed (the copy is compressed the same way), or a folder of them; files that
+    /// `check` passes over are passed over and counted. Every entry and every place in it is
+    /// redacted, whatever its host or path; text that is not JSON (a log line without a body,
+    /// a line cut short) is scrubbed by pattern. Each copy is read back before it is kept: if
+    /// any removed value is still in it, that copy is not written.
+    ///
+    /// A file that cannot be copied (broken compressed data or HAR, text that is not UTF-8, a
+    /// line or body over --max-size, a failed read-back) is named on standard error with where
+    /// it stopped, and the other files are still written. Exit codes: 0 every capture was
+    /// copied, 2 at least one file could not be (or the run could not start).
     Redact {
-        /// The capture to redact: a .har, .json, .ndjson file, or a folder of them.
+        /// The capture to redact: a file `check` reads, or a folder of them.
         input: PathBuf,
         /// Where to write the copy (a folder when INPUT is a folder); never INPUT itself.
         #[arg(short = 'o', long = "out", value_name = "PATH")]
@@ -91,6 +100,10 @@ pub enum Command {
         /// Keep personal values (credentials are removed all the same).
         #[arg(long)]
         show_values: bool,
+        /// Largest body or line read, and what a compressed input may inflate to, as for
+        /// `check` (suffixes K, M, G).
+        #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
+        max_size: u64,
     },
 }
 

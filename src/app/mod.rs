@@ -60,11 +60,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
             input,
             out: target,
             show_values,
+            max_size,
         } => {
-            let summary = privacy::copy::redact(&input, &target, show_values)
+            let summary = privacy::copy::redact(&input, &target, show_values, max_size)
                 .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
             report::write_redaction(&summary, out, &mut io::stderr().lock())?;
-            Ok(ExitStatus::Clean)
+            Ok(if summary.failed.is_empty() {
+                ExitStatus::Clean
+            } else {
+                ExitStatus::Error
+            })
         }
         Command::Baseline(args) => {
             let recorded = commands::record_baseline(&args)?;

@@ -69,7 +69,7 @@ pub struct Archive {
 }
 
 /// Why a member's bytes are refused before they are read, if they are.
-fn bomb(size: u64, compressed: u64) -> Option<String> {
+pub(crate) fn bomb(size: u64, compressed: u64) -> Option<String> {
     (size > 1 << 20 && size / compressed.max(1) > MAX_RATIO).then(|| {
         format!("a member declares {size} bytes from {compressed} compressed bytes, more than {MAX_RATIO} times (a zip bomb)")
     })

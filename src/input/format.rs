@@ -119,11 +119,13 @@ pub fn may_hold_capture(head: &[u8]) -> bool {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&b| b == b'{');
-    // A HAR or a cassette saved as `.json` is read as what it is.
+    let has = |key: &[u8]| memchr::memmem::find(text, key).is_some();
+    // A HAR or a cassette saved as `.json` is read as what it is; the platform's throttling
+    // answer and a newer-API body are answers a tester saved, which DT005 names.
     !object
-        || CAPTURE_KEYS
-            .iter()
-            .any(|key| memchr::memmem::find(text, key).is_some())
+        || CAPTURE_KEYS.iter().any(|key| has(key))
+        || (has(b"\"status\"") && has(b"\"wait\""))
+        || (has(b"\"code\"") && has(b"\"message\""))
         || crate::input::is_cassette(text)
         || memchr::memmem::find(text, b"\"log\"").is_some()
 }
@@ -145,6 +147,43 @@ fn looks_like_log(text: &[u8]) -> bool {
         Err(error) => error.error_len().is_none(),
     };
     valid && text.split(|&b| b == b'\n').any(|line| line.contains(&b'{'))
+}
+
+/// What an input holds, told by its format and its first bytes once decompressed: the one
+/// decision `dtlint check` and `dtlint redact` both read an input by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// One response body, read whole.
+    Body,
+    /// A VCR cassette, read whole: named so, or a JSON one told by its first member.
+    Cassette,
+    /// A HAR, streamed entry by entry.
+    Har,
+    /// A HAR zip archive (Playwright's `capture.zip`), told by its first bytes whatever it is
+    /// called.
+    Zip,
+    /// One JSON value per line (NDJSON, JSON Lines, framed records).
+    Lines,
+    /// An application log: a body after any prefix on its line.
+    Log,
+}
+
+impl InputFormat {
+    /// What an input of this format holds, given its first bytes (decompressed): the whole
+    /// text for a format read whole (JSON, a cassette), as much as is at hand for a stream.
+    pub fn content(self, head: &[u8]) -> Content {
+        match self {
+            Self::Vcr => Content::Cassette,
+            Self::Json if crate::input::is_cassette(head) => Content::Cassette,
+            Self::Json => Content::Body,
+            _ if crate::input::archive::is_zip(head) => Content::Zip,
+            // `sniff` never answers `Auto`, so this asks once.
+            Self::Auto => Self::sniff(head).content(head),
+            Self::Har => Content::Har,
+            Self::Log => Content::Log,
+            Self::Ndjson | Self::Framed => Content::Lines,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +226,12 @@ mod tests {
             b"{\"name\": \"app\", \"version\": \"1.0.0\"}"
         ));
         assert!(super::may_hold_capture(b"{\"errcode\": 40078}"));
+        assert!(super::may_hold_capture(
+            b"{\"status\":1111,\"wait\":5,\"source\":\"x5\",\"punish\":\"deny\"}"
+        ));
+        assert!(super::may_hold_capture(
+            b"{\"code\":\"InvalidAuthentication\",\"message\":\"no token\"}"
+        ));
         assert!(super::may_hold_capture(
             b"{\"userid\": \"u1\", \"name\": \"A\"}"
         ));

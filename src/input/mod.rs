@@ -8,15 +8,15 @@ pub(crate) mod file;
 pub mod format;
 pub mod framed;
 mod har;
-mod log;
+pub(crate) mod log;
 mod ndjson;
 pub(crate) mod pipeline;
 pub(crate) mod vcr;
 
 pub use crate::engine::outcome::Outcome;
 pub use file::{body_outcome, Limits};
+pub(crate) use har::{climbs_out, har_outcomes_in, Bodies};
 pub use har::{har_outcomes, API_PATH};
-pub(crate) use har::{har_outcomes_in, Bodies};
 pub use ndjson::{log_outcomes, ndjson_outcomes};
 pub use pipeline::Pace;
 pub use vcr::{is_cassette, vcr_outcomes};

@@ -384,7 +384,13 @@ impl Scrubber {
                 let text = raw.get();
                 if !self.show_values && !matches!(text, "null" | "true" | "false") {
                     let text = text.to_owned();
-                    *value = Tree::String(self.masked(kind, &text));
+                    // A number stays a number (`0`): its digits go, its type stays, so what
+                    // `check` says of the type (DT101, DT502) holds in a copy.
+                    if self.masked(kind, &text) != text {
+                        if let Ok(zero) = serde_json::value::to_raw_value(&0) {
+                            *raw = zero;
+                        }
+                    }
                 }
             }
             Tree::Array(items) => items
@@ -1043,6 +1049,17 @@ mod tests {
         ] {
             assert!(Marks::of(busy).any(), "{busy}");
         }
+    }
+
+    #[test]
+    fn a_personal_number_is_masked_as_a_number() {
+        let (out, s) =
+            scrubbed(r#"{"mobile":13900139000,"extension":"{\"Age\":24,\"Hobby\":\"Travel\"}"}"#);
+        assert_eq!(
+            out,
+            r#"{"mobile":0,"extension":"{\"Age\":0,\"Hobby\":\"******\"}"}"#
+        );
+        assert!(s.removed.contains("13900139000"));
     }
 
     #[test]

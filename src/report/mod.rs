@@ -452,8 +452,9 @@ pub fn write_baseline_note(
     writeln!(out, "recorded {count} findings in {}", path.display())
 }
 
-/// Says where `redact` wrote its copies (stdout) and what it removed and masked, counted by
-/// kind (one line on stderr, so a pipe of stdout carries only paths).
+/// Says where `redact` wrote its copies (stdout), each file it could not copy and why, and
+/// what it removed and masked, counted by kind (standard error, so a pipe of stdout carries
+/// only paths).
 ///
 /// # Errors
 /// When a writer fails.
@@ -462,10 +463,92 @@ pub fn write_redaction(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    for path in &summary.written {
+    for path in summary.written.iter().chain(&summary.bodies) {
         writeln!(out, "wrote {}", path.display())?;
     }
-    writeln!(err, "dtlint: {summary}")
+    for failure in &summary.failed {
+        writeln!(err, "dtlint: {}: {}", failure.path, failure.reason)?;
+    }
+    writeln!(err, "dtlint: {}", redaction_line(summary))
+}
+
+/// The summary line of `redact`: `redacted 2 files: removed 3 access tokens; masked nothing`,
+/// then what else there is to say.
+fn redaction_line(summary: &crate::privacy::copy::Summary) -> String {
+    use crate::api::fields::Personal;
+    use crate::privacy::credentials::Credential;
+    let counted =
+        |n: u64, (one, many): (&'static str, &'static str)| format!("{n} {}", plural(n, one, many));
+    let tally = &summary.tally;
+    let credentials: Vec<String> = Credential::ALL
+        .iter()
+        .filter_map(|k| {
+            let n = tally.credentials.get(k).copied().unwrap_or(0);
+            (n > 0).then(|| counted(n, k.nouns()))
+        })
+        .collect();
+    let personal: Vec<String> = [
+        (Personal::Phone, ("phone number", "phone numbers")),
+        (Personal::Email, ("email address", "email addresses")),
+        (
+            Personal::Text,
+            ("other personal value", "other personal values"),
+        ),
+    ]
+    .iter()
+    .filter_map(|(k, nouns)| {
+        let n = tally.personal.get(k).copied().unwrap_or(0);
+        (n > 0).then(|| counted(n, *nouns))
+    })
+    .collect();
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            "nothing".to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    let written = summary.written.len() as u64;
+    let mut line = format!(
+        "redacted {}: removed {}; masked {}",
+        counted(written, ("file", "files")),
+        list(credentials),
+        list(personal)
+    );
+    let bodies = summary.bodies.len() as u64;
+    if bodies > 0 {
+        line.push_str(&format!(
+            "; copied {} that HARs keep apart beside their copies",
+            counted(bodies, ("body", "bodies"))
+        ));
+    }
+    if summary.as_text > 0 {
+        line.push_str(&format!(
+            "; {} not JSON, scrubbed by pattern only",
+            counted(
+                summary.as_text,
+                ("text meant to be JSON is", "texts meant to be JSON are")
+            )
+        ));
+    }
+    let passed_over = summary.passed_over as u64;
+    if passed_over > 0 {
+        line.push_str(&format!(
+            "; {} passed over",
+            counted(
+                passed_over,
+                ("file that is not a capture", "files that are not captures")
+            )
+        ));
+    }
+    let failed = summary.failed.len() as u64;
+    if failed > 0 {
+        line.push_str(&format!(
+            "; {} could not be redacted (no copy written)",
+            counted(failed, ("file", "files"))
+        ));
+    }
+    line
 }
 
 /// The reporter of a format, writing to `out` as the run goes.

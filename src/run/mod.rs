@@ -7,7 +7,7 @@ pub mod exit;
 pub mod merge;
 pub mod progress;
 pub mod suppress;
-mod walk;
+pub(crate) mod walk;
 
 use std::io::BufRead;
 

@@ -16,8 +16,8 @@ use crate::input::{
 use crate::report::{SkipReason, Skipped};
 use crate::run::progress::Progress;
 
-pub use crate::input::format::InputFormat;
 use crate::input::format::SNIFF;
+pub use crate::input::format::{Content, InputFormat};
 
 /// Folders never worth walking into: build output and dependencies.
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
@@ -635,7 +635,7 @@ fn whole_outcome(
             None,
             limits.max_size,
         )])]
-    } else if format == InputFormat::Vcr || crate::input::is_cassette(&bytes) {
+    } else if format.content(&bytes) == Content::Cassette {
         crate::input::vcr_outcomes(&bytes, settings, limits)
     } else {
         vec![body_outcome(&bytes, settings, limits)]

@@ -2,7 +2,7 @@
 //! VCR: YAML holding `http_interactions`) and checks each `/topapi/v2/user/get` interaction as
 //! an exchange, its findings placed in the cassette's text.
 
-mod yaml;
+pub(crate) mod yaml;
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -32,7 +32,7 @@ use yaml::{Kind, Node, Tree};
 const SNIFF: usize = 64 * 1024;
 
 /// Values a cassette may hold: thousands of interactions, and a bound on the memory of one.
-const MAX_NODES: usize = 250_000;
+pub(crate) const MAX_NODES: usize = 250_000;
 
 /// Whether these first bytes of a text are a cassette's: a JSON object whose first member is
 /// `interactions` or `http_interactions` (Ruby VCR's json serializer), or `version` with
@@ -465,7 +465,7 @@ fn is_user_get(method: &str, uri: &str) -> bool {
 /// span starts at the content, and the header is the last thing on the line before it.
 /// `None` when that line does not end with a header (empty lines came first): the body is
 /// then placed at the scalar as a whole.
-fn block_header(text: &str, content: usize) -> Option<usize> {
+pub(crate) fn block_header(text: &str, content: usize) -> Option<usize> {
     let line_start = text[..content].rfind('\n')?;
     let header_line = text[..line_start].rfind('\n').map_or(0, |k| k + 1);
     let header = text[header_line..line_start].trim_end();

@@ -230,6 +230,16 @@ impl<'t> Tree<'t> {
         }
     }
 
+    /// Every node, in the order they start.
+    pub fn nodes(&self) -> &[Node<'t>] {
+        &self.nodes
+    }
+
+    /// Node `index` as it is: an alias stays one.
+    pub fn node(&self, index: usize) -> &Node<'t> {
+        &self.nodes[index]
+    }
+
     /// The root node.
     pub fn root(&self) -> &Node<'t> {
         &self.nodes[0]
