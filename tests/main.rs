@@ -26,6 +26,7 @@ mod outputs;
 #[cfg(feature = "live")]
 mod params;
 mod paths;
+mod profiles;
 mod properties;
 mod python;
 mod redaction;

@@ -89,6 +89,18 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     let mut sarif = sarif;
     sarif["runs"][0]["tool"]["driver"]["version"] = "[version]".into();
     insta::assert_json_snapshot!("sarif", sarif);
+    // A result judged by a profile names it in its properties.
+    let (_, stdout, _) = dtlint(
+        &root(),
+        &["check", "--format", "sarif", "samples/errors"],
+        None,
+    );
+    let sarif = json(&stdout);
+    assert_valid(&sarif_schema, &sarif, "SARIF output with profiles");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["properties"]["profile"],
+        "samples/errors/dtlint.toml"
+    );
 }
 
 #[test]
@@ -104,6 +116,22 @@ fn the_json_report_validates_against_its_schema() {
         &report_schema,
         &json(&stdout),
         "JSON report of every sample",
+    );
+    // Each folder's dtlint.toml judges its samples: their findings name it.
+    let (_, stdout, _) = dtlint(&root(), &["check", "--format", "json", "samples"], None);
+    let report = json(&stdout);
+    assert!(
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["profile"] == "samples/errors/dtlint.toml"),
+        "{stdout}"
+    );
+    assert_valid(
+        &report_schema,
+        &report,
+        "JSON report of every sample, each judged by its folder's profile",
     );
 }
 

@@ -85,6 +85,71 @@ fn every_sample_report_matches_its_snapshot() {
     }
 }
 
+/// The README's main command, `dtlint check samples/`: each sample is judged by the profile of
+/// its folder, as `--profile` gives it alone, and the samples outside such a folder by none.
+#[test]
+fn checking_all_samples_judges_each_by_its_folders_profile() {
+    let (code, stdout, stderr) = dtlint(&root(), &["check", "--format", "json", "samples"], None);
+    assert_eq!(code, 1, "{stderr}");
+    let report = json(&stdout);
+    let of = |findings: &Value, source: &str| -> Vec<Value> {
+        findings
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["source"] == source)
+            .cloned()
+            .collect()
+    };
+    let mut profiled = 0;
+    for file in sample_files() {
+        let Some(folder) = file.parent().filter(|d| d.join("dtlint.toml").is_file()) else {
+            continue;
+        };
+        profiled += 1;
+        let source = file
+            .strip_prefix(root())
+            .expect("under the repo")
+            .to_string_lossy()
+            .into_owned();
+        let (_, alone) = report_of(&file);
+        let found = of(&report["findings"], &source);
+        assert_eq!(found, of(&alone["findings"], &source), "{source}");
+        let profile = folder
+            .join("dtlint.toml")
+            .strip_prefix(root())
+            .expect("under the repo")
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            found.iter().all(|f| f["profile"] == profile.as_str()),
+            "{source}"
+        );
+    }
+    assert!(profiled > 10, "samples are grouped by caller");
+    // The internal app without permissions is told an empty email is no exposure (DT303), as
+    // the sample's name says.
+    assert!(
+        of(
+            &report["findings"],
+            "samples/internal-basic/basic-empty-email-dt303-info.json"
+        )
+        .iter()
+        .any(|f| f["rule"] == "DT303"),
+        "{stdout}"
+    );
+    let skipped = &report["summary"]["skipped_by_reason"];
+    assert_eq!(skipped["not_a_capture"], report["summary"]["skipped"]);
+    let notes = report["summary"]["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.starts_with("judged with no profile (")
+                && n.contains(", samples/third-party/dtlint.toml (2 inputs)"))),
+        "{notes:?}"
+    );
+}
+
 fn codes(report: &Value) -> Vec<(String, String)> {
     report["findings"]
         .as_array()

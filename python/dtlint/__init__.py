@@ -18,8 +18,9 @@ Settings read like the command line's flags and profile: ``app_type`` (``interna
 (``zh_CN`` or ``en_US``), ``select``/``extend_select``/``ignore`` (codes, code prefixes, names
 or categories, as a list or a comma-separated string), ``severity`` (``{"DT107": "info"}`` or
 ``["DT107=info"]``), and ``profile``: a ``dtlint.toml`` path, ``True`` for the first
-``dtlint.toml`` in the current folder or its parents (as the command line finds it), or
-``None`` for none. Arguments win over the profile. Bad settings raise :class:`SettingsError`;
+``dtlint.toml`` in the current folder or its parents (as the command line finds it; with
+:func:`check_path`, the one closest to each input, as ``dtlint check`` judges a tree of
+folders), or ``None`` for none. Arguments win over the profile. Bad settings raise :class:`SettingsError`;
 a bad profile raises :class:`ProfileError`, which says where. Personal values in messages stay
 masked, as in every output of dtlint.
 """

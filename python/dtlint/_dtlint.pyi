@@ -70,6 +70,9 @@ class Finding:
     def source(self) -> str:
         """The input the finding is in."""
     @property
+    def profile(self) -> Optional[str]:
+        """The profile file that judged the input, or ``None``."""
+    @property
     def entry(self) -> Optional[int]:
         """The 0-based index of the response in a multi-response input."""
     @property

@@ -21,6 +21,10 @@ use crate::paths::PathCheck;
 #[pyclass(module = "dtlint._dtlint", frozen)]
 pub struct Checker {
     resolved: Resolved,
+    /// The profile chosen and the values given: a run over paths with a search finds the
+    /// profiles closer to its inputs with them.
+    choice: ProfileChoice,
+    given: Overrides,
     limits: Limits,
 }
 
@@ -100,6 +104,8 @@ impl Checker {
         resolved.settings.needs = Needs::new(false, false);
         Ok(Self {
             resolved,
+            choice,
+            given,
             limits: max_size.map_or_else(Limits::default, Limits::new),
         })
     }
@@ -150,10 +156,12 @@ impl Checker {
     }
 
     /// Checks files and folders as ``dtlint check PATH...`` does; findings come as they are
-    /// found.
+    /// found. With a profile search, each input is judged by the ``dtlint.toml`` closest to
+    /// it, as the command line judges it.
     #[pyo3(signature = (paths, *, hidden=false, glob=Vec::new(), exclude=Vec::new(), follow=false))]
     fn check_paths(
         &self,
+        py: Python<'_>,
         paths: Vec<PathBuf>,
         hidden: bool,
         glob: Vec<String>,
@@ -161,8 +169,9 @@ impl Checker {
         follow: bool,
     ) -> PyResult<PathCheck> {
         PathCheck::start(
+            py,
             paths,
-            self.resolved.clone(),
+            (self.resolved.clone(), &self.choice, &self.given),
             self.limits,
             crate::paths::Walk {
                 hidden,

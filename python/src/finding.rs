@@ -68,6 +68,13 @@ impl Finding {
         self.0.source()
     }
 
+    /// The profile file (``dtlint.toml``) that judged the input, as the run names it, or
+    /// ``None``: with ``profile=True``, the one closest to the input.
+    #[getter]
+    fn profile(&self) -> Option<&str> {
+        self.0.profile()
+    }
+
     /// The 0-based index of the response in a multi-response input (an NDJSON line, a HAR
     /// entry), or ``None``.
     #[getter]

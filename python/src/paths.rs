@@ -14,12 +14,12 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
 use dtlint::input::Limits;
-use dtlint::profile::Resolved;
+use dtlint::profile::{Overrides, ProfileChoice, Profiles, Resolved};
 use dtlint::report::{Reporter, RunEnd};
 use dtlint::run::exit::Exit;
 use dtlint::run::{self, WalkOptions};
 
-use crate::errors::bad;
+use crate::errors::{bad, from_settings};
 use crate::finding::Finding;
 use crate::summary::Summary;
 
@@ -87,9 +87,12 @@ pub struct PathCheck {
 }
 
 impl PathCheck {
+    /// Walks `paths` and finds their profiles (the run's own resolved, the choice it was
+    /// resolved from and the values given), then checks them on a thread of its own.
     pub fn start(
+        py: Python<'_>,
         paths: Vec<PathBuf>,
-        resolved: Resolved,
+        (own, choice, given): (Resolved, &ProfileChoice, &Overrides),
         limits: Limits,
         walk: Walk,
     ) -> PyResult<Self> {
@@ -104,12 +107,26 @@ impl PathCheck {
             list_skipped: false,
             captures_only: false,
         };
+        // A bad profile in a folder walked is raised here, before any finding, as the command
+        // line fails before it reads anything.
+        let (collected, profiles) = py
+            .detach(|| {
+                let mut collected = run::collect(&paths, &options);
+                let needs = own.settings.needs;
+                Profiles::assign(own, choice, given, &mut collected).map(|mut profiles| {
+                    for settings in profiles.settings_mut() {
+                        settings.needs = needs;
+                    }
+                    (collected, profiles)
+                })
+            })
+            .map_err(|e| from_settings(py, e))?;
         let (sender, events) = sync_channel(WAITING);
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("dtlint-check-path".to_owned())
-            .spawn(move || run(&paths, &options, &resolved, &limits, &flag, sender))
+            .spawn(move || run(&collected, &profiles, &limits, &flag, sender))
             .map_err(|e| PyRuntimeError::new_err(format!("cannot start the run: {e}")))?;
         Ok(Self {
             events: Mutex::new(events),
@@ -121,31 +138,29 @@ impl PathCheck {
 }
 
 fn run(
-    paths: &[PathBuf],
-    options: &WalkOptions,
-    resolved: &Resolved,
+    collected: &run::Collected,
+    profiles: &Profiles,
     limits: &Limits,
     stop: &AtomicBool,
     sender: SyncSender<Event>,
 ) {
-    let collected = run::collect(paths, options);
     let mut channel = Channel {
         sender: sender.clone(),
         notes: Vec::new(),
     };
-    let settings = &resolved.settings;
-    let mut exit = Exit::new(
-        &settings.selection,
-        &resolved.suppressions,
-        vec![&mut channel],
-    )
-    .with_interrupt(stop);
+    let mut exit = Exit::judged(profiles.judges(), vec![&mut channel]).with_interrupt(stop);
     exit.skipped(&collected.skipped);
-    run::check_all(&collected.targets, settings, limits, &(), &mut exit);
-    let given: Vec<String> = run::settings_note(settings).into_iter().collect();
-    let ended = exit.finish(&given);
+    run::check_all(
+        &collected.targets,
+        &profiles.settings(),
+        limits,
+        &(),
+        &mut exit,
+    );
+    let ended = exit.finish(&profiles.notes());
     let event = match ended {
-        Ok(ended) => Event::Done(Summary::new(&ended, channel.notes, resolved.deny_warnings)),
+        // Each profile's deny-warnings is judged at the exit.
+        Ok(ended) => Event::Done(Summary::new(&ended, channel.notes, false)),
         Err(error) => Event::Failed(error.to_string()),
     };
     // Python may have stopped listening; then no one needs the end.

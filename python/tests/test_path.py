@@ -4,6 +4,7 @@ same order, the same summary, findings that come as the run goes, and bad input 
 import gzip
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,33 @@ def test_globs_and_paths_as_a_list(monkeypatch):
 def test_bad_glob_is_a_settings_error():
     with pytest.raises(dtlint.SettingsError):
         dtlint.check_path(SAMPLES, glob="[")
+
+
+def test_profile_true_judges_each_input_by_its_closest_profile(dtlint_bin, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    done = subprocess.run([dtlint_bin, "check", "--format", "json", "samples/"],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    report = json.loads(done.stdout)
+    run = dtlint.check_path("samples/", profile=True)
+    got = [(f.source, f.entry, f.code, f.pointer, f.profile) for f in run]
+    expected = [(f["source"], f.get("entry"), f["rule"], f["pointer"], f.get("profile"))
+                for f in report["findings"]]
+    assert got == expected
+    assert ("samples/internal-basic/basic-empty-email-dt303-info.json", None, "DT303",
+            "/result/email", "samples/internal-basic/dtlint.toml") in got
+    assert run.summary.notes == report["summary"]["notes"]
+    assert run.summary.exit_code == done.returncode
+
+
+def test_a_bad_profile_in_a_folder_raises_before_any_finding(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "captures" / "partner").mkdir(parents=True)
+    (tmp_path / "captures" / "partner" / "dtlint.toml").write_text('app-type = "partner"\n')
+    (tmp_path / "captures" / "partner" / "a.json").write_text("{}")
+    with pytest.raises(dtlint.ProfileError) as raised:
+        dtlint.check_path("captures", profile=True)
+    error = raised.value
+    assert (error.path, error.line, error.column) == (
+        str(Path("captures/partner/dtlint.toml")), 1, 12)
+    # Without a search, the profiles in folders are not read.
+    assert all(f.profile is None for f in dtlint.check_path("captures"))

@@ -12,6 +12,7 @@ use dtlint::Needs;
 
 use super::settings;
 
+use dtlint::profile::Profiles;
 use dtlint::report::partial::{self, Of, Partial, ShardSelection};
 
 use super::cli::{
@@ -27,7 +28,17 @@ pub fn audit(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     check.partial = args.partial;
     let needs = Needs::new(true, false);
     let prepared = prepare(&check, true, needs)?;
-    let caller = &prepared.resolved.settings.caller;
+    if let Some((one, other)) = prepared.profiles.callers_differ() {
+        return Err(RunError::Usage(miette::miette!(
+            help = "audit each profile's folder on its own, or judge every input alike: one profile with --profile FILE, or none with --no-profile and the caller's flags",
+            "the inputs' profiles name different callers ({} in {}; {} in {}): dtlint audit audits one caller",
+            audit::describe(&one.settings.caller),
+            profile_name(one),
+            audit::describe(&other.settings.caller),
+            profile_name(other),
+        )));
+    }
+    let caller = prepared.profiles.caller();
     if caller.app_type.is_none() && !args.partial {
         // Without a caller the audit is still an inventory (which documented and undocumented
         // fields the captures carried), which auditors take before they know the app; but
@@ -126,9 +137,18 @@ impl CheckArgs {
     }
 }
 
+/// A profile's file as messages name it.
+fn profile_name(resolved: &settings::Resolved) -> String {
+    resolved
+        .profile
+        .as_ref()
+        .map_or_else(|| "no profile".to_owned(), |p| p.display().to_string())
+}
+
 /// A run's inputs and settings, resolved from the command line, before anything is read.
 pub struct Prepared {
-    pub resolved: settings::Resolved,
+    /// The run's profiles, its own first; each target names the one that judges it.
+    pub profiles: Profiles,
     collected: run::Collected,
     /// What the run was asked to check, for the baseline's entries of inputs that are gone.
     scope: run::Scope,
@@ -136,14 +156,15 @@ pub struct Prepared {
     quiet: bool,
     verbose: bool,
     notes: Vec<String>,
+    /// The notes about rules the run cannot apply, said on standard error as well when the
+    /// report is for a program.
+    unmet: Vec<String>,
 }
 
-/// Resolves the profile and expands the paths; `observe` records which members each response
-/// carries (for the audit).
+/// Resolves the profile, expands the paths and finds the profiles closer to the inputs;
+/// `observe` records which members each response carries (for the audit).
 pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared, RunError> {
-    let mut resolved = profile::resolve(&args.settings)?;
-    resolved.settings.observe = observe;
-    resolved.settings.needs = needs;
+    let own = profile::resolve(&args.settings)?;
     let given = &args.walk;
     let walk = WalkOptions {
         hidden: given.hidden,
@@ -156,30 +177,33 @@ pub fn prepare(args: &CheckArgs, observe: bool, needs: Needs) -> Result<Prepared
         list_skipped: given.verbose,
         captures_only: given.captures_only,
     };
-    let collected = run::collect(&args.paths, &walk);
+    let mut collected = run::collect(&args.paths, &walk);
     let scope = run::Scope::new(&args.paths, given.hidden, &given.glob, &given.exclude);
-    let notes = run::settings_note(&resolved.settings).into_iter().collect();
+    let mut profiles = profile::tree(&args.settings, own, &mut collected)?;
+    for settings in profiles.settings_mut() {
+        settings.observe = observe;
+        settings.needs = needs;
+    }
+    let notes = profiles.notes();
+    let unmet = profiles.unmet();
     Ok(Prepared {
-        resolved,
+        profiles,
         collected,
         scope,
         limits: Limits::new(given.max_size),
         quiet: given.quiet,
         verbose: given.verbose,
         notes,
+        unmet,
     })
 }
 
 impl Prepared {
-    /// The run's exit, with the profile's selection and suppressions, reporting to `reporters`
-    /// and stopping at Ctrl-C.
+    /// The run's exit, judging each input by its profile's selection and suppressions,
+    /// reporting to `reporters` and stopping at Ctrl-C.
     pub fn exit<'r>(&'r self, reporters: Vec<&'r mut dyn Reporter>) -> Exit<'r> {
-        let mut exit = Exit::new(
-            &self.resolved.settings.selection,
-            &self.resolved.suppressions,
-            reporters,
-        )
-        .with_interrupt(super::interrupt::flag());
+        let mut exit = Exit::judged(self.profiles.judges(), reporters)
+            .with_interrupt(super::interrupt::flag());
         if self.verbose {
             exit = exit.listing_passed_over();
         }
@@ -191,12 +215,23 @@ impl Prepared {
     pub fn run(&self, mut exit: Exit<'_>) -> Result<Ended, RunError> {
         if self.verbose {
             // Before anything is read: on standard error, so never inside the report.
-            report::write_skipped(&self.collected.passed_over, &mut io::stderr().lock())?;
+            let mut err = io::stderr().lock();
+            report::write_skipped(&self.collected.passed_over, &mut err)?;
+            for (resolved, inputs) in self.profiles.read() {
+                if let Some(path) = &resolved.profile {
+                    writeln!(
+                        err,
+                        "dtlint: profile {} judges {inputs} {}",
+                        path.display(),
+                        if inputs == 1 { "input" } else { "inputs" }
+                    )?;
+                }
+            }
         }
         let progress = progress::bar(self.quiet, self.collected.targets.len());
         run::check_all(
             &self.collected.targets,
-            &self.resolved.settings,
+            &self.profiles.settings(),
             &self.limits,
             &progress,
             &mut exit,
@@ -220,16 +255,30 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     if args.partial {
         // A shard: fingerprints for the merge's baseline, no snippets, no suppressions.
         let prepared = prepare(args, false, Needs::new(false, true))?;
+        let used = prepared.profiles.in_use();
+        if let [(one, _), (other, _), ..] = used.as_slice() {
+            // The merge applies one selection and one profile's suppressions to the whole.
+            return Err(RunError::Usage(miette::miette!(
+                help = "shard each profile's folder on its own and merge each with its profile, or give one profile for every input with --profile",
+                "--partial: these inputs are judged by {} profiles ({}, {}{}), and a shard's partial result is merged with one",
+                used.len(),
+                profile_name(one),
+                profile_name(other),
+                if used.len() > 2 { ", ..." } else { "" }
+            )));
+        }
+        let (judge, _) = used[0];
         let mut partial = Partial::new(Of::Check, out)
             .with_selection(ShardSelection::of(
-                &prepared.resolved.settings.selection,
-                prepared.resolved.deny_warnings,
+                &judge.settings.selection,
+                judge.deny_warnings,
             ))
             .with_scope(&prepared.scope);
         let exit = prepared.exit(vec![&mut partial]).partial();
         let ended = prepared.run(exit)?;
         partial.flush()?;
-        let status = ended.status(prepared.resolved.deny_warnings);
+        // Each profile's deny-warnings is judged at the exit.
+        let status = ended.status(false);
         return Ok(pipeline_status(status, args.exit_zero));
     }
     refuse_combinations(args)?;
@@ -272,14 +321,15 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     // The human report carries its notes itself; any other is read by a program or goes to a
     // file, so the rules the run could not apply are said where the user is looking too.
     if args.format != report::Format::Human {
-        write_notes(&prepared.notes)?;
+        write_notes(&prepared.unmet)?;
     }
     if let (Some(path), Some(recorded)) = (&args.baseline, &ended.recorded) {
         recorded
             .save(path)
             .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
     }
-    let status = ended.status(prepared.resolved.deny_warnings);
+    // Each profile's deny-warnings is judged at the exit.
+    let status = ended.status(false);
     Ok(pipeline_status(status, args.exit_zero))
 }
 

@@ -10,6 +10,19 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, RunError> {
     settings::resolve(args).map_err(|error| RunError::Usage(report(error)))
 }
 
+/// The profiles of a run over `collected` with `own` resolved from `args`: unless `--profile`
+/// or `--no-profile` was given, each input is judged by the `dtlint.toml` closest to it; a bad
+/// one is reported as [`resolve`] reports the run's own.
+pub fn tree(
+    args: &SettingsArgs,
+    own: Resolved,
+    collected: &mut dtlint::run::Collected,
+) -> Result<dtlint::profile::Profiles, RunError> {
+    let (choice, given) = settings::choice_and_overrides(args);
+    dtlint::profile::Profiles::assign(own, &choice, &given, collected)
+        .map_err(|error| RunError::Usage(report(error)))
+}
+
 fn report(error: SettingsError) -> Report {
     let mut diagnostic = MietteDiagnostic::new(error.message);
     diagnostic.help = error.help;

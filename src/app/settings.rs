@@ -28,7 +28,8 @@ pub struct SettingsArgs {
     /// `auto` tells them apart.
     #[arg(long, value_enum, value_name = "SHAPE")]
     pub body_shape: Option<BodyShape>,
-    /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
+    /// Profile file for every input, instead of the dtlint.toml closest to each (in its folder
+    /// or a parent, else found from this folder up).
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
     /// Ignore any dtlint.toml.
@@ -109,6 +110,13 @@ pub enum Deny {
 /// # Errors
 /// An unreadable or invalid profile, or a selector or severity that names nothing.
 pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
+    let (choice, given) = choice_and_overrides(args);
+    profile::resolve(&choice, &given)
+}
+
+/// Which profile the flags choose (`--profile`, `--no-profile`, else a search from the current
+/// folder up and where the captures are), and the values they give.
+pub fn choice_and_overrides(args: &SettingsArgs) -> (ProfileChoice, Overrides) {
     let choice = match &args.profile {
         Some(path) => ProfileChoice::File(path.clone()),
         None if args.no_profile => ProfileChoice::None,
@@ -126,5 +134,5 @@ pub fn resolve(args: &SettingsArgs) -> Result<Resolved, SettingsError> {
     given.severity.clone_from(&args.severity);
     given.deny_warnings = args.deny_warnings();
     given.show_values = args.show_values;
-    profile::resolve(&choice, &given)
+    (choice, given)
 }

@@ -85,7 +85,7 @@ impl Settings {
 }
 
 /// The current time in milliseconds since the epoch (0 if the clock is before 1970).
-fn read_clock() -> i64 {
+pub(crate) fn read_clock() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -39,6 +39,8 @@ pub struct Finding {
     /// It has passed a run's exit, which masked what it quotes: a shard's finding read back by
     /// `dtlint merge` is not masked again (a rule's fixed help shows example values whole).
     pub(crate) shown: bool,
+    /// The profile file that judged its input, as reports name it; set at the run's exit.
+    pub(crate) profile: Option<std::sync::Arc<str>>,
 }
 
 impl Finding {
@@ -59,6 +61,7 @@ impl Finding {
             excerpt: None,
             fingerprint: None,
             shown: false,
+            profile: None,
         }
     }
 
@@ -118,6 +121,12 @@ impl Finding {
     /// A hash of the offending value (never the value), when the run asked for fingerprints.
     pub fn fingerprint(&self) -> Option<&str> {
         self.fingerprint.as_deref()
+    }
+
+    /// The profile file (`dtlint.toml`) that judged the finding's input, as the run names it;
+    /// `None` when none did, or until the finding has passed a run's exit.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
     }
 
     /// The 1-based line, once placed.

@@ -26,7 +26,7 @@ use super::tree::Tree;
 use crate::input::decompress::{self, Compression};
 use crate::input::format::{Content, InputFormat};
 use crate::input::Bodies;
-use crate::run::walk::{self, Target, WalkOptions};
+use crate::run::walk::{self, Input, WalkOptions};
 
 /// What a `redact` run did.
 #[derive(Debug, Default)]
@@ -100,8 +100,8 @@ pub fn redact(
             path: target.display().to_owned(),
             reason,
         };
-        match target {
-            Target::File {
+        match &**target {
+            Input::File {
                 path,
                 format,
                 sniff,
@@ -120,8 +120,8 @@ pub fn redact(
                     run.summary.failed.push(failure(reason));
                 }
             }
-            Target::Missing { reason, .. } => run.summary.failed.push(failure(reason.clone())),
-            Target::Stdin(..) | Target::Special { .. } => run.summary.failed.push(failure(
+            Input::Missing { reason, .. } => run.summary.failed.push(failure(reason.clone())),
+            Input::Stdin(..) | Input::Special { .. } => run.summary.failed.push(failure(
                 "not a regular file; only files are copied".to_owned(),
             )),
         }

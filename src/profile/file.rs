@@ -14,7 +14,7 @@ use crate::run::suppress::Suppress;
 use crate::{AppType, BodyShape, Language, Permission};
 
 /// The profile file dtlint looks for in a folder and its parents.
-pub const PROFILE_NAME: &str = "dtlint.toml";
+pub use crate::run::PROFILE_NAME;
 
 /// A profile file as written.
 #[derive(Debug, Default, Deserialize)]
@@ -161,9 +161,12 @@ fn glob(
         .map_err(|e| value_error(loaded, span, key, &e.to_string()))
 }
 
+/// A suppression of the profile; with `folder` (a profile found where the captures are), its
+/// `path` glob also matches the input's path relative to that folder.
 pub(super) fn suppression(
     loaded: &Loaded,
     item: &Spanned<Suppression>,
+    folder: Option<&Path>,
 ) -> Result<Suppress, SettingsError> {
     let span = item.span();
     let s = item.get_ref();
@@ -190,6 +193,7 @@ pub(super) fn suppression(
             .as_deref()
             .map(|p| glob(loaded, span.clone(), "ignore.path", p))
             .transpose()?,
+        folder: folder.filter(|_| s.path.is_some()).map(Path::to_path_buf),
         profile: loaded.path.display().to_string(),
         line,
         column,

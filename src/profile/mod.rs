@@ -17,12 +17,14 @@
 //! ```
 
 mod file;
+mod tree;
 
 use std::fmt;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use file::PROFILE_NAME;
+pub use tree::Profiles;
 
 use crate::rules::selection::{matching, parse_severity_override, Selection};
 use crate::run::suppress::Suppress;
@@ -148,11 +150,26 @@ pub struct Resolved {
 /// # Errors
 /// An unreadable or invalid profile, or a selector or severity that names nothing.
 pub fn resolve(choice: &ProfileChoice, given: &Overrides) -> Result<Resolved, SettingsError> {
-    let path = match choice {
-        ProfileChoice::File(path) => Some(path.clone()),
-        ProfileChoice::Search(start) => file::find_profile(start),
-        ProfileChoice::None => None,
-    };
+    match choice {
+        ProfileChoice::File(path) => resolve_at(Some(path.clone()), false, given),
+        ProfileChoice::Search(start) => resolve_at(file::find_profile(start), true, given),
+        ProfileChoice::None => resolve_at(None, false, given),
+    }
+}
+
+/// Resolves a profile found where the captures are ([`Profiles`]).
+fn resolve_found(path: PathBuf, given: &Overrides) -> Result<Resolved, SettingsError> {
+    resolve_at(Some(path), true, given)
+}
+
+/// Resolves the profile at `path`, if any; `found` when it was found rather than given, so that
+/// its `[[ignore]]` paths also match relative to its folder, as ruff resolves a found
+/// configuration's paths.
+fn resolve_at(
+    path: Option<PathBuf>,
+    found: bool,
+    given: &Overrides,
+) -> Result<Resolved, SettingsError> {
     let loaded = path.as_deref().map(file::load).transpose()?;
     let empty = file::Profile::default();
     let profile = loaded.as_ref().map_or(&empty, |l| &l.profile);
@@ -200,8 +217,9 @@ pub fn resolve(choice: &ProfileChoice, given: &Overrides) -> Result<Resolved, Se
         .map_err(|m| SettingsError::new(format!("invalid rule selection: {m}")))?;
     let mut suppressions = Vec::new();
     if let Some(loaded) = &loaded {
+        let folder = found.then(|| loaded.path.parent().unwrap_or(Path::new("")));
         for item in &loaded.profile.ignore {
-            suppressions.push(file::suppression(loaded, item)?);
+            suppressions.push(file::suppression(loaded, item, folder)?);
         }
     }
     let settings = Settings {

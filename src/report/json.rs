@@ -26,6 +26,9 @@ pub struct FindingJson<'a> {
     pub column: Option<usize>,
     pub message: &'a str,
     pub help: Option<&'a str>,
+    /// The profile file that judged the input; left out when none did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<&'a str>,
 }
 
 /// One finding as the JSON report writes it (serialise it with serde).
@@ -42,6 +45,7 @@ pub fn finding_json(finding: &Finding) -> FindingJson<'_> {
         column: finding.column(),
         message: &finding.message,
         help: finding.help.as_deref(),
+        profile: finding.profile.as_deref(),
     }
 }
 

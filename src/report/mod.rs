@@ -75,6 +75,8 @@ pub struct InputEnd<'a> {
     pub config: bool,
     /// For a run of framed lines: where it stands in its source.
     pub span: Option<&'a crate::engine::outcome::Span>,
+    /// The profile file that judged it, as reports name it; `None` for none.
+    pub profile: Option<&'a str>,
 }
 
 /// The end of a run.

@@ -84,6 +84,9 @@ impl Reporter for Ndjson<'_> {
         value(line, b",\"column\":", &json.column)?;
         value(line, b",\"message\":", &json.message)?;
         value(line, b",\"help\":", &json.help)?;
+        if let Some(profile) = json.profile {
+            value(line, b",\"profile\":", &profile)?;
+        }
         line.extend_from_slice(b"}\n");
         self.out.write_all(line)
     }
@@ -144,6 +147,9 @@ mod tests {
             }
             if i % 5 == 0 {
                 finding.severity = Severity::Info;
+            }
+            if i % 7 == 0 {
+                finding.profile = Some(format!("{text}/dtlint.toml").into());
             }
             ndjson.finding(&finding).unwrap();
             serde_json::to_writer(&mut expected, &finding_json(&finding)).unwrap();

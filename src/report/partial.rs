@@ -133,6 +133,9 @@ pub struct FindingRecord {
     pub help: Option<String>,
     /// The hash a baseline matches it by.
     pub fingerprint: Option<String>,
+    /// The profile file that judged its input, as the shard named it; left out when none did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
 }
 
 /// An input's end in a partial stream.
@@ -289,6 +292,8 @@ impl Reporter for Partial<'_> {
             message: &'f str,
             help: Option<&'f str>,
             fingerprint: Option<&'f str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            profile: Option<&'f str>,
         }
         self.start()?;
         self.line.clear();
@@ -303,6 +308,7 @@ impl Reporter for Partial<'_> {
             message: &finding.message,
             help: finding.help.as_deref(),
             fingerprint: finding.fingerprint.as_deref(),
+            profile: finding.profile.as_deref(),
         };
         sonic_rs::to_writer(&mut self.line, &out).map_err(io::Error::other)?;
         self.line.push(b'\n');

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde_sarif::sarif::{
     ArtifactLocation, Location, LogicalLocation, Message, MultiformatMessageString,
-    PhysicalLocation, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultLevel, Run as SarifRun, Sarif as SarifLog, Tool, ToolComponent,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run as SarifRun, Sarif as SarifLog, Tool, ToolComponent,
 };
 
 use super::stream_json::{split, Elements};
@@ -100,6 +100,15 @@ fn result(finding: &Finding) -> SarifResult {
             .build()])
         .build();
     built.rule_index = rule_index;
+    if let Some(profile) = &finding.profile {
+        // The profile file that judged the input, as the JSON report's `profile` says it.
+        let mut properties = PropertyBag::default();
+        properties.additional_properties.insert(
+            "profile".to_owned(),
+            serde_json::Value::from(profile.replace('\\', "/")),
+        );
+        built.properties = Some(properties);
+    }
     built
 }
 

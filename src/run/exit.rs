@@ -2,10 +2,12 @@
 //! selection and severity, the input's name, the profile's suppressions, the baseline, the
 //! counts the summary and exit code come from, then each reporter. Findings about dtlint's
 //! own configuration (unused suppressions, stale baseline entries) leave through here too,
-//! at the end.
+//! at the end. Each input is judged by its profile ([`Judge`]): a run over a tree of folders
+//! with a `dtlint.toml` of their own has several.
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use crate::engine::outcome::Outcome;
 use crate::engine::outcome::{Span, Tally};
@@ -67,6 +69,9 @@ pub struct Ended {
     pub notes: Vec<String>,
     /// With [`Exit::listing_passed_over`]: inputs that turned out, once read, to hold no capture.
     pub no_captures: Vec<String>,
+    /// A warning was reported of an input whose profile makes warnings fail the run
+    /// ([`Judge::deny_warnings`]).
+    pub warnings_denied: bool,
 }
 
 impl Ended {
@@ -78,7 +83,7 @@ impl Ended {
             ExitStatus::Interrupted
         } else if self.unreadable {
             ExitStatus::Error
-        } else if s.errors > 0 || (deny_warnings && s.warnings > 0) {
+        } else if s.errors > 0 || (deny_warnings && s.warnings > 0) || self.warnings_denied {
             ExitStatus::Findings
         } else {
             ExitStatus::Clean
@@ -86,10 +91,37 @@ impl Ended {
     }
 }
 
-/// The one exit of a run's findings; see the module's documentation.
-pub struct Exit<'r> {
+/// What judges the findings of an input at the exit: its profile's rule selection and
+/// severities, its `[[ignore]]` suppressions, the profile's name as reports show it, and
+/// whether its warnings fail the run.
+#[derive(Debug, Clone, Copy)]
+pub struct Judge<'r> {
+    /// Which rules are reported, at which severity.
+    pub selection: &'r Selection,
+    /// The profile's suppressions.
+    pub suppressions: &'r [Suppress],
+    /// The profile file, as reports name it (each finding carries it); `None` for none.
+    pub profile: Option<&'r str>,
+    /// Warnings of the inputs it judges fail the run (the profile's `deny-warnings`).
+    pub deny_warnings: bool,
+}
+
+/// A judge at work: which of its suppressions hid something, how many inputs it judged.
+struct Judging<'r> {
     selection: &'r Selection,
     suppressions: Suppressions<'r>,
+    profile: Option<Arc<str>>,
+    deny_warnings: bool,
+    inputs: u64,
+}
+
+/// The one exit of a run's findings; see the module's documentation.
+pub struct Exit<'r> {
+    /// The profiles inputs are judged by; the first is the run's own, which also judges the
+    /// findings about the configuration.
+    judges: Vec<Judging<'r>>,
+    /// A warning of a profile with `deny_warnings` was reported.
+    warnings_denied: bool,
     baseline: BaselineUse,
     reporters: Vec<&'r mut dyn Reporter>,
     keep_entries: bool,
@@ -129,16 +161,51 @@ fn shown_safely(finding: &mut Finding) {
 }
 
 impl<'r> Exit<'r> {
-    /// An exit applying `selection` and `suppressions`, reporting to `reporters`.
+    /// An exit applying `selection` and `suppressions` to every input, reporting to
+    /// `reporters`.
     pub fn new(
         selection: &'r Selection,
         suppressions: &'r [Suppress],
         reporters: Vec<&'r mut dyn Reporter>,
     ) -> Self {
-        let keep_entries = reporters.iter().any(|r| r.wants_entries());
-        Self {
+        let judge = Judge {
             selection,
-            suppressions: Suppressions::new(suppressions),
+            suppressions,
+            profile: None,
+            deny_warnings: false,
+        };
+        Self::judged(vec![judge], reporters)
+    }
+
+    /// An exit judging each input by one of `judges` ([`Exit::input_judged`]), the first the
+    /// run's own (it judges inputs named with no other, and the findings about the
+    /// configuration), reporting to `reporters`. With no judge, the default selection judges.
+    pub fn judged(judges: Vec<Judge<'r>>, reporters: Vec<&'r mut dyn Reporter>) -> Self {
+        let keep_entries = reporters.iter().any(|r| r.wants_entries());
+        let mut judges: Vec<Judging<'r>> = judges
+            .into_iter()
+            .map(|judge| Judging {
+                selection: judge.selection,
+                suppressions: Suppressions::new(judge.suppressions),
+                profile: judge.profile.map(Arc::from),
+                deny_warnings: judge.deny_warnings,
+                inputs: 0,
+            })
+            .collect();
+        if judges.is_empty() {
+            static DEFAULT: std::sync::LazyLock<Selection> =
+                std::sync::LazyLock::new(Selection::default);
+            judges.push(Judging {
+                selection: &DEFAULT,
+                suppressions: Suppressions::new(&[]),
+                profile: None,
+                deny_warnings: false,
+                inputs: 0,
+            });
+        }
+        Self {
+            judges,
+            warnings_denied: false,
             baseline: BaselineUse::None,
             reporters,
             keep_entries,
@@ -234,34 +301,50 @@ impl<'r> Exit<'r> {
         self.summary.skipped_by_reason.merge(skipped);
     }
 
-    /// Starts an input named `source`; its outcomes go through the returned handle.
+    /// Starts an input named `source`, judged by the run's own profile; its outcomes go
+    /// through the returned handle.
     pub fn input<'e>(&'e mut self, source: &'e str) -> InputExit<'e, 'r> {
+        self.input_judged(source, 0)
+    }
+
+    /// Starts an input named `source`, judged by the `judge`th of the exit's judges (the
+    /// run's own, should there be fewer).
+    pub fn input_judged<'e>(&'e mut self, source: &'e str, judge: usize) -> InputExit<'e, 'r> {
+        let judge = if judge < self.judges.len() { judge } else { 0 };
         InputExit {
             exit: self,
             source,
+            judge,
             tally: Tally::default(),
             span: None,
         }
     }
 
-    fn pass(&mut self, mut finding: Finding, source: &str, config: bool) {
-        if !crate::engine::finish::selected(&mut finding, self.selection) {
+    fn pass(&mut self, mut finding: Finding, source: &str, config: bool, judge: usize) {
+        if !crate::engine::finish::selected(&mut finding, self.judges[judge].selection) {
             return;
         }
         let passed = finding.shown;
         if !finding.shown {
             shown_safely(&mut finding);
             finding.shown = true;
+            // A finding read back from a shard's result names its profile already.
+            if !config {
+                finding.profile.clone_from(&self.judges[judge].profile);
+            }
         }
-        // A finding read back from a shard's result names where it is already.
-        if !passed || finding.source.is_empty() {
+        if config {
+            // A finding about the configuration names its file (a profile, a baseline) whole.
+            source.clone_into(&mut finding.source);
+        } else if !passed || finding.source.is_empty() {
+            // A finding read back from a shard's result names where it is already.
             finding.source = crate::finding::held_in(source, &finding.source);
         }
         if let Some(excerpt) = &mut finding.excerpt {
             finding.source.clone_into(&mut excerpt.name);
         }
         if !config && !self.partial {
-            if self.suppressions.hides(&finding) {
+            if self.judges[judge].suppressions.hides(&finding) {
                 return;
             }
             match &mut self.baseline {
@@ -279,6 +362,10 @@ impl<'r> Exit<'r> {
                 }
             }
         }
+        if self.judges[judge].deny_warnings && finding.severity == crate::finding::Severity::Warning
+        {
+            self.warnings_denied = true;
+        }
         self.summary.count(finding.severity);
         self.each_reporter(|r| r.finding(&finding));
     }
@@ -295,13 +382,14 @@ impl<'r> Exit<'r> {
         }
     }
 
-    /// Findings about dtlint's configuration, as one input named `source`.
-    fn config(&mut self, source: &str, findings: Vec<Finding>) {
+    /// Findings about dtlint's configuration, as one input named `source`, selected by the
+    /// `judge`th profile.
+    fn config(&mut self, source: &str, findings: Vec<Finding>, judge: usize) {
         if findings.is_empty() {
             return;
         }
         for finding in findings {
-            self.pass(finding, source, true);
+            self.pass(finding, source, true, judge);
         }
         let tally = Tally::default();
         self.each_reporter(|r| {
@@ -310,6 +398,7 @@ impl<'r> Exit<'r> {
                 tally: &tally,
                 config: true,
                 span: None,
+                profile: None,
             })
         });
     }
@@ -319,15 +408,18 @@ impl<'r> Exit<'r> {
     /// # Errors
     /// The first failure of a reporter's output.
     pub fn finish(mut self, notes: &[String]) -> io::Result<Ended> {
-        // A shard leaves suppressions to the merge, which judges them over the whole.
-        if let Some(profile) = self
-            .suppressions
-            .profile()
-            .filter(|_| !self.partial && !self.unjudged)
-            .map(str::to_owned)
-        {
-            let unused = self.suppressions.unused();
-            self.config(&profile, unused);
+        // A shard leaves suppressions to the merge, which judges them over the whole. Each
+        // profile is judged over the inputs it judged; one found in a folder that judged no
+        // input is not judged at all, the run's own always.
+        for judge in 0..self.judges.len() {
+            let judging = &self.judges[judge];
+            if self.partial || self.unjudged || (judge > 0 && judging.inputs == 0) {
+                continue;
+            }
+            if let Some(profile) = judging.suppressions.profile().map(str::to_owned) {
+                let unused = judging.suppressions.unused();
+                self.config(&profile, unused, judge);
+            }
         }
         let mut recorded = None;
         match std::mem::take(&mut self.baseline) {
@@ -336,7 +428,7 @@ impl<'r> Exit<'r> {
                 // An interrupted or incomplete run did not read every input within its scope:
                 // only the entries of inputs it read are judged.
                 let complete = !self.interrupted() && !self.incomplete;
-                self.config(&path, hider.stale(&path, complete));
+                self.config(&path, hider.stale(&path, complete), 0);
             }
             BaselineUse::Record(recorder) => recorded = Some(recorder.finish()),
         }
@@ -375,6 +467,7 @@ impl<'r> Exit<'r> {
             recorded,
             notes,
             no_captures: self.no_captures.take().unwrap_or_default(),
+            warnings_denied: self.warnings_denied,
         })
     }
 }
@@ -383,6 +476,8 @@ impl<'r> Exit<'r> {
 pub struct InputExit<'e, 'r> {
     exit: &'e mut Exit<'r>,
     source: &'e str,
+    /// The index of the judge of its findings.
+    judge: usize,
     tally: Tally,
     span: Option<Span>,
 }
@@ -399,7 +494,7 @@ impl InputExit<'_, '_> {
             Ok(())
         });
         for finding in outcome.findings {
-            self.exit.pass(finding, self.source, false);
+            self.exit.pass(finding, self.source, false, self.judge);
         }
         self.exit.going()
     }
@@ -429,6 +524,7 @@ impl InputExit<'_, '_> {
             return;
         }
         exit.summary.inputs += 1;
+        exit.judges[self.judge].inputs += 1;
         exit.summary.responses += self.tally.responses;
         exit.summary.skipped_entries += self.tally.skipped_entries;
         exit.summary.unanswered += self.tally.unanswered;
@@ -445,12 +541,14 @@ impl InputExit<'_, '_> {
             hider.checked(self.source);
         }
         let (source, tally, span) = (self.source, &self.tally, self.span.as_ref());
+        let profile = exit.judges[self.judge].profile.clone();
         exit.each_reporter(|r| {
             r.input_done(&InputEnd {
                 source,
                 tally,
                 config: false,
                 span,
+                profile: profile.as_deref(),
             })
         });
     }

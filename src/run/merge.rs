@@ -452,6 +452,7 @@ fn restored(record: FindingRecord, base: (u64, u64)) -> Finding {
         .map(|(offset, line, column)| Location::point(offset + bytes, line + lines, column));
     finding.help = record.help.map(Into::into);
     finding.fingerprint = record.fingerprint;
+    finding.profile = record.profile.map(Into::into);
     // The shard's exit masked it already.
     finding.shown = true;
     finding

@@ -14,8 +14,10 @@ use std::io::BufRead;
 use rayon::prelude::*;
 
 pub use crate::engine::outcome::Tally;
-use walk::Target;
-pub use walk::{collect, glob_pattern, Collected, InputFormat, Scope, WalkOptions, Within};
+pub use walk::{
+    collect, glob_pattern, Collected, Input, InputFormat, Scope, Target, WalkOptions, Within,
+    PROFILE_NAME,
+};
 
 use crate::engine::pipeline::Settings;
 use crate::finding::Finding;
@@ -90,14 +92,7 @@ impl Checked {
 /// What a run says before it reads anything about its settings: the rules that need an app
 /// type and cannot run without one.
 pub fn settings_note(settings: &Settings) -> Option<String> {
-    if settings.caller.app_type.is_some() {
-        return None;
-    }
-    let waiting: Vec<_> = crate::rules::ALL
-        .iter()
-        .filter(|r| r.needs_app_type && settings.selection.is_enabled(r))
-        .map(|r| r.code)
-        .collect();
+    let waiting = waiting_for_app_type(settings);
     (!waiting.is_empty()).then(|| {
         format!(
             "no app type given: {} did not run (pass --app-type internal|third-party or set app-type in dtlint.toml)",
@@ -106,20 +101,58 @@ pub fn settings_note(settings: &Settings) -> Option<String> {
     })
 }
 
+/// The settings of the profile that judges `target`: `profiles[target.profile]`, or the run's
+/// own (the first) should the list be shorter.
+///
+/// # Panics
+/// When `profiles` is empty: a run has at least its own settings.
+fn judging<'s>(profiles: &[&'s Settings], target: &Target) -> &'s Settings {
+    profiles
+        .get(target.profile)
+        .or(profiles.first())
+        .copied()
+        .expect("a run checks with at least one profile's settings")
+}
+
+/// The codes of the selected rules that need an app type, when the settings give none.
+pub(crate) fn waiting_for_app_type(settings: &Settings) -> Vec<&'static str> {
+    if settings.caller.app_type.is_some() {
+        return Vec::new();
+    }
+    crate::rules::ALL
+        .iter()
+        .filter(|r| r.needs_app_type && settings.selection.is_enabled(r))
+        .map(|r| r.code)
+        .collect()
+}
+
 /// Checks every target and hands the outcomes to `exit` in the targets' (sorted) order.
 /// Runs of single-body files are checked in parallel windows; an NDJSON or HAR input is read
 /// on its own, its items checked in parallel batches. `progress` counts finished inputs (the
 /// caller decides whether a bar is shown).
+///
+/// `profiles` are the settings of the run's profiles, the run's own first: each target is
+/// checked with those its [`Target::profile`] names, and passes the exit judged by that
+/// profile ([`Exit::input_judged`]); a run with one profile gives one.
+///
+/// # Panics
+/// When `profiles` is empty.
 pub fn check_all(
     targets: &[Target],
-    settings: &Settings,
+    profiles: &[&Settings],
     limits: &Limits,
     progress: &dyn Progress,
     exit: &mut Exit<'_>,
 ) {
     if let [single] = targets {
         // One input: progress is its bytes, counted as the reader goes.
-        stream(single, settings, limits, Some(progress), exit);
+        stream(
+            single,
+            judging(profiles, single),
+            limits,
+            Some(progress),
+            exit,
+        );
         return;
     }
     let mut rest = targets;
@@ -128,7 +161,7 @@ pub fn check_all(
             return;
         }
         if first.streams() {
-            stream(first, settings, limits, None, exit);
+            stream(first, judging(profiles, first), limits, None, exit);
             progress.input_done();
             rest = &rest[1..];
             continue;
@@ -142,13 +175,13 @@ pub fn check_all(
         let outcomes: Vec<Vec<Outcome>> = window
             .par_iter()
             .map(|target| {
-                let outcome = target.check_body(settings, limits);
+                let outcome = target.check_body(judging(profiles, target), limits);
                 progress.input_done();
                 outcome
             })
             .collect();
         for (target, outcomes) in window.iter().zip(outcomes) {
-            let mut input = exit.input(target.display());
+            let mut input = exit.input_judged(target.display(), target.profile);
             for outcome in outcomes {
                 input.deliver(outcome);
             }
@@ -169,7 +202,7 @@ fn stream(
         framed(target, settings, limits, exit);
         return;
     }
-    let mut input = exit.input(target.display());
+    let mut input = exit.input_judged(target.display(), target.profile);
     let mut unreadable = false;
     let read_as = target.check(settings, limits, progress, &mut |outcome| {
         // Failures of the format's own grammar, which another format might not have had.
@@ -201,7 +234,7 @@ fn framed(target: &Target, settings: &Settings, limits: &Limits, exit: &mut Exit
         true
     });
     let about_stream = |exit: &mut Exit<'_>, outcome: Outcome| {
-        let mut input = exit.input(target.display());
+        let mut input = exit.input_judged(target.display(), target.profile);
         input.deliver(outcome);
         input.end();
     };
@@ -222,7 +255,7 @@ fn framed(target: &Target, settings: &Settings, limits: &Limits, exit: &mut Exit
             Next::Run(head) => head,
         };
         let unplaced = !exit.is_partial() && head.position != 0;
-        let mut input = exit.input(&head.source);
+        let mut input = exit.input_judged(&head.source, target.profile);
         let span = records.check_run(&head, settings, pace, &mut |mut outcome| {
             if unplaced {
                 for finding in &mut outcome.findings {

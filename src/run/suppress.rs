@@ -10,8 +10,13 @@ pub struct Suppress {
     pub rules: Vec<&'static str>,
     /// When set, only findings whose pointer matches.
     pub pointer: Option<globset::GlobMatcher>,
-    /// When set, only findings whose input path matches.
+    /// When set, only findings whose input path matches: as the run names it, or relative to
+    /// [`Suppress::folder`].
     pub path: Option<globset::GlobMatcher>,
+    /// The folder of a profile found where the captures are (not given by name): `path` also
+    /// matches the input's path relative to it, as ruff resolves a found configuration's paths
+    /// relative to its folder.
+    pub folder: Option<std::path::PathBuf>,
     /// The profile file and the line of the `[[ignore]]` table, for DT902.
     pub profile: String,
     /// 1-based line of the table in the profile.
@@ -27,7 +32,14 @@ fn matches(s: &Suppress, finding: &Finding) -> bool {
         && s.pointer
             .as_ref()
             .is_none_or(|g| g.is_match(finding.pointer.as_str()))
-        && s.path.as_ref().is_none_or(|g| g.is_match(&finding.source))
+        && s.path.as_ref().is_none_or(|g| {
+            g.is_match(&finding.source)
+                || s.folder.as_deref().is_some_and(|folder| {
+                    std::path::Path::new(&finding.source)
+                        .strip_prefix(folder)
+                        .is_ok_and(|relative| g.is_match(relative))
+                })
+        })
 }
 
 /// The suppressions of a run, remembering which of them hid something.

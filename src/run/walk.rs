@@ -193,14 +193,57 @@ const OPEN_WAIT: Duration = Duration::from_secs(5);
 /// Links followed before a chain is called endless: Linux's own limit (`MAXSYMLINKS`).
 const MAX_LINKS: usize = 40;
 
-/// One input to check.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Target {
+/// The profile file (`dtlint.toml`) a folder holds: met in a folder walked, it is no input and
+/// not passed over, but a profile for the inputs at and below its folder.
+pub const PROFILE_NAME: &str = "dtlint.toml";
+
+/// One input to check, and the profile that judges it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    input: Input,
+    /// The index of the profile that judges it in the run's list of profiles: 0, the run's
+    /// own, unless a profile closer to the input was assigned
+    /// (`dtlint::profile::Profiles`).
+    pub profile: usize,
+}
+
+impl Target {
+    fn new(input: Input) -> Self {
+        Self { input, profile: 0 }
+    }
+
+    /// The input's path as it was named or found, from which its closest profile is looked
+    /// for: `None` for standard input given no name (`--stdin-filename`).
+    pub fn path(&self) -> Option<&Path> {
+        match &self.input {
+            Input::Stdin(_, name) if name == "-" => None,
+            Input::Stdin(_, name) => Some(Path::new(name)),
+            Input::File { path, .. } | Input::Special { path, .. } => Some(path),
+            Input::Missing { display, .. } => Some(Path::new(display)),
+        }
+    }
+}
+
+impl std::ops::Deref for Target {
+    type Target = Input;
+
+    fn deref(&self) -> &Input {
+        &self.input
+    }
+}
+
+/// What one input is and where it is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
     /// Standard input, and the name its findings carry.
     Stdin(InputFormat, String),
+    /// A regular file.
     File {
+        /// Its name as reports show it: as named, or as found in a folder.
         display: String,
+        /// Where it is read from.
         path: PathBuf,
+        /// How its text holds responses.
         format: InputFormat,
         /// Met in a folder (or named with `--captures-only`): a `.json` that names none of an
         /// answer's members is passed over once read, rather than judged as a body.
@@ -208,15 +251,24 @@ pub enum Target {
     },
     /// A FIFO, socket or device named with `--read-special`: read as standard input is.
     Special {
+        /// Its name as reports show it.
         display: String,
+        /// Where it is read from.
         path: PathBuf,
+        /// How its text holds responses.
         format: InputFormat,
     },
     /// A path that does not exist or cannot be listed; reported as unreadable.
-    Missing { display: String, reason: String },
+    Missing {
+        /// Its name as reports show it.
+        display: String,
+        /// Why it cannot be read.
+        reason: String,
+    },
 }
 
-impl Target {
+impl Input {
+    /// The input's name as reports show it.
     pub fn display(&self) -> &str {
         match self {
             Self::Stdin(_, name) => name,
@@ -668,9 +720,16 @@ pub struct Collected {
     pub skipped: Skipped,
     /// With [`WalkOptions::list_skipped`]: each path passed over with its reason, sorted by path.
     pub passed_over: Vec<(String, SkipReason)>,
+    /// The profile files (`dtlint.toml`) met in the folders walked, sorted: neither inputs nor
+    /// passed over. Whether they judge anything is the profile search's to say.
+    pub profiles: Vec<PathBuf>,
 }
 
 impl Collected {
+    fn add(&mut self, input: Input) {
+        self.targets.push(Target::new(input));
+    }
+
     fn skip(&mut self, path: &Path, reason: SkipReason, options: &WalkOptions) {
         self.skipped.add(reason);
         if options.list_skipped {
@@ -688,24 +747,24 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
         let display = path.to_string_lossy().into_owned();
         if display == "-" {
             let name = options.stdin_name.clone().unwrap_or_else(|| "-".to_owned());
-            collected.targets.push(Target::Stdin(stdin_format, name));
+            collected.add(Input::Stdin(stdin_format, name));
             continue;
         }
         match std::fs::metadata(path) {
-            Err(error) => collected.targets.push(Target::Missing {
+            Err(error) => collected.add(Input::Missing {
                 display,
                 reason: format!("cannot open the path: {error}"),
             }),
             Ok(meta) if meta.is_dir() => walk(path, options, &mut collected),
             // `dtlint check <(cmd)` names /dev/fd/N, a pipe: with the flag it reads as stdin.
             Ok(meta) if !meta.is_file() && options.read_special => {
-                collected.targets.push(Target::Special {
+                collected.add(Input::Special {
                     format: InputFormat::of(path).unwrap_or(stdin_format),
                     display,
                     path: path.clone(),
                 });
             }
-            Ok(meta) if !meta.is_file() => collected.targets.push(Target::Missing {
+            Ok(meta) if !meta.is_file() => collected.add(Input::Missing {
                 display,
                 reason: format!(
                     "{} is not a regular file and is not read: it may never end or never \
@@ -724,7 +783,7 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
                     collected.skip(path, SkipReason::NotACapture, options);
                     continue;
                 }
-                collected.targets.push(Target::File {
+                collected.add(Input::File {
                     format,
                     display,
                     path: path.clone(),
@@ -738,6 +797,8 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Collected {
         .sort_by(|a, b| a.display().cmp(b.display()));
     collected.targets.dedup();
     collected.passed_over.sort();
+    collected.profiles.sort();
+    collected.profiles.dedup();
     collected
 }
 
@@ -780,7 +841,7 @@ fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
                             || root.to_string_lossy().into_owned(),
                             |p| p.to_string_lossy().into_owned(),
                         );
-                        collected.targets.push(Target::Missing {
+                        collected.add(Input::Missing {
                             display,
                             reason: format!("cannot walk the folder: {error}"),
                         });
@@ -801,9 +862,14 @@ fn walk(root: &Path, options: &WalkOptions, collected: &mut Collected) {
             }
             continue;
         }
+        if entry.file_name() == PROFILE_NAME {
+            // Whatever --glob and --exclude say: they choose inputs, and a profile is none.
+            collected.profiles.push(path.to_path_buf());
+            continue;
+        }
         match passed_over_file(&entry, root, options) {
             Err(reason) => collected.skip(path, reason, options),
-            Ok(format) => collected.targets.push(Target::File {
+            Ok(format) => collected.add(Input::File {
                 display: path.to_string_lossy().into_owned(),
                 path: path.to_path_buf(),
                 format,

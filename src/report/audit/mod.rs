@@ -185,7 +185,8 @@ pub struct Audit {
     pub undocumented_observed: Vec<Undocumented>,
 }
 
-fn describe(caller: &Caller) -> String {
+/// The caller in words, as the audit names it.
+pub fn describe(caller: &Caller) -> String {
     let mut text = match caller.app_type {
         Some(app) => app.describe().to_owned(),
         None => "no app type (exposure not judged)".to_owned(),
