@@ -467,6 +467,11 @@ fn report_of(
     let (code, stdout, stderr) = dtlint(dir, &args, None);
     assert!(code < 2 || !stdout.is_empty(), "{file}: {code} {stderr}");
     let report = crate::common::json(&stdout);
+    placed(&report)
+}
+
+/// (source, entry, rule, pointer) of every finding of a JSON report, sorted.
+fn placed(report: &serde_json::Value) -> Vec<(String, u64, String, String)> {
     let mut list: Vec<_> = report["findings"]
         .as_array()
         .expect("findings")
@@ -900,21 +905,7 @@ fn every_sample_compressed_either_way_is_copied_compressed_alike() {
             ],
             None,
         );
-        let mut list: Vec<(String, u64, String, String)> = crate::common::json(&stdout)["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .map(|f| {
-                (
-                    f["source"].as_str().unwrap_or("").to_owned(),
-                    f["entry"].as_u64().unwrap_or(u64::MAX),
-                    f["rule"].as_str().unwrap_or("").to_owned(),
-                    f["pointer"].as_str().unwrap_or("").to_owned(),
-                )
-            })
-            .collect();
-        list.sort();
-        list
+        placed(&crate::common::json(&stdout))
     };
     let findings = report("packed");
     assert!(findings.len() > 100, "{findings:?}");

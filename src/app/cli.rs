@@ -206,6 +206,25 @@ pub struct MockArgs {
     pub token_lifetime: u64,
     #[command(flatten)]
     pub caller: CallerArgs,
+    /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Ignore any dtlint.toml.
+    #[arg(long, conflicts_with = "profile")]
+    pub no_profile: bool,
+}
+
+#[cfg(feature = "live")]
+impl MockArgs {
+    /// The mock's caller as the settings of a checking command, with no rule flags.
+    pub fn settings(&self) -> SettingsArgs {
+        SettingsArgs {
+            caller: self.caller.clone(),
+            profile: self.profile.clone(),
+            no_profile: self.no_profile,
+            ..SettingsArgs::default()
+        }
+    }
 }
 
 /// The findings that make `proxy` answer 502.

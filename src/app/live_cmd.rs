@@ -74,7 +74,7 @@ fn announce(what: &str, listener: &TcpListener, rest: &str) -> Result<(), RunErr
 }
 
 pub fn mock(args: &MockArgs) -> Result<ExitStatus, RunError> {
-    let resolved = profile::resolve(&args.caller.settings())?;
+    let resolved = profile::resolve(&args.settings())?;
     let caller = resolved.settings.caller;
     let directory = match (&args.users, args.generate) {
         (Some(path), _) => Directory::load(path).map_err(usage)?,

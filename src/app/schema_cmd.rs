@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::settings::SettingsArgs;
+use super::settings::{CallerArgs, SettingsArgs};
 use dtlint::export::{self, Part};
 use dtlint::Caller;
 
@@ -42,8 +42,11 @@ fn caller(args: &SchemaArgs) -> Result<Option<Caller>, RunError> {
         return Ok(None);
     }
     let settings = SettingsArgs {
-        app_type: args.app_type,
-        permission: args.permission.clone(),
+        caller: CallerArgs {
+            app_type: args.app_type,
+            permission: args.permission.clone(),
+            corp_id: None,
+        },
         no_profile: args.profile.is_none(),
         profile: args.profile.clone(),
         ..SettingsArgs::default()

@@ -12,15 +12,8 @@ use dtlint::{AppType, Permission};
 /// Who calls the API and which rules run; shared by the commands that check.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct SettingsArgs {
-    /// The calling app's type.
-    #[arg(long, value_enum)]
-    pub app_type: Option<AppType>,
-    /// A Contacts permission the app holds (repeatable).
-    #[arg(long, value_enum)]
-    pub permission: Vec<Permission>,
-    /// The caller's own organization (corp id), for Enterprise Account rules.
-    #[arg(long, value_name = "CORP_ID")]
-    pub corp_id: Option<String>,
+    #[command(flatten)]
+    pub caller: CallerArgs,
     /// The language the captured requests asked for (zh_CN or en_US); a HAR entry's own request wins.
     #[arg(long, value_enum, value_name = "LANGUAGE")]
     pub language: Option<Language>,
@@ -56,39 +49,19 @@ pub struct SettingsArgs {
     pub show_values: bool,
 }
 
-/// Who calls the API, for the commands that serve or describe rather than check (`mock`):
-/// no rule selection, severities or `--deny`, which they cannot use.
+/// Who calls the API: the caller's flags, shared by the commands that check and by `mock`,
+/// which answers as the platform answers this caller.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CallerArgs {
-    /// The calling app's type: the fields each user's answer carries.
+    /// The calling app's type.
     #[arg(long, value_enum)]
     pub app_type: Option<AppType>,
     /// A Contacts permission the app holds (repeatable).
     #[arg(long, value_enum)]
     pub permission: Vec<Permission>,
-    /// The caller's own organization (corp id), for Enterprise Account fields.
+    /// The caller's own organization (corp id), for the Enterprise Account rules and fields.
     #[arg(long, value_name = "CORP_ID")]
     pub corp_id: Option<String>,
-    /// Profile file to use instead of the dtlint.toml found in this folder or its parents.
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
-    /// Ignore any dtlint.toml.
-    #[arg(long, conflicts_with = "profile")]
-    pub no_profile: bool,
-}
-
-impl CallerArgs {
-    /// The same caller as the settings of a checking command, with no rule flags.
-    pub fn settings(&self) -> SettingsArgs {
-        SettingsArgs {
-            app_type: self.app_type,
-            permission: self.permission.clone(),
-            corp_id: self.corp_id.clone(),
-            profile: self.profile.clone(),
-            no_profile: self.no_profile,
-            ..SettingsArgs::default()
-        }
-    }
 }
 
 impl SettingsArgs {
@@ -123,9 +96,9 @@ pub fn choice_and_overrides(args: &SettingsArgs) -> (ProfileChoice, Overrides) {
         None => std::env::current_dir().map_or(ProfileChoice::None, ProfileChoice::Search),
     };
     let mut given = Overrides::default();
-    given.app_type = args.app_type;
-    given.permissions.clone_from(&args.permission);
-    given.corp_id.clone_from(&args.corp_id);
+    given.app_type = args.caller.app_type;
+    given.permissions.clone_from(&args.caller.permission);
+    given.corp_id.clone_from(&args.caller.corp_id);
     given.language = args.language;
     given.body_shape = args.body_shape;
     given.select.clone_from(&args.select);

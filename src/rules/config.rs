@@ -48,16 +48,13 @@ pub fn stale_baseline_entry(
     entry: Option<u64>,
     pointer: &str,
 ) -> Finding {
-    let at = entry.map(|e| format!(" entry {e}")).unwrap_or_default();
-    let pointer = if pointer.is_empty() {
-        "(body)"
-    } else {
-        pointer
-    };
     Finding::new(
         &STALE_BASELINE_ENTRY,
         "",
-        format!("the baseline records {rule} at {source}{at} {pointer} but it no longer occurs"),
+        format!(
+            "the baseline records {} but it no longer occurs",
+            recorded(rule, source, entry, pointer)
+        ),
     )
     .with_help("run with --update-baseline to drop stale entries")
 }
@@ -71,20 +68,26 @@ pub fn gone_baseline_entry(
     pointer: &str,
     input: &str,
 ) -> Finding {
+    Finding::new(
+        &STALE_BASELINE_ENTRY,
+        "",
+        format!(
+            "the baseline records {} but {input} is gone: it is within the paths checked and was not read",
+            recorded(rule, source, entry, pointer)
+        ),
+    )
+    .with_help("run with --update-baseline to drop the entries of inputs that are gone")
+}
+
+/// What a baseline entry records, as DT901 names it: `DT107 at a.har entry 3 /result/x`.
+fn recorded(rule: &str, source: &str, entry: Option<u64>, pointer: &str) -> String {
     let at = entry.map(|e| format!(" entry {e}")).unwrap_or_default();
     let pointer = if pointer.is_empty() {
         "(body)"
     } else {
         pointer
     };
-    Finding::new(
-        &STALE_BASELINE_ENTRY,
-        "",
-        format!(
-            "the baseline records {rule} at {source}{at} {pointer} but {input} is gone: it is within the paths checked and was not read"
-        ),
-    )
-    .with_help("run with --update-baseline to drop the entries of inputs that are gone")
+    format!("{rule} at {source}{at} {pointer}")
 }
 
 /// DT902: an `[[ignore]]` entry of the profile, described by `summary`, that hid nothing.
