@@ -64,7 +64,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, RunError> {
         } => {
             let summary = privacy::copy::redact(&input, &target, show_values, max_size)
                 .map_err(|m| RunError::Usage(miette::miette!("{m}")))?;
-            report::write_redaction(&summary, out, &mut io::stderr().lock())?;
+            summary.write(out, &mut io::stderr().lock())?;
             Ok(if summary.failed.is_empty() {
                 ExitStatus::Clean
             } else {

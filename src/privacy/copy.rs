@@ -12,6 +12,7 @@ mod har;
 mod lines;
 mod pack;
 pub(crate) mod pass;
+mod summary;
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -21,39 +22,14 @@ use std::path::{Path, PathBuf};
 use self::lines::Lines;
 use self::pack::Packer;
 use self::pass::{Looker, Pass, Scrubbing};
-use super::scrub::{Scrubber, Tally};
+use super::scrub::Scrubber;
 use super::tree::Tree;
 use crate::input::decompress::{self, Compression};
 use crate::input::format::{Content, InputFormat};
 use crate::input::Bodies;
 use crate::run::walk::{self, Input, WalkOptions};
 
-/// What a `redact` run did.
-#[derive(Debug, Default)]
-pub struct Summary {
-    /// Copies of captures written, in order.
-    pub written: Vec<PathBuf>,
-    /// Copies of the bodies HARs keep apart (Playwright's `_file`), written beside their HARs'.
-    pub bodies: Vec<PathBuf>,
-    /// Files of a folder that are not captures (or that `check` passes over), left out.
-    pub passed_over: usize,
-    /// Texts meant to be JSON that are not (a line cut short, a broken body), scrubbed by
-    /// pattern only.
-    pub as_text: u64,
-    /// Files that could not be copied, and why; no copy of them is left.
-    pub failed: Vec<Failure>,
-    /// What was removed and masked.
-    pub tally: Tally,
-}
-
-/// A file that could not be copied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// The file, as the walk names it.
-    pub path: String,
-    /// Why, and where in it.
-    pub reason: String,
-}
+pub use self::summary::{Failure, Summary};
 
 /// Copies `input` (a file, or a folder of captures) to `out` without credentials and, unless
 /// `show_values`, with personal values masked. `max_size` bounds what is read as `check`'s
