@@ -221,9 +221,9 @@ impl Prepared {
                 if let Some(path) = &resolved.profile {
                     writeln!(
                         err,
-                        "dtlint: profile {} judges {inputs} {}",
+                        "dtlint: profile {} judges {}",
                         path.display(),
-                        if inputs == 1 { "input" } else { "inputs" }
+                        report::count(inputs, "input", "inputs")
                     )?;
                 }
             }

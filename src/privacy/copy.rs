@@ -118,9 +118,8 @@ pub fn redact(
 /// passes over as no capture; one too large to look at is left to the copy to refuse.
 fn not_a_capture(path: &Path, format: InputFormat, limit: u64) -> bool {
     format == InputFormat::Json
-        && !decompress::Compression::named(path)
         && std::fs::metadata(path).is_ok_and(|meta| meta.len() <= limit)
-        && std::fs::read(path).is_ok_and(|bytes| !crate::input::format::may_hold_capture(&bytes))
+        && std::fs::read(path).is_ok_and(|bytes| walk::holds_no_capture(path, format, &bytes))
 }
 
 /// An error when `out` is `input`, by name or through another path to the same file.

@@ -9,7 +9,7 @@ use serde_sarif::sarif::{
 };
 
 use super::stream_json::{split, Elements};
-use super::{Reporter, RunEnd, Summary};
+use super::{Reporter, RunEnd};
 use crate::finding::{display_path, Finding, Severity};
 use crate::rules::{Rule, ALL};
 
@@ -183,46 +183,38 @@ impl Reporter for Sarif<'_> {
         let out = &mut *self.out;
         let (results, tail) = opened(&mut self.results, out)?;
         results.close(out)?;
-        let tail = with_properties(tail, &end.summary);
-        if !end.notes.is_empty() {
-            // The run's notes are known only now, after its results: an object's members may
-            // come in any order, so they follow the results array as one more member.
-            write!(
-                out,
-                "],\n      \"invocations\": {}",
-                invocations(end.notes)?
-            )?;
-            out.write_all(
-                tail.trim_start_matches(|c: char| c.is_whitespace() || c == ']')
-                    .as_bytes(),
-            )?;
-            // `tail` began with the results' closing bracket, written above.
-            return writeln!(out);
-        }
-        out.write_all(tail.as_bytes())?;
+        // `tail` begins with the results' closing bracket. What is known only now, after the
+        // results, follows them as more members of the run (an object's members have no order).
+        let rest = tail.strip_prefix(']').unwrap_or(tail);
+        write!(out, "]{}{rest}", run_end(end)?)?;
         writeln!(out)
     }
 }
 
-/// The log after its results, with the run's `properties` when the summary has a count that
-/// SARIF has no member for: `baselined`, the findings the baseline hid. The property bag is put
-/// last in the run (members of an object have no order): the log's head, up to the results,
-/// was written before the counts were known, and serde-sarif would print `properties` there.
-fn with_properties(tail: &str, summary: &Summary) -> String {
-    // The run is the log's only one: it closes where `runs` does.
-    match (summary.baselined, tail.rfind("\n    }\n  ]")) {
-        (0, _) | (_, None) => tail.to_owned(),
-        (baselined, Some(close)) => format!(
-            "{},\n      \"properties\": {{\n        \"baselined\": {baselined}\n      }}{}",
-            &tail[..close],
-            &tail[close..]
-        ),
+/// The run's members known only at its end, each led by a comma: its notes as one successful
+/// invocation's notifications, and `properties` when the summary has a count that SARIF has no
+/// member for (`baselined`, the findings the baseline hid).
+fn run_end(end: &RunEnd<'_>) -> io::Result<String> {
+    let mut members = String::new();
+    if !end.notes.is_empty() {
+        members.push_str(&format!(
+            ",\n      \"invocations\": {}",
+            invocations(end.notes)?
+        ));
     }
+    if end.summary.baselined > 0 {
+        members.push_str(&format!(
+            ",\n      \"properties\": {{\n        \"baselined\": {}\n      }}",
+            end.summary.baselined
+        ));
+    }
+    Ok(members)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Summary;
 
     fn log(baselined: u64, finding: bool) -> serde_json::Value {
         let mut out = Vec::new();

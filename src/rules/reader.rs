@@ -1,7 +1,7 @@
 //! DT001-DT009, DT014-DT015: the input could not be read as one response or cassette (emitted by the readers and the guard).
 use super::define::{declare_rules, emitted};
 use super::Check;
-use crate::finding::{Category, Finding, Severity};
+use crate::finding::{Category, Finding, Rule, Severity};
 use crate::json::doc::Node;
 
 declare_rules! {
@@ -286,6 +286,20 @@ pub fn html_page(subject: Subject) -> Finding {
         format!("{subject} is an HTML page, not JSON (DingTalk answers throttled calls with such a page)"),
     )
     .with_help("retry later, or check that the capture saved the API's body and not a login or error page")
+}
+
+/// Whether `rule` says a text broke its format's own grammar (JSON, UTF-8, an empty input, a
+/// HAR, a cassette): read in another format, it might not have, so an input whose format was
+/// guessed says how to force one.
+pub fn broke_its_format(rule: &Rule) -> bool {
+    [
+        &INVALID_JSON,
+        &INVALID_UTF8,
+        &EMPTY_INPUT,
+        &HAR_BROKEN,
+        &super::cassette::CASSETTE_BROKEN,
+    ]
+    .contains(&rule)
 }
 
 /// DT005: a JSON body of another kind of answer, recognised by its members.

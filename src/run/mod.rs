@@ -205,11 +205,10 @@ fn stream(
     let mut input = exit.input_judged(target.display(), target.profile);
     let mut unreadable = false;
     let read_as = target.check(settings, limits, progress, &mut |outcome| {
-        // Failures of the format's own grammar, which another format might not have had.
         unreadable |= outcome
             .findings
             .iter()
-            .any(|f| ["DT001", "DT003", "DT004", "DT007", "DT014"].contains(&f.rule.code));
+            .any(|f| crate::rules::reader::broke_its_format(f.rule));
         input.deliver(outcome)
     });
     input.end();

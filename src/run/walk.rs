@@ -656,17 +656,20 @@ fn read_file(
         // Told here, from bytes read anyway on a checking thread, rather than while walking:
         // a second open and read of every file would slow the walk of a folder of small bodies
         // by a third.
-        Ok(bytes)
-            if sniff
-                && format == InputFormat::Json
-                && !decompress::Compression::named(path)
-                && !crate::input::format::may_hold_capture(&bytes) =>
-        {
+        Ok(bytes) if sniff && holds_no_capture(path, format, &bytes) => {
             vec![Outcome::no_capture()]
         }
         Ok(bytes) => whole_outcome(bytes, format, settings, limits),
         Err(error) => vec![unreadable(format!("cannot read the file: {error}"))],
     }
+}
+
+/// Whether a `.json` file met in a folder, whose bytes are `bytes`, is some other JSON (a
+/// project's `package.json`): passed over as no capture, by `check` and `redact` alike.
+pub(crate) fn holds_no_capture(path: &Path, format: InputFormat, bytes: &[u8]) -> bool {
+    format == InputFormat::Json
+        && !decompress::Compression::named(path)
+        && !crate::input::format::may_hold_capture(bytes)
 }
 
 /// Checks an input read whole, decompressed first if it is compressed: a cassette (named so,
