@@ -27,9 +27,32 @@ pub(super) struct Server {
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
+/// The variables that would send the proxy's upstream calls through an egress proxy: the
+/// tests set them, the machine's own never leak in.
+pub(super) const EGRESS_VARIABLES: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
 impl Server {
     pub(super) fn start(dir: &Path, args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dtlint"))
+        Self::start_with(dir, args, &[])
+    }
+
+    /// Starts with `env` set and no egress variables but those in `env`.
+    pub(super) fn start_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dtlint"));
+        for name in EGRESS_VARIABLES {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let mut child = command
             .args(args)
             .current_dir(dir)
             .stdin(Stdio::null())
@@ -172,9 +195,9 @@ pub(super) fn user_get(base: &str) -> String {
     format!("{base}/topapi/v2/user/get?access_token={TOKEN}")
 }
 
-const CLEAN: &str = r#"{"errcode":0,"errmsg":"ok","result":{"active":true,"admin":false,"avatar":"https:\/\/static.example\/a.jpg","boss":false,"dept_id_list":[1],"dept_order_list":[{"dept_id":1,"order":176220178909140512}],"exclusive_account":false,"leader_in_dept":[{"dept_id":1,"leader":false}],"name":"张三","real_authed":true,"role_list":[{"group_name":"默认","id":3935025514,"name":"主管理员"}],"senior":false,"unionid":"vQR2XXXXXXXXXXXXXXXXXXiEiE","userid":"10000000000000001"},"request_id":"16lzmj9nqoklx"}"#;
+pub(super) const CLEAN: &str = r#"{"errcode":0,"errmsg":"ok","result":{"active":true,"admin":false,"avatar":"https:\/\/static.example\/a.jpg","boss":false,"dept_id_list":[1],"dept_order_list":[{"dept_id":1,"order":176220178909140512}],"exclusive_account":false,"leader_in_dept":[{"dept_id":1,"leader":false}],"name":"张三","real_authed":true,"role_list":[{"group_name":"默认","id":3935025514,"name":"主管理员"}],"senior":false,"unionid":"vQR2XXXXXXXXXXXXXXXXXXiEiE","userid":"10000000000000001"},"request_id":"16lzmj9nqoklx"}"#;
 /// `mobile` reaches a third-party app: DT301-style exposure at `/result/mobile`.
-const DEFECTIVE: &str = r#"{"errcode":0,"errmsg":"ok","result":{"active":true,"admin":false,"boss":false,"dept_id_list":[1],"dept_order_list":[{"dept_id":1,"order":176220178909140512}],"exclusive_account":false,"leader_in_dept":[{"dept_id":1,"leader":false}],"mobile":"19900000001","name":"张三","real_authed":true,"role_list":[],"senior":false,"unionid":"vQR2XXXXXXXXXXXXXXXXXXiEiE","userid":"10000000000000002"},"request_id":"16lzmj9nqoklz"}"#;
+pub(super) const DEFECTIVE: &str = r#"{"errcode":0,"errmsg":"ok","result":{"active":true,"admin":false,"boss":false,"dept_id_list":[1],"dept_order_list":[{"dept_id":1,"order":176220178909140512}],"exclusive_account":false,"leader_in_dept":[{"dept_id":1,"leader":false}],"mobile":"19900000001","name":"张三","real_authed":true,"role_list":[],"senior":false,"unionid":"vQR2XXXXXXXXXXXXXXXXXXiEiE","userid":"10000000000000002"},"request_id":"16lzmj9nqoklz"}"#;
 
 /// A canned upstream on loopback: `userid=10000000000000002` gets [`DEFECTIVE`], `userid=slow` an answer
 /// after two seconds, anything else [`CLEAN`]; keep-alive, one thread per connection.
@@ -240,7 +263,7 @@ fn serve_canned(stream: TcpStream) {
     }
 }
 
-fn ndjson_findings(path: &Path) -> Vec<Value> {
+pub(super) fn ndjson_findings(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()

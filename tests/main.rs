@@ -20,6 +20,8 @@ mod leaks;
 mod live;
 #[cfg(feature = "live")]
 mod live_attack;
+#[cfg(feature = "live")]
+mod live_tls;
 mod memory;
 mod openapi_lint;
 mod outputs;

@@ -275,6 +275,30 @@ pub struct ProxyArgs {
     /// How long the upstream may take to answer, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub timeout: f64,
+    /// How long each step of opening an upstream connection may take, in seconds: TCP, the
+    /// egress proxy's tunnel, the TLS handshake.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+    /// Also trust the certificate authorities in FILE (PEM), on top of the system's trust
+    /// store (Mozilla's bundled roots where the system has none). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub upstream_ca: Vec<PathBuf>,
+    /// Reach an https:// upstream through this egress proxy, http://[USER:PASSWORD@]HOST:PORT,
+    /// with CONNECT; replaces HTTPS_PROXY and ALL_PROXY. An empty URL: none.
+    #[arg(long, value_name = "URL")]
+    pub egress_proxy: Option<String>,
+    /// Hosts reached directly, not through the egress proxy; replaces NO_PROXY. Comma-separated
+    /// names (each with its subdomains), IP addresses or networks; `*` for all.
+    #[arg(long, value_name = "HOSTS")]
+    pub no_proxy: Option<String>,
+    /// Connect to CONNECT-HOST:CONNECT-PORT when the upstream is HOST:PORT, as curl's: the
+    /// Host header, SNI and the certificate's check keep the upstream's name. Repeatable.
+    #[arg(long, value_name = "HOST:PORT:CONNECT-HOST:CONNECT-PORT")]
+    pub connect_to: Vec<String>,
+    /// Use ADDR for HOST on PORT instead of DNS, as curl's (ADDR[,ADDR…], [..] around IPv6).
+    /// Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<String>,
     /// When to colour human output (NO_COLOR is honoured with auto).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

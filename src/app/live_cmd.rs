@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::net::{TcpListener, ToSocketAddrs};
 use std::time::Duration;
 
+use dtlint::live::upstream::{Connector, Egress, Reach, Routes, Trust, Upstream};
 use dtlint::live::{mock, proxy, users::Directory, Limits, Rotation};
 use dtlint::report::{self, Reporter, Style};
 use dtlint::Severity;
@@ -112,18 +113,37 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
     let mut resolved = profile::resolve(&args.settings)?;
     let human = args.format == report::Format::Human;
     resolved.settings.needs.excerpts = human;
-    let upstream = proxy::Upstream::parse(&args.upstream).map_err(usage)?;
-    if !args.timeout.is_finite() || args.timeout <= 0.0 {
-        return Err(usage(format!(
-            "--timeout {}: give a positive number of seconds",
-            args.timeout
-        )));
+    let upstream = Upstream::parse(&args.upstream).map_err(usage)?;
+    let seconds = |flag: &str, value: f64| {
+        if value.is_finite() && value > 0.0 {
+            Ok(Duration::from_secs_f64(value))
+        } else {
+            Err(usage(format!(
+                "{flag} {value}: give a positive number of seconds"
+            )))
+        }
+    };
+    let timeout = seconds("--timeout", args.timeout)?;
+    let reach = Reach {
+        trust: Trust::load(&args.upstream_ca).map_err(usage)?,
+        egress: Egress::choose(args.egress_proxy.as_deref(), args.no_proxy.as_deref())
+            .map_err(usage)?,
+        routes: Routes::parse(&args.connect_to, &args.resolve).map_err(usage)?,
+        connect_timeout: seconds("--connect-timeout", args.connect_timeout)?,
+    };
+    let mut reaching = vec![format!("upstream {}", upstream.shown())];
+    if upstream.is_https() {
+        reaching.push(format!("TLS trusting {}", reach.trust.describe()));
+        reaching.push(reach.egress.describe());
     }
+    reaching.extend(reach.routes.describe());
+    let connector = Connector::new(reach).map_err(usage)?;
     let config = proxy::Config {
         upstream,
+        connector,
         limits: limits(&args.listen, args.max_request_size)?,
         max_answer: usize::try_from(args.max_size).unwrap_or(usize::MAX),
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout,
         fail_on: args.fail_on.map(|level| match level {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,
@@ -188,6 +208,9 @@ pub fn proxy(args: &ProxyArgs, out: &mut dyn Write) -> Result<ExitStatus, RunErr
         &listener,
         &format!(", forwarding to {}", args.upstream.trim_end_matches('/')),
     )?;
+    // How the upstream is reached, said once: a user in a company network sees which roots,
+    // which egress proxy (never its credentials) and which routes are in force.
+    writeln!(io::stderr().lock(), "dtlint proxy: {}", reaching.join("; "))?;
     let (ended, counts) = proxy::run(
         config,
         listener,

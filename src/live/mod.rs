@@ -8,6 +8,7 @@ pub mod mock;
 pub mod proxy;
 mod record;
 mod server;
+pub mod upstream;
 pub mod users;
 
 pub use record::{rotated_path, Recorder, Rotation};

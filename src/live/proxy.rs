@@ -13,10 +13,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper::header::{HeaderMap, HeaderValue, HOST};
+use hyper::header::{HeaderMap, HOST};
 use hyper::{Request, Response};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
@@ -27,6 +25,7 @@ use super::record::Recorder;
 use super::server::{
     self, read_whole, Body, Exchange, Hold, Limits, Reply, Server, Target, Unread,
 };
+use super::upstream::{Connector, Failure as Unreached, Hop, Upstream};
 use crate::api::request::HarRequest;
 use crate::engine::pipeline::Settings;
 use crate::engine::{answer as checked, exchange};
@@ -37,84 +36,13 @@ use crate::report::{Reporter, RunEnd};
 use crate::run::exit::{Ended, Exit};
 use crate::run::suppress::Suppress;
 
-/// The upstream every request goes to.
-#[derive(Debug, Clone)]
-pub struct Upstream {
-    /// `https://host[:port][/prefix]`, without a trailing `/`.
-    base: String,
-    /// `https://host[:port]`: where `OPTIONS *` goes.
-    origin: String,
-    /// `host[:port]`, the `Host` every forwarded request carries.
-    authority: HeaderValue,
-}
-
-impl Upstream {
-    /// Reads `--upstream`: HTTPS, or plain HTTP to this machine only (a token sent in clear
-    /// over a network is a token given away).
-    ///
-    /// # Errors
-    /// A message saying what is wrong with the URL.
-    pub fn parse(url: &str) -> Result<Self, String> {
-        let uri: hyper::Uri = url
-            .parse()
-            .map_err(|e| format!("--upstream {url}: not a URL: {e}"))?;
-        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return Err(format!(
-                "--upstream {url}: give a full URL such as https://oapi.dingtalk.com"
-            ));
-        };
-        match scheme {
-            "https" => {}
-            "http" if server::is_loopback_host(authority.host()) => {}
-            "http" => {
-                return Err(format!(
-                    "--upstream {url}: plain HTTP is allowed only to this machine (127.0.0.1, ::1, localhost); use https"
-                ))
-            }
-            other => return Err(format!("--upstream {url}: `{other}` is not http or https")),
-        }
-        if uri.query().is_some() {
-            return Err(format!("--upstream {url}: the upstream takes no query"));
-        }
-        let prefix = uri.path().trim_end_matches('/');
-        Ok(Self {
-            base: format!("{scheme}://{authority}{prefix}"),
-            origin: format!("{scheme}://{authority}"),
-            authority: HeaderValue::from_str(authority.as_str())
-                .map_err(|e| format!("--upstream {url}: {e}"))?,
-        })
-    }
-
-    /// The upstream as the proxy's messages show it.
-    pub fn shown(&self) -> &str {
-        &self.base
-    }
-
-    /// Where a request for `target` goes: its path and query below the base, or the origin's
-    /// `*`. Never another host or port, whatever the request line named.
-    fn uri(&self, target: &Target) -> Option<hyper::Uri> {
-        match target {
-            Target::Path { path, query } => match query {
-                Some(q) => format!("{}{path}?{q}", self.base),
-                None => format!("{}{path}", self.base),
-            }
-            .parse()
-            .ok(),
-            Target::Asterisk => {
-                let origin: hyper::Uri = self.origin.parse().ok()?;
-                let mut parts = origin.into_parts();
-                parts.path_and_query = Some(hyper::http::uri::PathAndQuery::from_static("*"));
-                hyper::Uri::from_parts(parts).ok()
-            }
-        }
-    }
-}
-
 /// How the proxy runs.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where requests go.
     pub upstream: Upstream,
+    /// How they get there: trust, egress proxy, routes; it counts the connections it opens.
+    pub connector: Connector,
     /// What a client may cost: deadlines, connections, memory, and `max_size`, the largest
     /// request body forwarded.
     pub limits: Limits,
@@ -133,8 +61,11 @@ pub struct Counts {
     pub checked: u64,
     /// Other requests forwarded unchecked.
     pub other: u64,
-    /// Requests the upstream did not answer (down, too slow, too large): answered 502.
+    /// Requests the upstream did not answer (down, too slow, too large, TLS refused): answered
+    /// 502.
     pub upstream_failures: u64,
+    /// Of those, the ones whose TLS handshake failed (unknown issuer, name, expiry, timeout).
+    pub tls_failures: u64,
     /// Requests refused before forwarding (too large, CONNECT).
     pub refused: u64,
     /// Exchanges answered 502 by `--fail-on`.
@@ -145,6 +76,8 @@ pub struct Counts {
     pub unchecked: u64,
     /// Connections the server closed or refused (deadlines, eviction, the limit), in words.
     pub connections: Option<String>,
+    /// Connections opened to the upstream (and TLS handshakes, tunnels, HTTP/2), in words.
+    pub upstream_connections: Option<String>,
 }
 
 /// A finding as a 502 of `--fail-on` names it: no value, no excerpt.
@@ -178,7 +111,9 @@ enum Msg {
         /// The memory of checking and recording it, given back once recorded.
         hold: Box<Hold>,
     },
-    Failed,
+    Failed {
+        tls: bool,
+    },
     Refused,
     Unchecked,
 }
@@ -282,7 +217,10 @@ pub fn run(
         let mut next = receiver.recv().ok();
         while let Some(msg) = next {
             match msg {
-                Msg::Failed => counts.upstream_failures += 1,
+                Msg::Failed { tls } => {
+                    counts.upstream_failures += 1;
+                    counts.tls_failures += u64::from(tls);
+                }
                 Msg::Refused => counts.refused += 1,
                 Msg::Unchecked => counts.unchecked += 1,
                 Msg::Exchange {
@@ -354,6 +292,7 @@ pub fn run(
     served?;
     counts.failed_on = failed_on.load(std::sync::atomic::Ordering::Relaxed);
     counts.connections = server.tally().describe();
+    counts.upstream_connections = config.connector.opened().describe();
     counts.refused += server.tally().rejected();
     let notes = [format!("proxy: {}", describe(&counts))];
     let ended = exit.finish(&notes)?;
@@ -363,8 +302,13 @@ pub fn run(
 /// The session's counts in words, for the summary.
 pub fn describe(counts: &Counts) -> String {
     use crate::report::plural;
+    let tls = if counts.tls_failures > 0 {
+        format!(" ({} TLS)", counts.tls_failures)
+    } else {
+        String::new()
+    };
     let mut text = format!(
-        "{} user/get {} checked, {} other {} forwarded, {} upstream {}, {} refused, {} answered 502 by --fail-on",
+        "{} user/get {} checked, {} other {} forwarded, {} upstream {}{tls}, {} refused, {} answered 502 by --fail-on",
         counts.checked,
         plural(counts.checked, "exchange", "exchanges"),
         counts.other,
@@ -379,6 +323,9 @@ pub fn describe(counts: &Counts) -> String {
             ", {} forwarded unchecked for lack of memory (--memory)",
             counts.unchecked
         ));
+    }
+    if let Some(opened) = &counts.upstream_connections {
+        text.push_str(&format!("; {opened}"));
     }
     if let Some(connections) = &counts.connections {
         text.push_str(&format!("; connections cut: {connections}"));
@@ -411,7 +358,7 @@ struct Shared {
     config: Config,
     /// With `--record`: the scrubber each recorded entry passes, once, as it is written.
     recording: Option<std::sync::Mutex<Scrubber>>,
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<Connector, Full<Bytes>>,
     sender: mpsc::Sender<Msg>,
     settings: Arc<Settings>,
     checking: Arc<tokio::sync::Semaphore>,
@@ -431,8 +378,37 @@ struct Forwarded {
     entry: Option<Vec<u8>>,
 }
 
-/// Why the upstream's answer is not forwarded: status, kind, message.
-type Failure = (u16, &'static str, String);
+/// Why the upstream's answer is not forwarded.
+struct Failure {
+    status: u16,
+    /// The 502's `error`.
+    kind: &'static str,
+    message: String,
+    /// The connector's own account, when the connection could not be made.
+    reason: Option<Unreached>,
+}
+
+impl Failure {
+    fn new(status: u16, kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            kind,
+            message: message.into(),
+            reason: None,
+        }
+    }
+}
+
+impl From<Unreached> for Failure {
+    fn from(unreached: Unreached) -> Self {
+        Self {
+            status: 502,
+            kind: unreached.kind(),
+            message: unreached.message.clone(),
+            reason: Some(unreached),
+        }
+    }
+}
 
 /// The upstream's answer, read whole.
 struct Answer {
@@ -456,21 +432,11 @@ impl Shared {
         failed_on: Arc<std::sync::atomic::AtomicU64>,
         server: Arc<Server>,
     ) -> Self {
-        // rustls is built with ring alone, so its default provider is ring's; the roots are
-        // Mozilla's, bundled, so the proxy trusts the same servers on every machine.
-        // Requests go out whole (head and body in one write): Nagle's algorithm could only
-        // hold them back behind the previous answer's acknowledgement.
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        // Connections are kept and reused: a TLS handshake is paid per connection, not per
+        // call. `Host` comes from the upstream's URL (HTTP/2 carries it as :authority).
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
-            .build(https);
+            .build(config.connector.clone());
         Self {
             config,
             recording: recording
@@ -523,14 +489,20 @@ impl Shared {
         });
     }
 
-    fn failed(&self, (status, kind, message): Failure) -> Reply {
-        self.send(Msg::Failed);
+    fn failed(&self, failure: Failure) -> Reply {
+        self.send(Msg::Failed {
+            tls: failure.reason.as_ref().is_some_and(|r| r.hop == Hop::Tls),
+        });
+        let mut extra = vec![("upstream", Value::from(self.config.upstream.shown()))];
+        if let Some(unreached) = &failure.reason {
+            extra.push(("reason", Value::from(unreached.reason)));
+        }
         (
             server::error_answer(
-                status,
-                kind,
-                &format!("dtlint proxy: {message}"),
-                Some(("upstream", Value::from(self.config.upstream.shown()))),
+                failure.status,
+                failure.kind,
+                &format!("dtlint proxy: {}", failure.message),
+                &extra,
             ),
             None,
         )
@@ -547,6 +519,9 @@ impl Shared {
             let mut source = std::error::Error::source(&e);
             let mut invalid = false;
             while let Some(cause) = source {
+                if let Some(unreached) = cause.downcast_ref::<Unreached>() {
+                    return Failure::from(unreached.clone());
+                }
                 invalid |= cause
                     .downcast_ref::<hyper::Error>()
                     .is_some_and(hyper::Error::is_parse);
@@ -554,31 +529,31 @@ impl Shared {
                 source = cause.source();
             }
             if e.is_connect() {
-                (502, "upstream-unreachable", text)
+                Failure::new(502, "upstream-unreachable", text)
             } else if invalid {
-                (
+                Failure::new(
                     502,
                     "upstream-invalid",
                     format!("the upstream's answer is not valid HTTP: {text}"),
                 )
             } else {
-                (502, "upstream-broken", text)
+                Failure::new(502, "upstream-broken", text)
             }
         })?;
         let (parts, body) = response.into_parts();
         let mut hold = self.server.budget().answers.hold();
         let too_large = || {
-            (
+            Failure::new(
                 502,
                 "upstream-too-large",
                 format!("the upstream's answer is larger than --max-size ({max} bytes)"),
             )
         };
         let no_memory = || {
-            (
+            Failure::new(
                 503,
                 "busy",
-                "no memory for the upstream's answer in time (--memory); try again".to_owned(),
+                "no memory for the upstream's answer in time (--memory); try again",
             )
         };
         let raw = read_whole(body, max, &mut hold, limits.queue_timeout, |_| {})
@@ -586,12 +561,10 @@ impl Shared {
             .map_err(|unread| match unread {
                 Unread::TooLarge => too_large(),
                 Unread::NoMemory => no_memory(),
-                Unread::TooSlow => (
-                    502,
-                    "upstream-broken",
-                    "the upstream's answer stalled".to_owned(),
-                ),
-                Unread::Broken(cause) => (
+                Unread::TooSlow => {
+                    Failure::new(502, "upstream-broken", "the upstream's answer stalled")
+                }
+                Unread::Broken(cause) => Failure::new(
                     502,
                     "upstream-broken",
                     format!("the upstream's answer broke off: {cause}"),
@@ -636,7 +609,7 @@ impl Shared {
                     400,
                     "request-unreadable",
                     "the request's path cannot be forwarded",
-                    None,
+                    &[],
                 ),
                 None,
             );
@@ -647,7 +620,8 @@ impl Shared {
         };
         let mut headers = parts.headers.clone();
         without_hop_headers(&mut headers);
-        headers.insert(HOST, self.config.upstream.authority.clone());
+        // The client's Host names this proxy: the upstream's is set from its URL.
+        headers.remove(HOST);
         let mut upstream = Request::new(Full::new(body.clone()));
         *upstream.method_mut() = parts.method.clone();
         *upstream.headers_mut() = headers;
@@ -664,7 +638,7 @@ impl Shared {
             Ok(Ok(answer)) => answer,
             Ok(Err(failure)) => return self.failed(failure),
             Err(_) => {
-                return self.failed((
+                return self.failed(Failure::new(
                     502,
                     "upstream-timeout",
                     format!(
@@ -785,28 +759,7 @@ impl Shared {
                 },
                 level.as_str()
             ),
-            Some(("findings", Value::Array(named))),
+            &[("findings", Value::Array(named))],
         ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_https_or_loopback_http_upstreams_are_taken() {
-        assert!(Upstream::parse("https://oapi.dingtalk.com").is_ok());
-        assert_eq!(
-            Upstream::parse("http://127.0.0.1:9/base/")
-                .expect("loopback")
-                .shown(),
-            "http://127.0.0.1:9/base"
-        );
-        assert!(Upstream::parse("http://[::1]:80").is_ok());
-        assert!(Upstream::parse("http://localhost:8080").is_ok());
-        assert!(Upstream::parse("http://oapi.dingtalk.com").is_err());
-        assert!(Upstream::parse("ftp://127.0.0.1").is_err());
-        assert!(Upstream::parse("oapi.dingtalk.com").is_err());
     }
 }

@@ -300,7 +300,7 @@ where
         Ok(target) => target,
         Err((status, kind, message)) => {
             server.tally.reject();
-            return (closing(error_answer(status, kind, message, None)), None);
+            return (closing(error_answer(status, kind, message, &[])), None);
         }
     };
     let limits = &server.limits;
@@ -321,13 +321,13 @@ where
                         "the request body is larger than --max-size ({} bytes)",
                         limits.max_size
                     ),
-                    None,
+                    &[],
                 ),
                 Unread::TooSlow => error_answer(
                     408,
                     "request-timeout",
                     "the request body came slower than --body-min-rate",
-                    None,
+                    &[],
                 ),
                 Unread::NoMemory => {
                     server.tally.count(Cut::Memory);
@@ -335,14 +335,14 @@ where
                         503,
                         "busy",
                         "dtlint: no memory for the request body in time (--memory); try again",
-                        None,
+                        &[],
                     )
                 }
                 Unread::Broken(cause) => error_answer(
                     400,
                     "request-unreadable",
                     &format!("the request body could not be read: {cause}"),
-                    None,
+                    &[],
                 ),
             };
             return (closing(answer), None);
@@ -418,13 +418,13 @@ pub(crate) fn error_answer(
     status: u16,
     kind: &str,
     message: &str,
-    extra: Option<(&str, serde_json::Value)>,
+    extra: &[(&str, serde_json::Value)],
 ) -> Response<Body> {
     let mut body = serde_json::Map::new();
     body.insert("error".into(), kind.into());
     body.insert("message".into(), message.into());
-    if let Some((name, value)) = extra {
-        body.insert(name.into(), value);
+    for (name, value) in extra {
+        body.insert((*name).into(), value.clone());
     }
     json_answer(status, serde_json::Value::Object(body).to_string())
 }
