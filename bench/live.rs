@@ -2,7 +2,9 @@
 //! nginx (one worker, keep-alive to the same mock): added latency (p50, p99) of one client
 //! calling in sequence; and, in rounds rotating direct, nginx, `dtlint proxy`,
 //! `dtlint proxy --record`, requests per second of 16 keep-alive clients and the proxy
-//! process's CPU per exchange (issue 23). Not a test: run `bash bench/live.sh`.
+//! process's CPU per exchange (issue 23). Then the same over TLS (bench/live/tls.rs, issue
+//! 28): direct over TLS, nginx and `dtlint proxy` forwarding over TLS, and the TLS connections
+//! each side cost the front. Not a test: run `bash bench/live.sh`.
 //!
 //!     live_bench DTLINT NGINX WORK CLK_TCK [SECONDS [ROUNDS]]
 //!
@@ -16,23 +18,25 @@
 mod load;
 #[path = "live/servers.rs"]
 mod servers;
+#[path = "live/tls.rs"]
+mod tls;
 
 use std::path::Path;
 use std::time::Duration;
 
-use load::{Round, CLIENTS, TOKEN};
+use load::{Endpoint, Round, CLIENTS, TOKEN};
 use servers::Server;
 
 /// Where a side's clients call, and the processes whose CPU is its proxy's (none direct).
 struct Side {
-    address: String,
+    endpoint: Endpoint,
     pids: Vec<u32>,
 }
 
 impl Side {
     fn of(server: &Server) -> Self {
         Side {
-            address: server.address.clone(),
+            endpoint: Endpoint::plain(&server.address),
             pids: server.pids.clone(),
         }
     }
@@ -96,27 +100,27 @@ fn without_request_id(body: &[u8]) -> Vec<u8> {
     body
 }
 
-/// The first answer through nginx against one straight from the mock, for the same call:
+/// The first answer through a forwarder against the direct one, for the same call:
 /// status, Content-Type and body byte for byte but for the request id. Exits 1 if they
 /// differ.
-async fn check_nginx(direct: &str, nginx: &str) {
+async fn check_forwards(direct: &Endpoint, through: &Endpoint, name: &str) {
     let mut sender = load::connect(direct).await;
-    let want = load::send(&mut sender, direct, 0).await;
-    let mut sender = load::connect(nginx).await;
-    let got = load::send(&mut sender, nginx, 0).await;
+    let want = load::send(&mut sender, &direct.address, 0).await;
+    let mut sender = load::connect(through).await;
+    let got = load::send(&mut sender, &through.address, 0).await;
     if got.status != 200
         || (got.status, &got.content_type) != (want.status, &want.content_type)
         || without_request_id(&got.body) != without_request_id(&want.body)
     {
         eprintln!(
-            "nginx does not forward as it should: through nginx {} {:?} {:?}\nstraight from the mock {} {:?} {:?}",
+            "{name} does not forward as it should: through {name} {} {:?} {:?}\nstraight from the mock {} {:?} {:?}",
             got.status, got.content_type, got.body, want.status, want.content_type, want.body
         );
         std::process::exit(1);
     }
     println!(
-        "nginx check: the first answer through nginx is 200, Content-Type and {} body bytes \
-         equal to the mock's own answer (the mock's request_id, fresh for each request, aside)",
+        "{name} check: the first answer through {name} is 200, Content-Type and {} body bytes \
+         equal to the direct answer (the mock's request_id, fresh for each request, aside)",
         got.body.len()
     );
 }
@@ -192,7 +196,7 @@ fn main() {
     let plain = proxy(&[]);
     let recording = proxy(&["--record", record.to_str().expect("a UTF-8 temp path")]);
     let direct = Side {
-        address: mock.address.clone(),
+        endpoint: Endpoint::plain(&mock.address),
         pids: Vec::new(),
     };
     let sides = [
@@ -206,69 +210,93 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(run(&args, &sides, &mock.pids));
+    let section = Section {
+        names: SIDES,
+        sides,
+        behind: mock.pids.clone(),
+    };
+    runtime.block_on(run(&args, &section));
     drop(recording);
     drop(plain);
     drop(nginx);
+    println!();
+    runtime.block_on(tls::run(&args, &mock));
     drop(mock);
 }
 
-async fn run(args: &Args, sides: &[Side; 4], mock: &[u32]) {
-    check_nginx(&sides[DIRECT].address, &sides[NGINX].address).await;
+/// Four sides measured in the same rounds.
+struct Section<'a> {
+    names: [&'a str; 4],
+    sides: [Side; 4],
+    /// The processes behind every side (the mock, a TLS front), whose CPU is shown apart.
+    behind: Vec<u32>,
+}
+
+async fn run(args: &Args, section: &Section<'_>) {
+    check_forwards(
+        &section.sides[DIRECT].endpoint,
+        &section.sides[NGINX].endpoint,
+        "nginx",
+    )
+    .await;
+    latency(section, Some((DTLINT, "   (target: added p50 <= 1000)"))).await;
+    let rounds = throughput(args, section).await;
+    summary(args, &rounds);
+}
+
+/// Added latency of one client calling in sequence, rounds rotating the order: p50 and p99 of
+/// each side (µs), printed with a side's `note` after its row.
+async fn latency(section: &Section<'_>, note: Option<(usize, &str)>) -> [(f64, f64); 4] {
+    let sides = &section.sides;
     // Warm every path (connection pools, caches) before measuring.
     let mut warm = Vec::new();
     for side in sides {
-        load::sequential(&side.address, SEQUENTIAL, &mut warm).await;
+        load::sequential(&side.endpoint, SEQUENTIAL, &mut warm).await;
     }
     let mut times: [Vec<Duration>; 4] = Default::default();
     // Rounds rotating the order, so drift on a shared machine falls on every side alike.
     for r in 0..LATENCY_ROUNDS {
         for k in 0..4 {
             let s = (r + k) % 4;
-            load::sequential(&sides[s].address, SEQUENTIAL, &mut times[s]).await;
+            load::sequential(&sides[s].endpoint, SEQUENTIAL, &mut times[s]).await;
         }
     }
     println!(
         "latency, one client in sequence, {} requests a side (µs):",
         SEQUENTIAL * LATENCY_ROUNDS
     );
-    let direct = {
-        times[DIRECT].sort();
-        (
-            percentile(&times[DIRECT], 0.5),
-            percentile(&times[DIRECT], 0.99),
-        )
-    };
+    let mut found = [(0.0, 0.0); 4];
     for (s, t) in times.iter_mut().enumerate() {
         t.sort();
-        let (p50, p99) = (percentile(t, 0.5), percentile(t, 0.99));
+        found[s] = (percentile(t, 0.5), percentile(t, 0.99));
+    }
+    let direct = found[DIRECT];
+    for (s, (p50, p99)) in found.iter().enumerate() {
         if s == DIRECT {
-            println!("  {:<16} p50 {p50:6.0}  p99 {p99:6.0}", SIDES[s]);
+            println!("  {:<16} p50 {p50:6.0}  p99 {p99:6.0}", section.names[s]);
         } else {
             println!(
                 "  {:<16} p50 {p50:6.0}  p99 {p99:6.0}   added p50 {:6.0}  p99 {:6.0}{}",
-                SIDES[s],
+                section.names[s],
                 p50 - direct.0,
                 p99 - direct.1,
-                if s == DTLINT {
-                    "   (target: added p50 <= 1000)"
-                } else {
-                    ""
-                }
+                note.filter(|(n, _)| *n == s).map_or("", |(_, text)| text)
             );
         }
     }
-    let rounds = throughput(args, sides, mock).await;
-    summary(args, &rounds);
+    found
 }
 
 /// The throughput rounds, each row printed as it ends: `[round][side]`.
-async fn throughput(args: &Args, sides: &[Side; 4], mock: &[u32]) -> Vec<[Round; 4]> {
+async fn throughput(args: &Args, section: &Section<'_>) -> Vec<[Round; 4]> {
     let me = [std::process::id()];
+    let names = &section.names;
     println!(
         "throughput and CPU, {CLIENTS} keep-alive clients, {} rounds of {} s a side, the order \
-         rotating (direct, nginx, dtlint proxy, dtlint --record):",
-        args.rounds, args.seconds
+         rotating ({}):",
+        args.rounds,
+        args.seconds,
+        names.join(", ")
     );
     println!(
         "  CPU µs an exchange from /proc/PID/stat utime+stime (nginx: master + worker), \
@@ -281,16 +309,20 @@ async fn throughput(args: &Args, sides: &[Side; 4], mock: &[u32]) -> Vec<[Round;
         );
     }
     println!(
-        "  round side                req/s  exchanges   proxy CPU µs/exch (±)   mock µs  client µs"
+        "  round side                req/s  exchanges   proxy CPU µs/exch (±)  behind µs  client µs"
     );
     let mut rounds = Vec::with_capacity(args.rounds);
     for r in 0..args.rounds {
         let mut round: [Option<Round>; 4] = Default::default();
         for k in 0..4 {
             let s = (r + k) % 4;
-            let side = &sides[s];
-            let measured =
-                load::throughput(&side.address, args.seconds, &[&me, mock, &side.pids]).await;
+            let side = &section.sides[s];
+            let measured = load::throughput(
+                &side.endpoint,
+                args.seconds,
+                &[&me, &section.behind, &side.pids],
+            )
+            .await;
             let tck = args.clk_tck;
             let proxy = if side.pids.is_empty() {
                 "                    -".to_owned()
@@ -302,9 +334,9 @@ async fn throughput(args: &Args, sides: &[Side; 4], mock: &[u32]) -> Vec<[Round;
                 )
             };
             println!(
-                "  {:>5} {:<16} {:>8.0} {:>10} {proxy:>23} {:>9.1} {:>10.1}",
+                "  {:>5} {:<16} {:>8.0} {:>10} {proxy:>23} {:>10.1} {:>10.1}",
                 r + 1,
-                SIDES[s],
+                names[s],
                 measured.rate,
                 measured.exchanges,
                 per_exchange(measured.ticks[1], measured.exchanges, tck),

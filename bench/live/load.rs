@@ -1,11 +1,12 @@
-//! The live bench's load: user/get calls over keep-alive HTTP/1.1 connections, one client in
-//! sequence (latency) or many at once (throughput).
+//! The live bench's load: user/get calls over keep-alive HTTP/1.1 connections, plain or TLS,
+//! one client in sequence (latency) or many at once (throughput).
 
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
+use tokio_rustls::rustls::pki_types::ServerName;
 
 use crate::servers::cpu_ticks;
 
@@ -20,17 +21,50 @@ const SETTLE: Duration = Duration::from_millis(300);
 
 pub type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
 
-pub async fn connect(address: &str) -> Sender {
+/// Where a side's clients call: an address, over TLS when `tls` is set.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub address: String,
+    /// The connector and the name the server's certificate is for (sent as SNI).
+    pub tls: Option<(tokio_rustls::TlsConnector, ServerName<'static>)>,
+}
+
+impl Endpoint {
+    pub fn plain(address: &str) -> Self {
+        Self {
+            address: address.to_owned(),
+            tls: None,
+        }
+    }
+}
+
+pub async fn connect(endpoint: &Endpoint) -> Sender {
+    let address = &endpoint.address;
     let stream = tokio::time::timeout(CALL_LIMIT, tokio::net::TcpStream::connect(address))
         .await
         .unwrap_or_else(|_| panic!("connecting to {address} took over {CALL_LIMIT:?}"))
         .unwrap();
     stream.set_nodelay(true).unwrap();
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    sender
+    match &endpoint.tls {
+        None => {
+            let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            sender
+        }
+        Some((connector, name)) => {
+            let tls = tokio::time::timeout(CALL_LIMIT, connector.connect(name.clone(), stream))
+                .await
+                .unwrap_or_else(|_| panic!("TLS with {address} took over {CALL_LIMIT:?}"))
+                .unwrap_or_else(|e| panic!("TLS with {address}: {e}"));
+            let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            sender
+        }
+    }
 }
 
 /// An answer as the bench compares it: status, Content-Type and body.
@@ -85,8 +119,9 @@ async fn call(sender: &mut Sender, address: &str, n: usize) {
 }
 
 /// `calls` calls in sequence on one connection, each one's time appended to `times`.
-pub async fn sequential(address: &str, calls: usize, times: &mut Vec<Duration>) {
-    let mut sender = connect(address).await;
+pub async fn sequential(endpoint: &Endpoint, calls: usize, times: &mut Vec<Duration>) {
+    let mut sender = connect(endpoint).await;
+    let address = &endpoint.address;
     for n in 0..calls {
         let started = Instant::now();
         call(&mut sender, address, n).await;
@@ -107,10 +142,11 @@ pub struct Round {
 /// Requests per second of `CLIENTS` keep-alive clients for `seconds`, and the CPU ticks each
 /// group of `processes` used meanwhile. Every client connects first, so the timed part holds
 /// requests alone on every side.
-pub async fn throughput(address: &str, seconds: f64, processes: &[&[u32]]) -> Round {
+pub async fn throughput(endpoint: &Endpoint, seconds: f64, processes: &[&[u32]]) -> Round {
+    let address = &endpoint.address;
     let mut senders = Vec::with_capacity(CLIENTS);
     for _ in 0..CLIENTS {
-        senders.push(connect(address).await);
+        senders.push(connect(endpoint).await);
     }
     let before: Vec<u64> = processes.iter().map(|p| cpu_ticks(p)).collect();
     let started = Instant::now();

@@ -15,10 +15,33 @@ pub struct Server {
     child: Child,
     pub address: String,
     pub pids: Vec<u32>,
+    /// Everything a dtlint server wrote to standard error after its first line.
+    said: Option<std::sync::Arc<std::sync::Mutex<String>>>,
+    /// The ports an nginx listens on, in the order its configuration named them.
+    pub ports: Vec<u16>,
+}
+
+impl Server {
+    /// Stops the server and returns what it wrote to standard error (dtlint's summary).
+    pub fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        let said = self.said.take();
+        // The reader thread ends with the pipe: give it a moment to take the last lines.
+        std::thread::sleep(Duration::from_millis(100));
+        said.map(|s| s.lock().expect("lock").clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // Already stopped (`stop`): its process id may be another's by now.
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
         // TERM: dtlint ends its sessions, nginx's master stops its worker and then itself.
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
@@ -55,11 +78,18 @@ pub fn dtlint(dtlint: &str, work: &Path, args: &[&str]) -> Server {
     reader
         .read_line(&mut line)
         .expect("dtlint's standard error");
-    // Keep reading stderr so the server never blocks on a full pipe.
+    // Keep reading stderr so the server never blocks on a full pipe; the text is kept for
+    // the summary dtlint writes when it stops (a few lines: findings are not written there).
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let kept = std::sync::Arc::clone(&said);
     std::thread::spawn(move || {
-        let mut sink = String::new();
-        while reader.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
+        let mut text = String::new();
+        while reader.read_line(&mut text).unwrap_or(0) > 0 {
+            let mut kept = kept.lock().expect("lock");
+            if kept.len() < 1 << 20 {
+                kept.push_str(&text);
+            }
+            text.clear();
         }
     });
     let address = line
@@ -73,12 +103,44 @@ pub fn dtlint(dtlint: &str, work: &Path, args: &[&str]) -> Server {
         child,
         address,
         pids,
+        said: Some(said),
+        ports: Vec::new(),
     }
 }
 
 /// nginx's configuration: one worker, keep-alive to the upstream, no access log, buffering
 /// as default, every path under `dir` so nothing in /etc/nginx or /var is touched.
 fn nginx_conf(dir: &Path, listen: u16, upstream: &str) -> String {
+    let mut conf = nginx_head(dir);
+    write!(
+        conf,
+        r#"    upstream dtlint_mock {{
+        server {upstream};
+        keepalive 32;
+        # Default 1000: past it nginx would open a new connection to the mock.
+        keepalive_requests 1000000;
+    }}
+    server {{
+        listen 127.0.0.1:{listen};
+        # Default 1000: past it nginx would close the bench's connection.
+        keepalive_requests 1000000;
+        location / {{
+            proxy_pass http://dtlint_mock;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+        }}
+    }}
+}}
+"#
+    )
+    .expect("a String takes writes");
+    conf
+}
+
+/// The start of every nginx configuration of the bench, up to and with `http {`: one worker,
+/// no access log, every path under `dir`.
+pub fn nginx_head(dir: &Path) -> String {
     let d = dir.display();
     let mut conf = String::new();
     // Workers of a master started by root would run as nobody, who cannot enter the bench's
@@ -101,24 +163,6 @@ http {{
     fastcgi_temp_path {d}/fastcgi;
     uwsgi_temp_path {d}/uwsgi;
     scgi_temp_path {d}/scgi;
-    upstream dtlint_mock {{
-        server {upstream};
-        keepalive 32;
-        # Default 1000: past it nginx would open a new connection to the mock.
-        keepalive_requests 1000000;
-    }}
-    server {{
-        listen 127.0.0.1:{listen};
-        # Default 1000: past it nginx would close the bench's connection.
-        keepalive_requests 1000000;
-        location / {{
-            proxy_pass http://dtlint_mock;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $http_host;
-        }}
-    }}
-}}
 "#
     )
     .expect("a String takes writes");
@@ -160,17 +204,33 @@ fn children(parent: u32) -> Vec<u32> {
 /// logs and temp paths in WORK/nginx, and waits until it accepts connections and its one
 /// worker runs. A few tries, should another program take the chosen port meanwhile.
 pub fn nginx(nginx: &str, work: &Path, upstream: &str) -> Server {
-    let dir: PathBuf = work.join("nginx");
-    std::fs::create_dir_all(&dir).expect("WORK/nginx is made");
+    nginx_with(nginx, work, "nginx", 1, &|dir, ports| {
+        nginx_conf(dir, ports[0], upstream)
+    })
+}
+
+/// Starts nginx with the configuration `conf` makes for its folder (WORK/NAME) and `listen`
+/// free ports, and waits until it accepts connections on the first and its one worker runs.
+pub fn nginx_with(
+    nginx: &str,
+    work: &Path,
+    name: &str,
+    listen: usize,
+    conf: &dyn Fn(&Path, &[u16]) -> String,
+) -> Server {
+    let dir: PathBuf = work.join(name);
+    std::fs::create_dir_all(&dir).expect("WORK/NAME is made");
     for _ in 0..3 {
-        let port = free_port();
-        let conf = dir.join("nginx.conf");
-        std::fs::write(&conf, nginx_conf(&dir, port, upstream)).expect("nginx.conf is written");
+        let ports: Vec<u16> = (0..listen).map(|_| free_port()).collect();
+        let port = ports[0];
+        let conf_path = dir.join("nginx.conf");
+        std::fs::write(&conf_path, conf(&dir, &ports)).expect("nginx.conf is written");
+        let conf = conf_path.as_path();
         let mut child = Command::new(nginx)
             .arg("-p")
             .arg(&dir)
             .arg("-c")
-            .arg(&conf)
+            .arg(conf)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -192,6 +252,8 @@ pub fn nginx(nginx: &str, work: &Path, upstream: &str) -> Server {
                     child,
                     address,
                     pids,
+                    said: None,
+                    ports,
                 };
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -204,6 +266,8 @@ pub fn nginx(nginx: &str, work: &Path, upstream: &str) -> Server {
             child,
             address,
             pids: Vec::new(),
+            said: None,
+            ports: Vec::new(),
         });
     }
     panic!("nginx did not start; see its error log above");
