@@ -874,9 +874,21 @@ fn egress_flags_win_over_the_environment() {
         ]),
         &[("HTTPS_PROXY", &env_url)],
     );
+    let empty = Server::start_with(
+        dir.path(),
+        &proxy_args(&[
+            "--upstream-ca",
+            "ca.pem",
+            "--egress-proxy",
+            "",
+            "--connect-to",
+            &connect_to,
+        ]),
+        &[("HTTPS_PROXY", &env_url)],
+    );
     rt.block_on(async {
         let client = client();
-        for server in [&flagged, &none] {
+        for server in [&flagged, &none, &empty] {
             let base = format!("http://{}", server.address);
             let (status, _, body) = call(&client, "POST", &user_get(&base), CALLS[0]).await;
             assert_eq!((status, &body[..]), (200, CLEAN.as_bytes()));
@@ -885,6 +897,11 @@ fn egress_flags_win_over_the_environment() {
     let (_, flagged_said) = flagged.stop();
     assert!(flagged_said.contains("(--egress-proxy)"), "{flagged_said}");
     none.stop();
+    let (_, empty_said) = empty.stop();
+    assert!(
+        empty_said.contains("; direct (--egress-proxy '')"),
+        "--egress-proxy '' is none: {empty_said}"
+    );
     assert_eq!(from_env.seen().len(), 0, "the flags replaced HTTPS_PROXY");
     assert_eq!(from_flag.seen().len(), 1);
 }
@@ -932,5 +949,72 @@ fn unusable_trust_egress_and_route_flags_are_refused_before_listening() {
         );
         assert!(!stderr.contains("p4ss"), "{stderr}");
         assert!(!stderr.contains("listening"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_egress_proxy_out_of_reach_or_refusing_is_named_as_such() {
+    let dir = tempfile::tempdir().expect("temp");
+    let rt = runtime();
+    let certs = certificates(dir.path());
+    let platform = Platform::start(&rt, Mode::Tls(Arc::clone(&certs.good)));
+    let egress = EgressProxy::start(platform.port, None);
+    // A port nothing listens on: bound, then let go.
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a port")
+        .port();
+    let gone = format!("http://127.0.0.1:{closed}");
+    let egress_url = egress.url(None);
+    let unreachable = Server::start_with(
+        dir.path(),
+        &proxy_args(&["--upstream-ca", "ca.pem"]),
+        &[("HTTPS_PROXY", &gone)],
+    );
+    // The egress proxy refuses CONNECT to a host its policy does not allow (403).
+    let refusing = Server::start_with(
+        dir.path(),
+        &proxy_args(&[
+            "--upstream-ca",
+            "ca.pem",
+            "--connect-to",
+            "oapi.dingtalk.com:443:blocked.example:443",
+        ]),
+        &[("HTTPS_PROXY", &egress_url)],
+    );
+    let answers = rt.block_on(async {
+        let client = client();
+        let mut answers = Vec::new();
+        for server in [&unreachable, &refusing] {
+            let base = format!("http://{}", server.address);
+            answers.push(call(&client, "POST", &user_get(&base), CALLS[0]).await);
+        }
+        answers
+    });
+    for ((status, _, body), reason, says) in [
+        (&answers[0], "refused", "the egress proxy 127.0.0.1"),
+        (
+            &answers[1],
+            "proxy-refused",
+            "refused CONNECT blocked.example:443: 403 Forbidden",
+        ),
+    ] {
+        let answer = json(body);
+        assert_eq!(*status, 502);
+        assert_eq!(answer["error"], "egress-proxy", "{answer}");
+        assert_eq!(answer["reason"], reason, "{answer}");
+        assert!(
+            answer["message"].as_str().unwrap_or("").contains(says),
+            "{answer}"
+        );
+    }
+    assert_eq!(
+        egress.seen(),
+        vec![("blocked.example:443".to_owned(), None)],
+        "--connect-to names the CONNECT's target"
+    );
+    for server in [unreachable, refusing] {
+        let (_, said) = server.stop();
+        assert!(said.contains("1 upstream failure,"), "{said}");
     }
 }

@@ -25,7 +25,7 @@ use super::record::Recorder;
 use super::server::{
     self, read_whole, Body, Exchange, Hold, Limits, Reply, Server, Target, Unread,
 };
-use super::upstream::{Connector, Failure as Unreached, Hop, Upstream};
+use super::upstream::{ConnectFailure, Connector, Hop, Upstream};
 use crate::api::request::HarRequest;
 use crate::engine::pipeline::Settings;
 use crate::engine::{answer as checked, exchange};
@@ -385,7 +385,7 @@ struct Failure {
     kind: &'static str,
     message: String,
     /// The connector's own account, when the connection could not be made.
-    reason: Option<Unreached>,
+    reason: Option<ConnectFailure>,
 }
 
 impl Failure {
@@ -399,8 +399,8 @@ impl Failure {
     }
 }
 
-impl From<Unreached> for Failure {
-    fn from(unreached: Unreached) -> Self {
+impl From<ConnectFailure> for Failure {
+    fn from(unreached: ConnectFailure) -> Self {
         Self {
             status: 502,
             kind: unreached.kind(),
@@ -519,7 +519,7 @@ impl Shared {
             let mut source = std::error::Error::source(&e);
             let mut invalid = false;
             while let Some(cause) = source {
-                if let Some(unreached) = cause.downcast_ref::<Unreached>() {
+                if let Some(unreached) = cause.downcast_ref::<ConnectFailure>() {
                     return Failure::from(unreached.clone());
                 }
                 invalid |= cause

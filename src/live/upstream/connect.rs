@@ -21,7 +21,7 @@ use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::TlsConnector;
 
 use super::egress::{self, Egress};
-use super::failure::{Failure, Hop};
+use super::failure::{ConnectFailure, Hop};
 use super::route::Routes;
 use super::trust::Trust;
 
@@ -126,11 +126,11 @@ impl Connector {
 }
 
 impl tower_service::Service<Uri> for Connector {
-    type Response = Upstream;
-    type Error = Failure;
-    type Future = Pin<Box<dyn Future<Output = Result<Upstream, Failure>> + Send>>;
+    type Response = Stream;
+    type Error = ConnectFailure;
+    type Future = Pin<Box<dyn Future<Output = Result<Stream, ConnectFailure>> + Send>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Failure>> {
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectFailure>> {
         Poll::Ready(Ok(()))
     }
 
@@ -141,10 +141,10 @@ impl tower_service::Service<Uri> for Connector {
 }
 
 impl Inner {
-    async fn open(&self, uri: &Uri) -> Result<Upstream, Failure> {
-        let host = uri
-            .host()
-            .ok_or_else(|| Failure::new(Hop::Network, "no-host", format!("{uri} names no host")))?;
+    async fn open(&self, uri: &Uri) -> Result<Stream, ConnectFailure> {
+        let host = uri.host().ok_or_else(|| {
+            ConnectFailure::new(Hop::Network, "no-host", format!("{uri} names no host"))
+        })?;
         let host = host.trim_start_matches('[').trim_end_matches(']');
         let https = uri.scheme_str() == Some("https");
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
@@ -156,9 +156,14 @@ impl Inner {
                     proxy.uri().host().unwrap_or_default().to_owned(),
                     proxy.uri().port_u16().unwrap_or(80),
                 );
+                // The egress proxy itself out of reach is the egress hop's failure.
                 let tcp = self
                     .tcp(&proxy_host, proxy_port, "the egress proxy")
-                    .await?;
+                    .await
+                    .map_err(|failure| ConnectFailure {
+                        hop: Hop::Egress,
+                        ..failure
+                    })?;
                 let target = if to_host.contains(':') {
                     format!("[{to_host}]:{to_port}")
                 } else {
@@ -167,7 +172,7 @@ impl Inner {
                 let tunnel = tokio::time::timeout(self.timeout, egress::tunnel(tcp, &proxy, &target))
                     .await
                     .map_err(|_| {
-                        Failure::new(
+                        ConnectFailure::new(
                             Hop::Egress,
                             "proxy-timeout",
                             format!(
@@ -182,15 +187,16 @@ impl Inner {
         };
         self.opened.connections.fetch_add(1, Ordering::Relaxed);
         if !https {
-            return Ok(Upstream::new(io, false));
+            return Ok(Stream::new(io, false));
         }
         // SNI and the certificate's check use the upstream's name, wherever the TCP went.
-        let name = ServerName::try_from(host.to_owned())
-            .map_err(|e| Failure::new(Hop::Tls, "bad-name", format!("TLS with {host}: {e}")))?;
+        let name = ServerName::try_from(host.to_owned()).map_err(|e| {
+            ConnectFailure::new(Hop::Tls, "bad-name", format!("TLS with {host}: {e}"))
+        })?;
         let tls = tokio::time::timeout(self.timeout, self.tls.connect(name, io))
             .await
             .map_err(|_| {
-                Failure::new(
+                ConnectFailure::new(
                     Hop::Tls,
                     "handshake-timeout",
                     format!(
@@ -199,17 +205,17 @@ impl Inner {
                     ),
                 )
             })?
-            .map_err(|e| Failure::tls(host, &e))?;
+            .map_err(|e| ConnectFailure::tls(host, &e))?;
         self.opened.tls_handshakes.fetch_add(1, Ordering::Relaxed);
         let http2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
         if http2 {
             self.opened.http2.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(Upstream::new(Box::new(tls), http2))
+        Ok(Stream::new(Box::new(tls), http2))
     }
 
     /// A TCP connection to `host:port`: `--resolve`'s addresses or DNS's, tried in turn.
-    async fn tcp(&self, host: &str, port: u16, what: &str) -> Result<TcpStream, Failure> {
+    async fn tcp(&self, host: &str, port: u16, what: &str) -> Result<TcpStream, ConnectFailure> {
         let addresses: Vec<SocketAddr> = match self.routes.resolved(host, port) {
             Some(addresses) => addresses,
             None => match tokio::time::timeout(self.timeout, tokio::net::lookup_host((host, port)))
@@ -217,14 +223,14 @@ impl Inner {
             {
                 Ok(Ok(found)) => found.collect(),
                 Ok(Err(e)) => {
-                    return Err(Failure::new(
+                    return Err(ConnectFailure::new(
                         Hop::Network,
                         "dns",
                         format!("cannot find {what} {host}: {e}"),
                     ))
                 }
                 Err(_) => {
-                    return Err(Failure::new(
+                    return Err(ConnectFailure::new(
                         Hop::Network,
                         "dns-timeout",
                         format!(
@@ -235,7 +241,8 @@ impl Inner {
                 }
             },
         };
-        let mut last = Failure::new(Hop::Network, "dns", format!("{what} {host} has no address"));
+        let mut last =
+            ConnectFailure::new(Hop::Network, "dns", format!("{what} {host} has no address"));
         for address in addresses {
             match tokio::time::timeout(self.timeout, TcpStream::connect(address)).await {
                 Ok(Ok(stream)) => {
@@ -249,14 +256,14 @@ impl Inner {
                     } else {
                         "connect-failed"
                     };
-                    last = Failure::new(
+                    last = ConnectFailure::new(
                         Hop::Network,
                         reason,
                         format!("cannot connect to {what} {host} at {address}: {e}"),
                     );
                 }
                 Err(_) => {
-                    last = Failure::new(
+                    last = ConnectFailure::new(
                         Hop::Network,
                         "connect-timeout",
                         format!(
@@ -275,13 +282,14 @@ impl Inner {
 trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
-/// An open upstream connection, as hyper's client reads and writes it.
-pub struct Upstream {
+/// An open upstream connection (TCP, a tunnel, or TLS over either), as hyper's client reads
+/// and writes it.
+pub struct Stream {
     io: TokioIo<Box<dyn Io>>,
     http2: bool,
 }
 
-impl Upstream {
+impl Stream {
     fn new(io: Box<dyn Io>, http2: bool) -> Self {
         Self {
             io: TokioIo::new(io),
@@ -290,7 +298,7 @@ impl Upstream {
     }
 }
 
-impl Connection for Upstream {
+impl Connection for Stream {
     fn connected(&self) -> Connected {
         let connected = Connected::new();
         if self.http2 {
@@ -301,7 +309,7 @@ impl Connection for Upstream {
     }
 }
 
-impl hyper::rt::Read for Upstream {
+impl hyper::rt::Read for Stream {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -311,7 +319,7 @@ impl hyper::rt::Read for Upstream {
     }
 }
 
-impl hyper::rt::Write for Upstream {
+impl hyper::rt::Write for Stream {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,

@@ -11,7 +11,7 @@ use hyper_util::client::proxy::matcher::{Intercept, Matcher};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use super::failure::{Failure, Hop};
+use super::failure::{ConnectFailure, Hop};
 
 /// Which egress proxy the upstream is reached through, if any.
 pub struct Egress {
@@ -20,6 +20,8 @@ pub struct Egress {
     shown: Option<String>,
     /// `NO_PROXY` as given, and where.
     exceptions: Option<String>,
+    /// Why there is none, when there is none.
+    none_because: &'static str,
 }
 
 /// The variables curl reads for an `https://` destination, first found wins.
@@ -41,11 +43,12 @@ impl Egress {
     /// # Errors
     /// A message for a proxy URL that cannot be used, without its credentials.
     pub fn choose(proxy: Option<&str>, no_proxy: Option<&str>) -> Result<Self, String> {
-        let proxy = match proxy {
-            Some(value) => {
-                Some(("--egress-proxy", value.to_owned())).filter(|(_, v)| !v.is_empty())
-            }
-            None => first_set(&PROXY_VARIABLES),
+        let (proxy, none_because) = match proxy {
+            Some(value) => (
+                Some(("--egress-proxy", value.to_owned())).filter(|(_, v)| !v.is_empty()),
+                "--egress-proxy ''",
+            ),
+            None => (first_set(&PROXY_VARIABLES), "no HTTPS_PROXY"),
         };
         let exceptions = match no_proxy {
             Some(value) => Some(("--no-proxy", value.to_owned())),
@@ -86,6 +89,7 @@ impl Egress {
             matcher: builder.build(),
             shown,
             exceptions: exceptions.map(|(source, value)| format!("{source}={value}")),
+            none_because,
         })
     }
 
@@ -104,7 +108,7 @@ impl Egress {
         match (&self.shown, &self.exceptions) {
             (Some(proxy), Some(no)) => format!("through the egress proxy {proxy}, except {no}"),
             (Some(proxy), None) => format!("through the egress proxy {proxy}"),
-            (None, _) => "direct (no HTTPS_PROXY)".to_owned(),
+            (None, _) => format!("direct ({})", self.none_because),
         }
     }
 }
@@ -136,10 +140,10 @@ pub(crate) async fn tunnel(
     tcp: TcpStream,
     proxy: &Intercept,
     target: &str,
-) -> Result<hyper::upgrade::Upgraded, Failure> {
+) -> Result<hyper::upgrade::Upgraded, ConnectFailure> {
     let shown = shown_uri(proxy.uri());
     let broken = |e: hyper::Error| {
-        Failure::new(
+        ConnectFailure::new(
             Hop::Egress,
             "proxy-broken",
             format!("the egress proxy {shown} broke the tunnel to {target}: {e}"),
@@ -161,7 +165,7 @@ pub(crate) async fn tunnel(
         request = request.header(PROXY_AUTHORIZATION, credentials);
     }
     let request = request.body(Empty::<Bytes>::new()).map_err(|e| {
-        Failure::new(
+        ConnectFailure::new(
             Hop::Egress,
             "proxy-broken",
             format!("CONNECT {target}: {e}"),
@@ -170,7 +174,7 @@ pub(crate) async fn tunnel(
     let answer = sender.send_request(request).await.map_err(broken)?;
     match answer.status() {
         status if status.is_success() => hyper::upgrade::on(answer).await.map_err(broken),
-        StatusCode::PROXY_AUTHENTICATION_REQUIRED => Err(Failure::new(
+        StatusCode::PROXY_AUTHENTICATION_REQUIRED => Err(ConnectFailure::new(
             Hop::Egress,
             "proxy-auth-required",
             format!(
@@ -178,7 +182,7 @@ pub(crate) async fn tunnel(
                 if proxy.basic_auth().is_some() { " and refused the ones given" } else { "" }
             ),
         )),
-        status => Err(Failure::new(
+        status => Err(ConnectFailure::new(
             Hop::Egress,
             "proxy-refused",
             format!("the egress proxy {shown} refused CONNECT {target}: {status}"),

@@ -19,7 +19,7 @@ pub enum Hop {
 
 /// A connection to the upstream that could not be made.
 #[derive(Debug, Clone)]
-pub struct Failure {
+pub struct ConnectFailure {
     /// Which hop failed.
     pub hop: Hop,
     /// What failed, in a word a script can match: `unknown-issuer`, `name-mismatch`,
@@ -29,7 +29,7 @@ pub struct Failure {
     pub message: String,
 }
 
-impl Failure {
+impl ConnectFailure {
     pub(crate) fn new(hop: Hop, reason: &'static str, message: impl Into<String>) -> Self {
         Self {
             hop,
@@ -110,10 +110,10 @@ fn detail(fault: &CertificateError) -> String {
     rustls::Error::InvalidCertificate(fault.clone()).to_string()
 }
 
-impl fmt::Display for Failure {
+impl fmt::Display for ConnectFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Failure {}
+impl std::error::Error for ConnectFailure {}

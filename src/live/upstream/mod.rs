@@ -13,6 +13,6 @@ mod trust;
 pub use address::Upstream;
 pub use connect::{Connector, Opened, Reach};
 pub use egress::Egress;
-pub use failure::{Failure, Hop};
+pub use failure::{ConnectFailure, Hop};
 pub use route::Routes;
 pub use trust::Trust;
