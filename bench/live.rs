@@ -48,6 +48,17 @@ const LATENCY_ROUNDS: usize = 5;
 /// A round shorter than this leaves the 10 ms clock ticks a visible error.
 const SECONDS_FOR_TICKS: f64 = 4.0;
 
+/// Whom every proxy of the bench checks for: an internal app that may read mobile and email.
+const CALLER: [&str; 7] = [
+    "--no-profile",
+    "--app-type",
+    "internal",
+    "--permission",
+    "mobile",
+    "--permission",
+    "email-profile",
+];
+
 const SIDES: [&str; 4] = ["direct", "nginx", "dtlint proxy", "dtlint --record"];
 const DIRECT: usize = 0;
 const NGINX: usize = 1;
@@ -175,20 +186,8 @@ fn main() {
     let upstream = format!("http://{}", mock.address);
     let record = work.join("recording.har");
     let proxy = |extra: &[&str]| {
-        let mut argv = vec![
-            "proxy",
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-            "--app-type",
-            "internal",
-            "--permission",
-            "mobile",
-            "--permission",
-            "email-profile",
-        ];
+        let mut argv = vec!["proxy", "--upstream", &upstream, "--listen", "127.0.0.1:0"];
+        argv.extend_from_slice(&CALLER);
         argv.extend_from_slice(extra);
         servers::dtlint(&args.dtlint, work, &argv)
     };

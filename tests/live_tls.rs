@@ -250,11 +250,32 @@ fn certificates(dir: &Path) -> Certificates {
     }
 }
 
+/// A test's folder (with `ca.pem`), runtime, certificates and platform, started as `mode` says.
+fn setup(
+    mode: impl Fn(&Certificates) -> Mode,
+) -> (
+    tempfile::TempDir,
+    tokio::runtime::Runtime,
+    Certificates,
+    Platform,
+) {
+    let dir = tempfile::tempdir().expect("temp");
+    let rt = runtime();
+    let certs = certificates(dir.path());
+    let platform = Platform::start(&rt, mode(&certs));
+    (dir, rt, certs, platform)
+}
+
+/// `dtlint proxy` to https://oapi.dingtalk.com for a third-party app, with `extra`.
 fn proxy_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    proxy_to("https://oapi.dingtalk.com", extra)
+}
+
+fn proxy_to<'a>(upstream: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "proxy",
         "--upstream",
-        "https://oapi.dingtalk.com",
+        upstream,
         "--listen",
         "127.0.0.1:0",
         "--no-profile",
@@ -293,10 +314,7 @@ const CALLS: [&str; 4] = [
 
 #[test]
 fn https_to_a_named_upstream_is_byte_for_byte_checked_recorded_and_kept_alive() {
-    let dir = tempfile::tempdir().expect("temp");
-    let rt = runtime();
-    let certs = certificates(dir.path());
-    let platform = Platform::start(&rt, Mode::Tls(Arc::clone(&certs.good)));
+    let (dir, rt, _, platform) = setup(|certs| Mode::Tls(Arc::clone(&certs.good)));
     let connect_to = platform.connect_to();
     let proxy = Server::start(
         dir.path(),
@@ -317,20 +335,10 @@ fn https_to_a_named_upstream_is_byte_for_byte_checked_recorded_and_kept_alive() 
     let plain_upstream = canned_upstream();
     let plain = Server::start(
         dir.path(),
-        &[
-            "proxy",
-            "--upstream",
+        &proxy_to(
             &plain_upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-            "--app-type",
-            "third-party",
-            "--format",
-            "ndjson",
-            "--output",
-            "plain.ndjson",
-        ],
+            &["--format", "ndjson", "--output", "plain.ndjson"],
+        ),
     );
     let (tls_base, plain_base) = (
         format!("http://{}", proxy.address),
@@ -414,10 +422,7 @@ fn https_to_a_named_upstream_is_byte_for_byte_checked_recorded_and_kept_alive() 
 
 #[test]
 fn tls_failures_are_502_with_their_reason_and_the_next_good_call_is_served() {
-    let dir = tempfile::tempdir().expect("temp");
-    let rt = runtime();
-    let certs = certificates(dir.path());
-    let platform = Platform::start(&rt, Mode::Stall);
+    let (dir, rt, certs, platform) = setup(|_| Mode::Stall);
     // Each answer closes its connection, so each failure below is met on a new handshake.
     platform.close.store(true, Ordering::Relaxed);
     let connect_to = platform.connect_to();
@@ -488,10 +493,7 @@ fn tls_failures_are_502_with_their_reason_and_the_next_good_call_is_served() {
 
 #[test]
 fn the_system_trust_store_is_used_by_default() {
-    let dir = tempfile::tempdir().expect("temp");
-    let rt = runtime();
-    let certs = certificates(dir.path());
-    let platform = Platform::start(&rt, Mode::Tls(Arc::clone(&certs.good)));
+    let (dir, rt, _, platform) = setup(|certs| Mode::Tls(Arc::clone(&certs.good)));
     let connect_to = platform.connect_to();
     let ca = dir.path().join("ca.pem");
     let ca = ca.to_str().expect("utf-8 path");
@@ -529,27 +531,16 @@ fn the_system_trust_store_is_used_by_default() {
 
 #[test]
 fn resolve_names_the_address_and_http2_is_used_when_offered() {
-    let dir = tempfile::tempdir().expect("temp");
-    let rt = runtime();
-    let certs = certificates(dir.path());
-    let platform = Platform::start(&rt, Mode::Tls(Arc::clone(&certs.good_h2)));
+    let (dir, rt, _, platform) = setup(|certs| Mode::Tls(Arc::clone(&certs.good_h2)));
     // curl's --resolve keeps the port: the upstream names the platform's.
     let upstream = format!("https://{HOST}:{}", platform.port);
     let resolve = format!("{HOST}:{}:127.0.0.1", platform.port);
     let proxy = Server::start(
         dir.path(),
-        &[
-            "proxy",
-            "--upstream",
+        &proxy_to(
             &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--no-profile",
-            "--resolve",
-            &resolve,
-            "--upstream-ca",
-            "ca.pem",
-        ],
+            &["--resolve", &resolve, "--upstream-ca", "ca.pem"],
+        ),
     );
     let base = format!("http://{}", proxy.address);
     rt.block_on(async {
@@ -706,10 +697,7 @@ fn tunnel(
 #[test]
 fn an_egress_proxy_from_https_proxy_is_crossed_with_connect_and_its_credentials_never_shown() {
     const CREDENTIALS: &str = "qa-team:Pr0xy-S3cret";
-    let dir = tempfile::tempdir().expect("temp");
-    let rt = runtime();
-    let certs = certificates(dir.path());
-    let platform = Platform::start(&rt, Mode::Tls(Arc::clone(&certs.good)));
+    let (dir, rt, _, platform) = setup(|certs| Mode::Tls(Arc::clone(&certs.good)));
     let open = EgressProxy::start(platform.port, None);
     let guarded = EgressProxy::start(platform.port, Some(CREDENTIALS));
     let with_format = |extra: &[&'static str]| {
@@ -848,10 +836,7 @@ fn an_egress_proxy_from_https_proxy_is_crossed_with_connect_and_its_credentials_
 
 #[test]
 fn egress_flags_win_over_the_environment() {
-    let dir = tempfile::tempdir().expect("temp");
-    let rt = runtime();
-    let certs = certificates(dir.path());
-    let platform = Platform::start(&rt, Mode::Tls(Arc::clone(&certs.good)));
+    let (dir, rt, _, platform) = setup(|certs| Mode::Tls(Arc::clone(&certs.good)));
     let from_env = EgressProxy::start(platform.port, None);
     let from_flag = EgressProxy::start(platform.port, None);
     let env_url = from_env.url(None);
@@ -954,10 +939,7 @@ fn unusable_trust_egress_and_route_flags_are_refused_before_listening() {
 
 #[test]
 fn an_egress_proxy_out_of_reach_or_refusing_is_named_as_such() {
-    let dir = tempfile::tempdir().expect("temp");
-    let rt = runtime();
-    let certs = certificates(dir.path());
-    let platform = Platform::start(&rt, Mode::Tls(Arc::clone(&certs.good)));
+    let (dir, rt, _, platform) = setup(|certs| Mode::Tls(Arc::clone(&certs.good)));
     let egress = EgressProxy::start(platform.port, None);
     // A port nothing listens on: bound, then let go.
     let closed = TcpListener::bind("127.0.0.1:0")

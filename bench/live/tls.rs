@@ -20,7 +20,9 @@ use tokio_rustls::TlsConnector;
 
 use crate::load::Endpoint;
 use crate::servers::{self, Server};
-use crate::{check_forwards, latency, median, per_exchange, throughput, Args, Section, Side};
+use crate::{
+    check_forwards, latency, median, per_exchange, throughput, Args, Section, Side, CALLER,
+};
 
 const HOST: &str = "oapi.dingtalk.com";
 const NAMES: [&str; 4] = [
@@ -208,28 +210,19 @@ pub async fn run(args: &Args, mock: &Server) {
     let ca = pki.ca.to_str().expect("a UTF-8 temp path").to_owned();
     let proxy = |port: u16| {
         let connect_to = format!("{HOST}:443:127.0.0.1:{port}");
-        servers::dtlint(
-            &args.dtlint,
-            work,
-            &[
-                "proxy",
-                "--upstream",
-                "https://oapi.dingtalk.com",
-                "--connect-to",
-                &connect_to,
-                "--upstream-ca",
-                &ca,
-                "--listen",
-                "127.0.0.1:0",
-                "--no-profile",
-                "--app-type",
-                "internal",
-                "--permission",
-                "mobile",
-                "--permission",
-                "email-profile",
-            ],
-        )
+        let mut argv = vec![
+            "proxy",
+            "--upstream",
+            "https://oapi.dingtalk.com",
+            "--connect-to",
+            &connect_to,
+            "--upstream-ca",
+            &ca,
+            "--listen",
+            "127.0.0.1:0",
+        ];
+        argv.extend_from_slice(&CALLER);
+        servers::dtlint(&args.dtlint, work, &argv)
     };
     let dtlint = proxy(front.ports[DTLINT]);
     let dtlint_h2 = proxy(front.ports[DTLINT_H2]);
