@@ -25,7 +25,7 @@ use super::live::{
     TOKEN, WATCHDOG,
 };
 
-const HOST: &str = "oapi.dingtalk.com";
+pub(super) const HOST: &str = "oapi.dingtalk.com";
 
 /// A certificate authority made for one test.
 struct Authority {
@@ -91,7 +91,7 @@ fn valid(params: &mut CertificateParams, from: i64, until: i64) {
 
 /// What the test platform does with the next connection.
 #[derive(Clone)]
-enum Mode {
+pub(super) enum Mode {
     /// TLS with this configuration, then HTTP (HTTP/2 when ALPN chose it).
     Tls(Arc<ServerConfig>),
     /// Accepts the TCP connection and never answers the ClientHello.
@@ -109,8 +109,8 @@ struct Seen {
 
 /// A TLS stand-in for the platform on 127.0.0.1: answers user/get with [`DEFECTIVE`] for
 /// `userid=10000000000000002` and [`CLEAN`] otherwise, byte for byte as the canned upstream does.
-struct Platform {
-    port: u16,
+pub(super) struct Platform {
+    pub(super) port: u16,
     mode: Arc<Mutex<Mode>>,
     /// Answer `connection: close`, so that the proxy must open the next connection anew.
     close: Arc<AtomicBool>,
@@ -118,7 +118,7 @@ struct Platform {
 }
 
 impl Platform {
-    fn start(rt: &tokio::runtime::Runtime, mode: Mode) -> Self {
+    pub(super) fn start(rt: &tokio::runtime::Runtime, mode: Mode) -> Self {
         let listener = rt
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind");
@@ -157,12 +157,12 @@ impl Platform {
         self.seen.handshakes.load(Ordering::Relaxed)
     }
 
-    fn requests(&self) -> Vec<(String, String, String)> {
+    pub(super) fn requests(&self) -> Vec<(String, String, String)> {
         self.seen.requests.lock().expect("lock").clone()
     }
 
     /// `--connect-to` sending oapi.dingtalk.com:443 here.
-    fn connect_to(&self) -> String {
+    pub(super) fn connect_to(&self) -> String {
         format!("{HOST}:443:127.0.0.1:{}", self.port)
     }
 }
@@ -228,15 +228,15 @@ async fn serve_tls(
 
 /// One test's certificates: `ca.pem` (trusted with `--upstream-ca`) and the platform's
 /// configurations.
-struct Certificates {
-    good: Arc<ServerConfig>,
+pub(super) struct Certificates {
+    pub(super) good: Arc<ServerConfig>,
     good_h2: Arc<ServerConfig>,
     expired: Arc<ServerConfig>,
     wrong_name: Arc<ServerConfig>,
     unknown_issuer: Arc<ServerConfig>,
 }
 
-fn certificates(dir: &Path) -> Certificates {
+pub(super) fn certificates(dir: &Path) -> Certificates {
     let trusted = Authority::new("dtlint test CA");
     let stranger = Authority::new("an authority nobody trusts");
     std::fs::write(dir.join("ca.pem"), trusted.pem()).expect("write ca.pem");
@@ -267,7 +267,7 @@ fn setup(
 }
 
 /// `dtlint proxy` to https://oapi.dingtalk.com for a third-party app, with `extra`.
-fn proxy_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+pub(super) fn proxy_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     proxy_to("https://oapi.dingtalk.com", extra)
 }
 
@@ -586,18 +586,20 @@ async fn futures_join<T: Send + 'static>(handles: Vec<tokio::task::JoinHandle<T>
 }
 
 /// A CONNECT egress proxy on 127.0.0.1, as a company network has: it resolves
-/// `oapi.dingtalk.com:443` to the platform itself and, with `credentials`, answers 407 to a
-/// CONNECT without them. It records each CONNECT's target and Proxy-Authorization.
-struct EgressProxy {
-    port: u16,
+/// `oapi.dingtalk.com:443` to the platform itself, also opens the platform's own address
+/// `127.0.0.1:PORT` (what curl and dtlint ask for when `--connect-to` sends the connection
+/// there), refuses any other target (403) and, with `credentials`, answers 407 to a CONNECT
+/// without them. It records each CONNECT's target and Proxy-Authorization.
+pub(super) struct EgressProxy {
+    pub(super) port: u16,
     seen: Arc<Mutex<Vec<Connect>>>,
 }
 
 /// A CONNECT's target and its Proxy-Authorization.
-type Connect = (String, Option<String>);
+pub(super) type Connect = (String, Option<String>);
 
 impl EgressProxy {
-    fn start(platform_port: u16, credentials: Option<&str>) -> Self {
+    pub(super) fn start(platform_port: u16, credentials: Option<&str>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("address").port();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -617,14 +619,14 @@ impl EgressProxy {
         Self { port, seen }
     }
 
-    fn url(&self, credentials: Option<&str>) -> String {
+    pub(super) fn url(&self, credentials: Option<&str>) -> String {
         match credentials {
             Some(c) => format!("http://{c}@127.0.0.1:{}", self.port),
             None => format!("http://127.0.0.1:{}", self.port),
         }
     }
 
-    fn seen(&self) -> Vec<Connect> {
+    pub(super) fn seen(&self) -> Vec<Connect> {
         self.seen.lock().expect("lock").clone()
     }
 }
@@ -664,7 +666,7 @@ fn tunnel(
         );
         return;
     }
-    if target != "oapi.dingtalk.com:443" {
+    if target != "oapi.dingtalk.com:443" && target != format!("127.0.0.1:{platform_port}") {
         let _ = client.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
         return;
     }

@@ -21,6 +21,8 @@ mod live;
 #[cfg(feature = "live")]
 mod live_attack;
 #[cfg(feature = "live")]
+mod live_curl;
+#[cfg(feature = "live")]
 mod live_tls;
 mod memory;
 mod openapi_lint;

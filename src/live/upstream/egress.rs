@@ -24,9 +24,10 @@ pub struct Egress {
     none_because: &'static str,
 }
 
-/// The variables curl reads for an `https://` destination, first found wins.
-const PROXY_VARIABLES: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
-const NO_PROXY_VARIABLES: [&str; 2] = ["NO_PROXY", "no_proxy"];
+/// The variables curl reads for an `https://` destination, first found wins: curl reads the
+/// lower-case name before the upper-case one (tests/live_curl.rs holds dtlint to curl's route).
+const PROXY_VARIABLES: [&str; 4] = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"];
+const NO_PROXY_VARIABLES: [&str; 2] = ["no_proxy", "NO_PROXY"];
 
 fn first_set(names: &[&'static str]) -> Option<(&'static str, String)> {
     names.iter().find_map(|name| {
@@ -83,7 +84,7 @@ impl Egress {
             builder = builder.https(value.as_str());
         }
         if let Some((_, value)) = &exceptions {
-            builder = builder.no(value.as_str());
+            builder = builder.no(as_curl_reads(value));
         }
         Ok(Self {
             matcher: builder.build(),
@@ -111,6 +112,21 @@ impl Egress {
             (None, _) => format!("direct ({})", self.none_because),
         }
     }
+}
+
+/// `NO_PROXY` as curl reads it (lib/noproxy.c), in the form hyper-util's matcher takes:
+/// entries separated by commas or blanks, an entry's trailing dot dropped, and `*` a wildcard
+/// only as the whole value (inside a list it names no host).
+fn as_curl_reads(no_proxy: &str) -> String {
+    if no_proxy.trim() == "*" {
+        return "*".to_owned();
+    }
+    no_proxy
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .map(|entry| entry.strip_suffix('.').unwrap_or(entry))
+        .filter(|entry| !entry.is_empty() && *entry != "*")
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// `scheme://host:port` of a proxy, nothing of its user part.
@@ -213,6 +229,17 @@ mod tests {
             !refused.contains("s3cret") && !refused.contains("alice"),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn no_proxy_is_split_and_trimmed_as_curl_splits_it() {
+        assert_eq!(as_curl_reads(" * "), "*");
+        assert_eq!(as_curl_reads("other.example,*"), "other.example");
+        assert_eq!(
+            as_curl_reads("other.example .dingtalk.com,\tdingtalk.com."),
+            "other.example,.dingtalk.com,dingtalk.com"
+        );
+        assert_eq!(as_curl_reads(""), "");
     }
 
     #[test]
