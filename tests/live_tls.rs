@@ -505,8 +505,20 @@ fn the_system_trust_store_is_used_by_default() {
     );
     // The machine's own store does not know the test CA.
     let stranger = Server::start(dir.path(), &proxy_args(&["--connect-to", &connect_to]));
+    // A store named but not there: the bundled roots, saying why, and --upstream-ca on top.
+    let unreadable = Server::start_with(
+        dir.path(),
+        &proxy_args(&["--connect-to", &connect_to, "--upstream-ca", "ca.pem"]),
+        &[
+            ("SSL_CERT_FILE", "no-such-bundle.pem"),
+            ("SSL_CERT_DIR", ""),
+        ],
+    );
     rt.block_on(async {
         let client = client();
+        let base = format!("http://{}", unreadable.address);
+        let (status, _, body) = call(&client, "POST", &user_get(&base), CALLS[0]).await;
+        assert_eq!((status, &body[..]), (200, CLEAN.as_bytes()));
         let base = format!("http://{}", trusting.address);
         let (status, _, body) = call(&client, "POST", &user_get(&base), CALLS[0]).await;
         assert_eq!((status, &body[..]), (200, CLEAN.as_bytes()));
@@ -517,14 +529,20 @@ fn the_system_trust_store_is_used_by_default() {
     });
     let (_, trusting_said) = trusting.stop();
     assert!(
-        trusting_said
-            .contains("TLS trusting 1 roots from the system's trust store (SSL_CERT_FILE="),
+        trusting_said.contains("TLS trusting 1 root from the system's trust store (SSL_CERT_FILE="),
         "{trusting_said}"
+    );
+    let (_, unreadable_said) = unreadable.stop();
+    assert!(
+        unreadable_said.contains("bundled Mozilla roots (no system trust store: ")
+            && unreadable_said.contains("no-such-bundle.pem")
+            && unreadable_said.contains(") + 1 from --upstream-ca ca.pem;"),
+        "{unreadable_said}"
     );
     let (_, stranger_said) = stranger.stop();
     assert!(
         stranger_said.contains("roots from the system's trust store")
-            || stranger_said.contains("the system has no trust store: the "),
+            || stranger_said.contains("bundled Mozilla roots (no system trust store"),
         "{stranger_said}"
     );
 }

@@ -42,11 +42,21 @@ impl Trust {
             } else {
                 format!(" ({})", from.join(", "))
             };
-            format!("{added} roots from the system's trust store{from}")
+            format!(
+                "{} from the system's trust store{from}",
+                crate::report::count(added as u64, "root", "roots")
+            )
         } else {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            // Say why: SSL_CERT_FILE naming a file that is not there is a set-up to fix, not a
+            // machine without a store.
+            let why = system
+                .errors
+                .first()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default();
             format!(
-                "the system has no trust store: the {} bundled Mozilla roots",
+                "{} bundled Mozilla roots (no system trust store{why})",
                 roots.len()
             )
         };
