@@ -287,8 +287,9 @@ pub struct ProxyArgs {
     /// with CONNECT; replaces HTTPS_PROXY and ALL_PROXY. An empty URL: none.
     #[arg(long, value_name = "URL")]
     pub egress_proxy: Option<String>,
-    /// Hosts reached directly, not through the egress proxy; replaces NO_PROXY. Comma-separated
-    /// names (each with its subdomains), IP addresses or networks; `*` for all.
+    /// Hosts reached directly, not through the egress proxy; replaces NO_PROXY. Names (each
+    /// with its subdomains), IP addresses or networks, separated by commas or blanks; `*` for
+    /// all.
     #[arg(long, value_name = "HOSTS")]
     pub no_proxy: Option<String>,
     /// Connect to CONNECT-HOST:CONNECT-PORT when the upstream is HOST:PORT, as curl's: the
