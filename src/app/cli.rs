@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::settings::{CallerArgs, SettingsArgs};
+#[cfg(feature = "live")]
+use super::settings::CallerArgs;
+use super::settings::SettingsArgs;
 use dtlint::report::{self, Format};
 use dtlint::run::InputFormat;
 use dtlint::{AppType, Permission};
