@@ -46,25 +46,27 @@ pub async fn connect(endpoint: &Endpoint) -> Sender {
         .unwrap();
     stream.set_nodelay(true).unwrap();
     match &endpoint.tls {
-        None => {
-            let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                .await
-                .unwrap();
-            tokio::spawn(connection);
-            sender
-        }
+        None => handshake(stream).await,
         Some((connector, name)) => {
             let tls = tokio::time::timeout(CALL_LIMIT, connector.connect(name.clone(), stream))
                 .await
                 .unwrap_or_else(|_| panic!("TLS with {address} took over {CALL_LIMIT:?}"))
                 .unwrap_or_else(|e| panic!("TLS with {address}: {e}"));
-            let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-                .await
-                .unwrap();
-            tokio::spawn(connection);
-            sender
+            handshake(tls).await
         }
     }
+}
+
+/// HTTP/1.1 over `io`, its connection driven by a task of its own.
+async fn handshake<T>(io: T) -> Sender
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
+{
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    sender
 }
 
 /// An answer as the bench compares it: status, Content-Type and body.

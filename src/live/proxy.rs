@@ -384,8 +384,8 @@ struct Failure {
     /// The 502's `error`.
     kind: &'static str,
     message: String,
-    /// The connector's own account, when the connection could not be made.
-    reason: Option<ConnectFailure>,
+    /// The hop and reason the connector named, when the connection could not be made.
+    reason: Option<(Hop, &'static str)>,
 }
 
 impl Failure {
@@ -399,13 +399,13 @@ impl Failure {
     }
 }
 
-impl From<ConnectFailure> for Failure {
-    fn from(unreached: ConnectFailure) -> Self {
+impl From<&ConnectFailure> for Failure {
+    fn from(unreached: &ConnectFailure) -> Self {
         Self {
             status: 502,
             kind: unreached.kind(),
             message: unreached.message.clone(),
-            reason: Some(unreached),
+            reason: Some((unreached.hop, unreached.reason)),
         }
     }
 }
@@ -491,11 +491,11 @@ impl Shared {
 
     fn failed(&self, failure: Failure) -> Reply {
         self.send(Msg::Failed {
-            tls: failure.reason.as_ref().is_some_and(|r| r.hop == Hop::Tls),
+            tls: failure.reason.is_some_and(|(hop, _)| hop == Hop::Tls),
         });
         let mut extra = vec![("upstream", Value::from(self.config.upstream.shown()))];
-        if let Some(unreached) = &failure.reason {
-            extra.push(("reason", Value::from(unreached.reason)));
+        if let Some((_, reason)) = failure.reason {
+            extra.push(("reason", Value::from(reason)));
         }
         (
             server::error_answer(
@@ -520,7 +520,7 @@ impl Shared {
             let mut invalid = false;
             while let Some(cause) = source {
                 if let Some(unreached) = cause.downcast_ref::<ConnectFailure>() {
-                    return Failure::from(unreached.clone());
+                    return Failure::from(unreached);
                 }
                 invalid |= cause
                     .downcast_ref::<hyper::Error>()
